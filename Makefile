@@ -1,0 +1,122 @@
+# mt-agent: build, test, demo.
+#
+#   make            build/mt-agent, build/mt-image
+#   make check      install dependencies, build, run every test (unit, integration, e2e)
+#   make check SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make demo       the main job on a built-in default
+#   make bench      benchmarks, printed as ratios against a named baseline
+#   make fuzz       libFuzzer targets for a short run each (FUZZ_SECONDS)
+#   make deps       install the Debian packages everything needs (as root)
+
+BUILD    ?= build
+CC       ?= cc
+SANITIZE ?= 0
+FUZZ_SECONDS ?= 20
+
+PKGS = libparted blkid libudev libarchive openssl libcurl json-c inih
+# Recursive (=) on purpose: `make check` installs the packages first, then runs
+# a sub-make in which pkg-config finds them.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+WARN    = -std=gnu99 -Wall -Wextra -Werror
+HARDEN  = -fstack-protector-strong -fPIE
+ifeq ($(SANITIZE),1)
+OPT     = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SANLD   = -fsanitize=address,undefined
+else
+OPT     = -O2 -g -D_FORTIFY_SOURCE=2
+SANLD   =
+endif
+ALL_CFLAGS  = $(WARN) $(OPT) $(HARDEN) -Iprovision -Iagent -Iimage $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
+
+PROV_SRC  = $(wildcard provision/*.c)
+AGENT_SRC = $(filter-out agent/main.c,$(wildcard agent/*.c))
+IMAGE_SRC = $(filter-out image/main.c,$(wildcard image/*.c))
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+PROV_LIB  = $(BUILD)/libprovision.a
+AGENT_LIB = $(BUILD)/libagent.a
+IMAGE_LIB = $(BUILD)/libimage.a
+UNIT_BIN  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_BIN  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all tests check check-unit check-integration check-e2e demo bench fuzz deps clean install rpm FORCE
+
+all: $(BUILD)/mt-agent $(BUILD)/mt-image
+
+# Rebuild everything when the flags change (SANITIZE=1 and back).
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(PROV_LIB): $(call obj,$(PROV_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+$(AGENT_LIB): $(call obj,$(AGENT_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+$(IMAGE_LIB): $(call obj,$(IMAGE_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/mt-agent: $(call obj,agent/main.c) $(AGENT_LIB) $(PROV_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/mt-image: $(call obj,image/main.c) $(IMAGE_LIB) $(PROV_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(AGENT_LIB) $(IMAGE_LIB) $(PROV_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+tests: all $(UNIT_BIN)
+
+# libFuzzer targets: clang, the provision sources rebuilt with the fuzzer's instrumentation.
+FUZZ_CFLAGS = -std=gnu99 -g -O1 -fsanitize=fuzzer,address,undefined -Iprovision $(PKG_CFLAGS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(PROV_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(PROV_SRC) $(PKG_LIBS)
+
+deps:
+	sh scripts/install-deps.sh
+
+check:
+	sh scripts/install-deps.sh
+	$(MAKE) tests
+	$(MAKE) fuzz-build
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh all
+
+check-unit check-integration check-e2e: tests
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh $(patsubst check-%,%,$@)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -n 3 || exit 1; \
+	done
+
+demo:
+	sh scripts/install-deps.sh
+	$(MAKE) all
+	BUILD=$(BUILD) sh scripts/demo.sh
+
+bench:
+	sh scripts/install-deps.sh
+	$(MAKE) all
+	BUILD=$(BUILD) sh scripts/bench/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,53 @@
+/* status: the state journal, as text or JSON. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "journal.h"
+#include "verbs.h"
+
+static void print_object(json_object *o, int depth)
+{
+    json_object_object_foreach(o, key, val)
+    {
+        if (json_object_is_type(val, json_type_object)) {
+            out_printf("%*s%s:\n", depth * 2, "", key);
+            print_object(val, depth + 1);
+        } else {
+            out_printf("%*s%-20s %s\n", depth * 2, "", key,
+                       json_object_is_type(val, json_type_string) ? json_object_get_string(val)
+                                                                 : json_object_to_json_string(val));
+        }
+    }
+}
+
+static int cmd_status(struct mt_ctx *ctx, int argc, char **argv)
+{
+    struct journal j;
+    struct mt_err err = {0};
+    int r;
+
+    (void)ctx;
+    if (argc > 1)
+        return verb_usage_error(&verb_status, "unexpected argument '%s'", argv[1]);
+    r = journal_load(&j, &err);
+    if (r < 0) {
+        log_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    if (j.moved_aside[0])
+        log_warn("%s", err.msg);
+    if (out_json_mode()) {
+        out_json(json_object_get(j.root));
+    } else {
+        out_printf("journal: %s\n", j.path);
+        print_object(j.root, 0);
+    }
+    journal_free(&j);
+    return EXIT_DONE;
+}
+
+const struct verb verb_status = {
+    "status", cmd_status, "", "the state journal, human or JSON",
+    "Prints /var/lib/mt-agent/state.json: each step firstboot has done, when and with what result.\n",
+};

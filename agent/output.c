@@ -1,0 +1,132 @@
+/* output: see output.h. */
+#include "output.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+static const char *g_prog = "mt-agent";
+static bool g_json;
+static int g_verbosity;
+static bool g_progress_shown;
+
+void out_init(const char *prog, bool json, int verbosity)
+{
+    g_prog = prog;
+    g_json = json;
+    g_verbosity = verbosity;
+    openlog(prog, LOG_PID, LOG_DAEMON);
+}
+
+bool out_json_mode(void)
+{
+    return g_json;
+}
+
+int out_verbosity(void)
+{
+    return g_verbosity;
+}
+
+void out_printf(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (g_json)
+        return;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
+
+static void vlog(int prio, const char *tag, const char *fmt, va_list ap)
+{
+    va_list ap2;
+
+    if (g_progress_shown)
+        progress_done();
+    va_copy(ap2, ap);
+    fprintf(stderr, "%s: %s", g_prog, tag);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    if (prio <= LOG_WARNING)
+        vsyslog(prio, fmt, ap2);
+    va_end(ap2);
+}
+
+void log_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(LOG_ERR, "error: ", fmt, ap);
+    va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+    va_list ap;
+    if (g_verbosity < 0)
+        return;
+    va_start(ap, fmt);
+    vlog(LOG_WARNING, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+    va_list ap;
+    if (g_verbosity < 1)
+        return;
+    va_start(ap, fmt);
+    vlog(LOG_INFO, "", fmt, ap);
+    va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+    va_list ap;
+    if (g_verbosity < 2)
+        return;
+    va_start(ap, fmt);
+    vlog(LOG_DEBUG, "debug: ", fmt, ap);
+    va_end(ap);
+}
+
+void out_json(json_object *doc)
+{
+    fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                  JSON_C_TO_STRING_NOSLASHESCAPE),
+          stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+    json_object_put(doc);
+}
+
+void progress_update(const char *label, uint64_t done, uint64_t total)
+{
+    int width = 30, fill, i;
+    unsigned pct;
+
+    if (g_json || g_verbosity < 0 || !isatty(STDERR_FILENO) || total == 0)
+        return;
+    if (done > total)
+        done = total;
+    pct = (unsigned)(done * 100 / total);
+    fill = (int)(done * (uint64_t)width / total);
+    fprintf(stderr, "\r%-24.24s [", label);
+    for (i = 0; i < width; i++)
+        fputc(i < fill ? '#' : ' ', stderr);
+    fprintf(stderr, "] %3u%%", pct);
+    fflush(stderr);
+    g_progress_shown = true;
+}
+
+void progress_done(void)
+{
+    if (!g_progress_shown)
+        return;
+    g_progress_shown = false;
+    fputc('\n', stderr);
+}

@@ -1,0 +1,20 @@
+/* image: the mt-image verbs. */
+#ifndef MT_IMAGE_H
+#define MT_IMAGE_H
+
+#define MT_IMAGE_VERSION "0.1.0"
+
+struct image_ctx {
+    int verbosity;
+};
+
+struct image_verb {
+    const char *name;
+    int (*fn)(struct image_ctx *ctx, int argc, char **argv);
+    const char *usage;
+    const char *summary;
+};
+
+extern const struct image_verb image_verb_iso, image_verb_pxe;
+
+#endif

@@ -1,0 +1,51 @@
+/* journal: the agent's state, /var/lib/mt-agent/state.json.
+ *
+ * One JSON object {"version": 1, "<section>": {...}, ...}. Written atomically
+ * (temp file, fsync, rename, fsync of the directory) so a crash leaves the old
+ * or the new journal, never a mix. A journal that cannot be parsed is moved
+ * aside (state.json.corrupt-<unix time>) and reported, never silently reset.
+ * An exclusive lock (state.json.lock) is held from load to free, so two agents
+ * (firstboot and an operator) never interleave their updates. */
+#ifndef MT_JOURNAL_H
+#define MT_JOURNAL_H
+
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdbool.h>
+
+#include "mterr.h"
+
+#define JOURNAL_PATH "/var/lib/mt-agent/state.json"
+#define JOURNAL_VERSION 1
+
+struct journal {
+    json_object *root;
+    char path[PATH_MAX];          /* real path (after the root resolver) */
+    char moved_aside[PATH_MAX];   /* non-empty when a corrupt journal was kept aside */
+    int lock_fd;
+};
+
+/* Load the journal (a new empty one when none exists), taking the lock.
+ * When the file is corrupt it is renamed aside, j->moved_aside names it, a new
+ * journal is started and err (if given) describes what happened; returns 0.
+ * A journal of a newer version is refused (-EPROTO): it is not ours to rewrite. */
+int journal_load(struct journal *j, struct mt_err *err);
+
+/* Same, at an explicit real path (tests). */
+int journal_load_path(struct journal *j, const char *path, struct mt_err *err);
+
+/* The object under `name`, created empty when missing (owned by the journal). */
+json_object *journal_section(struct journal *j, const char *name);
+
+/* Write the journal atomically. */
+int journal_commit(struct journal *j, struct mt_err *err);
+
+/* Release the journal and its lock (without writing). */
+void journal_free(struct journal *j);
+
+/* Atomically replace `path` with `len` bytes of `data` (temp file in the same
+ * directory, fsync, rename, fsync of the directory). Used for every file the
+ * agent rewrites (journal, fstab). */
+int write_file_atomic(const char *path, const void *data, size_t len, int mode, struct mt_err *err);
+
+#endif

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Install every Debian package the build, the tests, the demo and the benchmarks need.
+# Idempotent: packages already present are skipped; apt-get runs only when something is missing.
+set -eu
+
+PKGS="
+build-essential pkg-config
+libparted-dev libblkid-dev libudev-dev libarchive-dev libssl-dev libcurl4-openssl-dev
+libjson-c-dev libinih-dev libcmocka-dev
+clang llvm libclang-rt-14-dev
+util-linux fdisk e2fsprogs xfsprogs lvm2 parted kmod udev sg3-utils lsscsi
+libarchive-tools xorriso cpio gzip openssl rpm
+qemu-system-x86 qemu-utils busybox-static isolinux syslinux-common pxelinux ipxe-qemu grub-rescue-pc
+python3 groff-base man-db bash-completion hyperfine
+"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    echo "install-deps: all packages present"
+    exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: missing packages:$missing; run as root (apt-get install)" >&2
+    exit 1
+fi
+
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,49 @@
+#!/bin/bash
+# The command line: global options, verb dispatch, exit codes, configuration errors.
+. "$MT_TOP/tests/lib.sh"
+
+expect_exit 0 "--version" "$MT_AGENT" --version
+assert_grep "--version prints the version" '^mt-agent [0-9]+\.[0-9]+\.[0-9]+$' "$T_OUT"
+expect_exit 0 "--help" "$MT_AGENT" --help
+assert_grep "--help lists the verbs" 'firstboot' "$T_OUT"
+expect_exit 2 "no verb is a usage error" "$MT_AGENT"
+expect_exit 2 "unknown verb is a usage error" "$MT_AGENT" frobnicate
+assert_grep "unknown verb is named" "unknown verb 'frobnicate'" "$T_ERR"
+assert_grep "unknown verb lists the verbs" '^  register ' "$T_ERR"
+expect_exit 2 "unknown global option" "$MT_AGENT" --frob status
+expect_exit 0 "verb --help" "$MT_AGENT" plan --help
+assert_grep "verb --help shows its usage" 'usage: mt-agent .*plan --disk DEV' "$T_OUT"
+expect_exit 2 "--root that does not exist" "$MT_AGENT" --root "$T_TMP/nope" status
+assert_grep "--root error names the directory" "nope" "$T_ERR"
+
+# configuration: a bad file stops with exit 2 naming file and line
+root=$T_TMP/root
+mkdir -p "$root/etc/mt-agent"
+printf '[cs]\nhost = 10.1.2.3\nport = 99999\n' >"$root/etc/mt-agent/mt-agent.conf"
+expect_exit 2 "bad value in the default config under --root" "$MT_AGENT" --root "$root" status
+assert_grep "message names file:line and the key" "mt-agent.conf:3: \[cs\] port: '99999'" "$T_ERR"
+printf '[cs]\nhost = 10.1.2.3\n[frob]\nx = 1\n' >"$T_TMP/other.conf"
+expect_exit 2 "unknown section in --config" "$MT_AGENT" --root "$root" --config "$T_TMP/other.conf" status
+assert_grep "message names the section" "other.conf:4: unknown section \[frob\]" "$T_ERR"
+expect_exit 2 "missing --config file" "$MT_AGENT" --config "$T_TMP/missing.conf" status
+assert_grep "missing file is named" "missing.conf" "$T_ERR"
+rm "$root/etc/mt-agent/mt-agent.conf"
+expect_exit 0 "no config file: built-in defaults" "$MT_AGENT" --root "$root" status
+expect_exit 0 "the shipped config is valid" "$MT_AGENT" --root "$root" --config "$MT_TOP/rootfs/etc/mt-agent/mt-agent.conf" status
+
+# --json prints exactly one JSON document on stdout
+expect_exit 0 "status --json" "$MT_AGENT" --root "$root" --json status
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]==1' "$T_OUT"; then
+    ok "status --json is one JSON document with a version"
+else
+    not_ok "status --json is one JSON document with a version"
+fi
+
+# a corrupt journal is kept aside and reported, never silently reset
+echo '{"version": 1, "apply": {' >"$root/var/lib/mt-agent/state.json"
+expect_exit 0 "status with a corrupt journal" "$MT_AGENT" --root "$root" status
+assert_grep "corrupt journal is reported" "corrupt; it was kept as .*state.json.corrupt-" "$T_ERR"
+n=$(ls "$root/var/lib/mt-agent/" | grep -c 'state.json.corrupt-')
+assert_eq "corrupt journal kept aside" "$n" 1
+
+t_done

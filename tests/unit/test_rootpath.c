@@ -1,0 +1,175 @@
+/* Root resolver: no input and no symbolic link in the tree reaches outside DIR. */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rootpath.h"
+
+static char root[PATH_MAX];
+
+static void mk(const char *rel)
+{
+    char p[PATH_MAX * 2];
+    snprintf(p, sizeof(p), "%s/%s", root, rel);
+    assert_int_equal(mkdir(p, 0755), 0);
+}
+
+static void ln(const char *target, const char *rel)
+{
+    char p[PATH_MAX * 2];
+    snprintf(p, sizeof(p), "%s/%s", root, rel);
+    assert_int_equal(symlink(target, p), 0);
+}
+
+static int setup(void **state)
+{
+    char tmpl[] = "/tmp/mt-rootpath-XXXXXX";
+    (void)state;
+    if (!mkdtemp(tmpl))
+        return -1;
+    if (!realpath(tmpl, root))
+        return -1;
+    mk("etc");
+    mk("sys");
+    mk("sys/devices");
+    mk("sys/devices/pci0");
+    mk("sys/block");
+    ln("../devices/pci0", "sys/block/sda");          /* relative, inside */
+    ln("/etc", "sys/abs-etc");                       /* absolute: re-rooted */
+    ln("../../../../../../../../etc", "sys/up-up");  /* climbs: clamped at root */
+    ln("/", "sys/slash");
+    ln("loop-b", "sys/loop-a");
+    ln("loop-a", "sys/loop-b");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[PATH_MAX + 16];
+    const char *argv[] = {"rm", "-rf", root, NULL};
+    (void)state;
+    (void)cmd;
+    /* rm -rf via fork/exec would need run.c; unlink by hand what we made */
+    (void)argv;
+    unlink(strcat(strcpy(cmd, root), "/sys/block/sda"));
+    unlink(strcat(strcpy(cmd, root), "/sys/abs-etc"));
+    unlink(strcat(strcpy(cmd, root), "/sys/up-up"));
+    unlink(strcat(strcpy(cmd, root), "/sys/slash"));
+    unlink(strcat(strcpy(cmd, root), "/sys/loop-a"));
+    unlink(strcat(strcpy(cmd, root), "/sys/loop-b"));
+    rmdir(strcat(strcpy(cmd, root), "/sys/block"));
+    rmdir(strcat(strcpy(cmd, root), "/sys/devices/pci0"));
+    rmdir(strcat(strcpy(cmd, root), "/sys/devices"));
+    rmdir(strcat(strcpy(cmd, root), "/sys"));
+    rmdir(strcat(strcpy(cmd, root), "/etc"));
+    rmdir(root);
+    return 0;
+}
+
+static void expect(const char *in, const char *rel_out, int flags)
+{
+    char out[PATH_MAX], want[PATH_MAX * 2];
+    assert_int_equal(rootpath_resolve_in(root, in, out, sizeof(out), flags), 0);
+    snprintf(want, sizeof(want), "%s%s", root, rel_out);
+    if (strcmp(out, want) != 0)
+        fail_msg("%s resolved to %s, want %s", in, out, want);
+}
+
+static void test_plain(void **state)
+{
+    (void)state;
+    expect("/etc/mt-agent/mt-agent.conf", "/etc/mt-agent/mt-agent.conf", 0);
+    expect("/", "", 0);
+    expect("//etc///x/", "/etc/x", 0);
+    expect("/etc/./x", "/etc/x", 0);
+}
+
+static void test_dotdot_clamped(void **state)
+{
+    (void)state;
+    expect("/..", "", 0);
+    expect("/../../../etc/passwd", "/etc/passwd", 0);
+    expect("/etc/../../../../tmp/x", "/tmp/x", 0);
+    expect("/missing/dir/../../..//etc", "/etc", 0);
+}
+
+static void test_symlinks(void **state)
+{
+    (void)state;
+    expect("/sys/block/sda", "/sys/devices/pci0", 0);
+    expect("/sys/block/sda/../pci0", "/sys/devices/pci0", 0); /* .. after the link, as the kernel does */
+    expect("/sys/abs-etc/hosts", "/etc/hosts", 0);
+    expect("/sys/up-up/hosts", "/etc/hosts", 0);
+    expect("/sys/slash/etc", "/etc", 0);
+    expect("/sys/slash/..", "", 0);
+    expect("/sys/block/sda", "/sys/block/sda", RP_NOFOLLOW);
+}
+
+static void test_errors(void **state)
+{
+    char out[PATH_MAX];
+    char longpath[PATH_MAX + 10];
+    (void)state;
+    assert_int_equal(rootpath_resolve_in(root, "relative/path", out, sizeof(out), 0), -EINVAL);
+    assert_int_equal(rootpath_resolve_in(root, "/sys/loop-a/x", out, sizeof(out), 0), -ELOOP);
+    memset(longpath, 'a', sizeof(longpath) - 1);
+    longpath[0] = '/';
+    longpath[sizeof(longpath) - 1] = '\0';
+    assert_int_equal(rootpath_resolve_in(root, longpath, out, sizeof(out), 0), -ENAMETOOLONG);
+    assert_int_equal(rootpath_resolve_in(root, "/etc/x", out, 8, 0), -ENAMETOOLONG);
+}
+
+/* Whatever the input, the result starts with the root. */
+static void test_never_escapes(void **state)
+{
+    static const char *parts[] = {"..", ".", "etc", "sys", "abs-etc", "up-up", "slash", "block", "sda", "x"};
+    char in[512], out[PATH_MAX];
+    unsigned seed = 12345;
+    int i, j;
+    (void)state;
+    for (i = 0; i < 5000; i++) {
+        size_t len = 0;
+        int n = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 8;
+        for (j = 0; j < n; j++) {
+            const char *p = parts[((seed = seed * 1103515245u + 12345u) >> 16) % 10];
+            len += (size_t)snprintf(in + len, sizeof(in) - len, "/%s", p);
+        }
+        assert_int_equal(rootpath_resolve_in(root, in, out, sizeof(out), 0), 0);
+        if (strncmp(out, root, strlen(root)) != 0 || (out[strlen(root)] && out[strlen(root)] != '/'))
+            fail_msg("%s escaped to %s", in, out);
+    }
+}
+
+static void test_host_root(void **state)
+{
+    char out[PATH_MAX];
+    (void)state;
+    assert_int_equal(rootpath_set(NULL), 0);
+    assert_true(rootpath_is_host());
+    assert_int_equal(rootpath_resolve("/etc/../etc/hostname", out, sizeof(out), 0), 0);
+    assert_string_equal(out, "/etc/hostname");
+    assert_int_equal(rootpath_set(root), 0);
+    assert_false(rootpath_is_host());
+    assert_string_equal(rootpath_root(), root);
+    assert_int_equal(rootpath_set("/nonexistent-dir-for-test"), -ENOENT);
+    assert_int_equal(rootpath_set(NULL), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain),        cmocka_unit_test(test_dotdot_clamped),
+        cmocka_unit_test(test_symlinks),     cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_never_escapes), cmocka_unit_test(test_host_root),
+    };
+    return cmocka_run_group_tests_name("rootpath", tests, setup, teardown);
+}
