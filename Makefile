@@ -9,6 +9,12 @@
 #   make deps       install the Debian packages everything needs (as root)
 
 BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SBINDIR  = $(PREFIX)/sbin
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+DATADIR  = $(PREFIX)/share/mt-agent
 CC       ?= cc
 SANITIZE ?= 0
 FUZZ_SECONDS ?= 20
@@ -115,6 +121,21 @@ bench:
 	sh scripts/install-deps.sh
 	$(MAKE) all
 	BUILD=$(BUILD) sh scripts/bench/run.sh
+
+# The box's files (rootfs/) go where they stand on the box, whatever PREFIX is.
+install: all
+	install -D -m 0755 $(BUILD)/mt-agent $(DESTDIR)$(SBINDIR)/mt-agent
+	install -D -m 0755 $(BUILD)/mt-image $(DESTDIR)$(BINDIR)/mt-image
+	install -D -m 0644 agent/mt-agent.8 $(DESTDIR)$(MANDIR)/man8/mt-agent.8
+	install -D -m 0644 image/mt-image.1 $(DESTDIR)$(MANDIR)/man1/mt-image.1
+	mkdir -p $(DESTDIR)/ $(DESTDIR)$(DATADIR)/kickstart
+	cp -R --preserve=mode rootfs/. $(DESTDIR)/
+	cp -R --preserve=mode kickstart/. $(DESTDIR)$(DATADIR)/kickstart/
+	install -d -m 0700 $(DESTDIR)/var/lib/mt-agent
+
+rpm:
+	sh scripts/install-deps.sh
+	BUILD=$(BUILD) sh scripts/rpm/build.sh
 
 clean:
 	rm -rf $(BUILD)
