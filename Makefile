@@ -130,7 +130,7 @@ install: all
 	install -D -m 0644 image/mt-image.1 $(DESTDIR)$(MANDIR)/man1/mt-image.1
 	mkdir -p $(DESTDIR)/ $(DESTDIR)$(DATADIR)/kickstart
 	cp -R --preserve=mode rootfs/. $(DESTDIR)/
-	cp -R --preserve=mode kickstart/. $(DESTDIR)$(DATADIR)/kickstart/
+	if [ -d kickstart ]; then cp -R --preserve=mode kickstart/. $(DESTDIR)$(DATADIR)/kickstart/; fi
 	install -d -m 0700 $(DESTDIR)/var/lib/mt-agent
 
 rpm:
