@@ -46,4 +46,22 @@ assert_grep "corrupt journal is reported" "corrupt; it was kept as .*state.json.
 n=$(ls "$root/var/lib/mt-agent/" | grep -c 'state.json.corrupt-')
 assert_eq "corrupt journal kept aside" "$n" 1
 
+# the build is hardened: PIE, full RELRO (BIND_NOW), stack protector, fortify
+for b in "$MT_AGENT" "$MT_IMAGE"; do
+    n=$(basename "$b")
+    readelf -h "$b" | grep -q 'Type:.*DYN' && ok "$n is PIE" || not_ok "$n is PIE"
+    readelf -d "$b" | grep -q 'BIND_NOW' && ok "$n has full RELRO (BIND_NOW)" || not_ok "$n has full RELRO (BIND_NOW)"
+    readelf -lW "$b" | grep -q 'GNU_RELRO' && ok "$n has a RELRO segment" || not_ok "$n has a RELRO segment"
+done
+nm -D "$MT_AGENT" | grep -q '__stack_chk_fail' && ok "mt-agent uses the stack protector" || not_ok "mt-agent uses the stack protector"
+if [ "${SANITIZE:-0}" != 1 ]; then
+    nm -D "$MT_AGENT" | grep -q '_chk@' && ok "mt-agent is built with _FORTIFY_SOURCE" || not_ok "mt-agent is built with _FORTIFY_SOURCE"
+fi
+# no shell anywhere: run_argv is the only way out
+if grep -nE '\b(system|popen)\s*\(' "$MT_TOP"/agent/*.c "$MT_TOP"/provision/*.c "$MT_TOP"/image/*.c; then
+    not_ok "no system()/popen() in the C sources"
+else
+    ok "no system()/popen() in the C sources"
+fi
+
 t_done
