@@ -75,6 +75,14 @@ vm_wait_disks() {
     done
     return 1
 }
+# qemu's user network: the guest is 10.0.2.15, the host's loopback services are at 10.0.2.2.
+vm_net_up() {
+    local ifc=${1:-eth0}
+    ip link set lo up
+    ip link set "$ifc" up || return 1
+    ip addr add 10.0.2.15/24 dev "$ifc"
+    ip route add default via 10.0.2.2
+}
 vm_poweroff() {
     sync
     echo "vm: poweroff"

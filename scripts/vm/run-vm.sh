@@ -7,7 +7,7 @@
 #             [--disk FILE[,wwn=0x6000c29...][,serial=S]]...   pvscsi scsi-hd, VMware vendor/model
 #             [--virtio-disk FILE]...                          virtio-scsi disk
 #             [--cdrom ISO] [--boot c|d|n] [--tftp DIR --bootfile F]
-#             [--net user|none] [--mem MiB] [--smp N] [--uuid UUID] [--no-vmware] [--pidfile F]
+#             [--net user|none] [--nic virtio-net-pci|e1000] [--mem MiB] [--smp N] [--uuid UUID] [--no-vmware] [--pidfile F]
 #             [-- extra qemu args]
 #
 # DMI says VMware (sys_vendor "VMware, Inc.", product "VMware Virtual Platform");
@@ -15,7 +15,7 @@
 set -euo pipefail
 
 kernel="" initrd="" append="console=ttyS0 panic=-1 loglevel=4" timeout=120 mem=512 smp=1
-net=user cdrom="" boot="" tftp="" bootfile="" vmware=1 pidfile=""
+net=user nic=virtio-net-pci cdrom="" boot="" tftp="" bootfile="" vmware=1 pidfile=""
 uuid=42a1b2c3-d4e5-f607-1829-3a4b5c6d7e8f
 disks=() vdisks=() extra=()
 while [ $# -gt 0 ]; do
@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
     --tftp) tftp=$2; shift 2 ;;
     --bootfile) bootfile=$2; shift 2 ;;
     --net) net=$2; shift 2 ;;
+    --nic) nic=$2; shift 2 ;;
     --mem) mem=$2; shift 2 ;;
     --smp) smp=$2; shift 2 ;;
     --uuid) uuid=$2; shift 2 ;;
@@ -81,7 +82,7 @@ user)
     nd="user,id=n0"
     [ -n "$tftp" ] && nd="$nd,tftp=$tftp"
     [ -n "$bootfile" ] && nd="$nd,bootfile=$bootfile"
-    args+=(-netdev "$nd" -device e1000,netdev=n0)
+    args+=(-netdev "$nd" -device "$nic,netdev=n0")
     ;;
 esac
 [ -n "$pidfile" ] && args+=(-pidfile "$pidfile")

@@ -1,0 +1,38 @@
+#!/bin/bash
+# scripts/vm/guest.sh: the initramfs of a master-target test guest.
+#
+#   guest.sh --out FILE --init SCRIPT [--agent PATH] [mkinitramfs.sh options...]
+#
+# Carries mt-agent with its libraries, the tools it runs (mke2fs/mkfs.ext4,
+# mkswap, blkid, losetup, scsi_id, modinfo/depmod), the SCSI, network and file
+# system modules a VMware-like VM needs, and busybox for the rest. The guest's
+# /init is SCRIPT (see scripts/vm/mkinitramfs.sh for /lib/vm-lib.sh).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out="" init="" agent=${MT_AGENT:-$top/build/mt-agent}
+pass=()
+while [ $# -gt 0 ]; do
+    case $1 in
+    --out) out=$2; shift 2 ;;
+    --init) init=$2; shift 2 ;;
+    --agent) agent=$2; shift 2 ;;
+    *) pass+=("$1"); shift ;;
+    esac
+done
+[ -n "$out" ] && [ -n "$init" ] || { echo "guest.sh: --out and --init are required" >&2; exit 2; }
+[ -x "$agent" ] || { echo "guest.sh: $agent is not built (make)" >&2; exit 1; }
+
+bins=(--bin "$agent:/usr/sbin/mt-agent")
+for t in mke2fs mkfs.ext4 mkswap blkid losetup e2label tune2fs dumpe2fs sfdisk wipefs swapon swapoff \
+    modinfo depmod; do
+    p=$(command -v "$t" 2>/dev/null || ls /sbin/"$t" /usr/sbin/"$t" 2>/dev/null | head -n 1 || true)
+    [ -n "$p" ] && bins+=(--bin "$p:/usr/sbin/$t")
+done
+bins+=(--bin "/lib/udev/scsi_id:/lib/udev/scsi_id")
+files=()
+[ -f /etc/mke2fs.conf ] && files+=(--file /etc/mke2fs.conf:/etc/mke2fs.conf)
+
+exec "$here/mkinitramfs.sh" --out "$out" --init "$init" "${bins[@]}" "${files[@]+"${files[@]}"}" \
+    --modules "scsi_mod sd_mod sg vmw_pvscsi virtio_scsi virtio_pci virtio_net xfs" \
+    "${pass[@]+"${pass[@]}"}"
