@@ -1,4 +1,4 @@
-/* firstboot: provision -> check -> modules -> apply -> reboot -> retention -> register -> check.
+/* firstboot: check -> provision -> modules -> apply -> reboot -> retention -> register -> check.
  *
  * Each step is this same program run again with the step's verb (execve, no
  * shell), so a step does exactly what an operator's `mt-agent VERB` does and
@@ -430,8 +430,8 @@ const struct verb verb_firstboot = {
     "firstboot", cmd_firstboot, "[--ignore ID,..] [--no-reboot]",
     "check -> modules -> apply -> retention -> register, resumable",
     "Runs every step that makes this box a master target, each as `mt-agent VERB`:\n"
-    "  provision    lay out [layout] disk (only when it is set)\n"
     "  preflight    mt-agent check, leaving aside what later steps make true\n"
+    "  provision    lay out [layout] disk (only when it is set)\n"
     "  modules      mt-agent modules install --from [payload] dir\n"
     "  apply        mt-agent apply --agent [payload] agent_tarball\n"
     "  reboot       once, when the custom changes ask for it\n"

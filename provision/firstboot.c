@@ -11,7 +11,7 @@ const char FB_PREFLIGHT_DEFERRED[] =
     "retention.volume,cs.registered";
 
 static const char *const step_names[FB_N_STEPS] = {
-    "provision", "preflight", "modules", "apply", "reboot", "retention", "register", "final-check",
+    "preflight", "provision", "modules", "apply", "reboot", "retention", "register", "final-check",
 };
 
 static void arg(struct fb_step *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,6 +1,6 @@
 /* firstboot: the order of the steps that make a bare box a master target.
  *
- * provision (when [layout] disk is set) -> preflight check -> modules -> apply
+ * preflight check -> provision (when [layout] disk is set) -> modules -> apply
  * -> reboot (when apply asked for one) -> retention -> register -> final check.
  * Each step is one mt-agent verb run as a child process, so a step behaves
  * exactly as when an operator runs it by hand, and its lock on the journal is
@@ -13,8 +13,8 @@
 #include "config.h"
 
 enum fb_step_id {
-    FB_PROVISION,
     FB_PREFLIGHT,
+    FB_PROVISION,
     FB_MODULES,
     FB_APPLY,
     FB_REBOOT,
