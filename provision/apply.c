@@ -1,0 +1,428 @@
+/* apply: see apply.h. */
+#define _GNU_SOURCE
+#include "apply.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "extract.h"
+#include "journal.h"
+#include "manifest.h"
+#include "rootpath.h"
+#include "run.h"
+
+int apply_expected_digest(const char *tarball, const char *sha256, const char *manifest,
+                          char out[SHA256_HEX_LEN + 1], char *source, size_t sourcelen, struct mt_err *err)
+{
+    char beside[PATH_MAX];
+    const struct manifest_entry *e;
+    const char *base = strrchr(tarball, '/');
+    struct manifest m;
+    int r;
+
+    base = base ? base + 1 : tarball;
+    if (sha256) {
+        if (payload_hex_normalize(sha256, out) < 0)
+            return mt_err_set(err, -EINVAL, "--sha256 %s: not a SHA-256 (64 hex digits)", sha256);
+        snprintf(source, sourcelen, "--sha256");
+        return 0;
+    }
+    if (!manifest) {
+        const char *slash = strrchr(tarball, '/');
+        if (slash)
+            snprintf(beside, sizeof(beside), "%.*s/SHA256SUMS", (int)(slash - tarball), tarball);
+        else
+            snprintf(beside, sizeof(beside), "SHA256SUMS");
+        if (access(beside, F_OK) < 0)
+            return mt_err_set(err, -ENOKEY,
+                              "%s: no digest to check it against; give --sha256 HEX or a manifest "
+                              "(--manifest FILE, or SHA256SUMS beside the tarball)",
+                              tarball);
+        manifest = beside;
+    }
+    r = manifest_load(manifest, &m, err);
+    if (r < 0)
+        return r;
+    e = manifest_find(&m, base);
+    if (!e) {
+        manifest_free(&m);
+        return mt_err_set(err, -ENOKEY, "%s: has no line for %s; add its sha256sum line", manifest, base);
+    }
+    memcpy(out, e->sha256, SHA256_HEX_LEN + 1);
+    snprintf(source, sourcelen, "%s:%u", manifest, e->line);
+    manifest_free(&m);
+    return 0;
+}
+
+static void iso_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char *json_str(json_object *o, const char *key)
+{
+    json_object *v;
+
+    if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+        return json_object_get_string(v);
+    return NULL;
+}
+
+static json_object *child_object(json_object *parent, const char *key)
+{
+    json_object *o;
+
+    if (json_object_object_get_ex(parent, key, &o) && json_object_is_type(o, json_type_object))
+        return o;
+    o = json_object_new_object();
+    json_object_object_add(parent, key, o);
+    return o;
+}
+
+static void set_str(json_object *o, const char *key, const char *val)
+{
+    json_object_object_add(o, key, json_object_new_string(val));
+}
+
+/* Output of the vendor scripts goes to the log as it arrives. */
+static void log_output(void *data, int stream, const char *buf, size_t len)
+{
+    int fd = *(int *)data;
+
+    (void)stream;
+    if (fd >= 0 && write(fd, buf, len) < 0) {
+        /* a full log disk must not stop the vendor script half-way */
+    }
+}
+
+static void log_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void log_line(int fd, const char *fmt, ...)
+{
+    char buf[1024], ts[32];
+    va_list ap;
+    int n;
+
+    if (fd < 0)
+        return;
+    iso_now(ts, sizeof(ts));
+    n = snprintf(buf, sizeof(buf), "%s mt-agent apply: ", ts);
+    va_start(ap, fmt);
+    n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof(buf) - 1)
+        n = (int)sizeof(buf) - 2;
+    buf[n++] = '\n';
+    if (write(fd, buf, (size_t)n) < 0) {
+        /* see log_output */
+    }
+}
+
+struct apply_step {
+    const char *key;              /* journal key: "custom_changes", "installer" */
+    const char *done_status;      /* "applied", "installed" */
+    const char *file;             /* in the staging directory */
+    const char *const *args;      /* after the program */
+    const char *input;            /* answer for the prompt, or NULL */
+};
+
+/* chmod 755 the vendor file; it must be a regular file of the archive (not a link). */
+static int make_executable(const char *staging, const char *file, const char *tarball, struct mt_err *err)
+{
+    struct stat st;
+    int dfd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+    if (dfd < 0)
+        return mt_err_errno(err, -errno, "%s: cannot open", staging);
+    if (fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        r = mt_err_set(err, -ENOENT, "%s: has no %s at its top; is this the Unified Agent tarball?",
+                       tarball, file);
+    else if (!S_ISREG(st.st_mode))
+        r = mt_err_set(err, -EPERM, "%s: %s is not a regular file", tarball, file);
+    else if (fchmodat(dfd, file, 0755, 0) < 0)
+        r = mt_err_errno(err, -errno, "%s/%s: cannot chmod 755", staging, file);
+    close(dfd);
+    return r;
+}
+
+static int run_step(const struct apply_opts *o, const struct apply_step *s, const char *staging,
+                    struct journal *j, json_object *rec, int logfd, struct apply_step_report *sr,
+                    struct mt_err *err)
+{
+    char prog[PATH_MAX], ts[32], env_root[PATH_MAX + 8], desc[64];
+    const char *argv[16];
+    char *env[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", "LC_ALL=C",
+                   "HOME=/root", "TERM=dumb", env_root, NULL};
+    struct run_opts ro;
+    struct run_result res;
+    json_object *st = child_object(rec, s->key);
+    char *tail;
+    int r, n = 0, i;
+
+    r = make_executable(staging, s->file, o->tarball, err);
+    if (r < 0)
+        return r;
+    snprintf(prog, sizeof(prog), "%s/%s", staging, s->file);
+    snprintf(env_root, sizeof(env_root), "MT_ROOT=%s", rootpath_root());
+    argv[n++] = prog;
+    for (i = 0; s->args && s->args[i] && n < 15; i++)
+        argv[n++] = s->args[i];
+    argv[n] = NULL;
+
+    iso_now(ts, sizeof(ts));
+    set_str(st, "status", "started");
+    set_str(st, "started_at", ts);
+    json_object_object_del(st, "finished_at");
+    json_object_object_del(st, "exit_status");
+    json_object_object_del(st, "ended");
+    json_object_object_del(st, "output_tail");
+    r = journal_commit(j, err);
+    if (r < 0)
+        return r;
+
+    log_line(logfd, "running %s from %s (sha256 %s)", s->file, o->tarball, json_str(rec, "sha256"));
+    memset(&ro, 0, sizeof(ro));
+    ro.input = s->input;
+    ro.input_len = s->input ? strlen(s->input) : 0;
+    ro.timeout_ms = o->timeout_s ? (int)(o->timeout_s > 2000000 ? 2000000000 : o->timeout_s * 1000) : 0;
+    ro.envp = env;
+    ro.cwd = staging;
+    ro.merge_stderr = true;
+    ro.on_output = log_output;
+    ro.data = &logfd;
+    r = run_argv(argv, &ro, &res);
+    iso_now(ts, sizeof(ts));
+    if (r < 0) {
+        set_str(st, "status", "failed");
+        set_str(st, "finished_at", ts);
+        set_str(st, "ended", strerror(-r));
+        journal_commit(j, NULL);
+        log_line(logfd, "%s could not be started: %s", s->file, strerror(-r));
+        return mt_err_errno(err, r, "%s: cannot run", prog);
+    }
+    run_describe(&res, desc, sizeof(desc));
+    snprintf(sr->ended, sizeof(sr->ended), "%s", desc);
+    tail = run_tail(&res, APPLY_TAIL_LINES);
+    snprintf(sr->tail, sizeof(sr->tail), "%s", tail ? tail : "");
+    set_str(st, "finished_at", ts);
+    set_str(st, "ended", desc);
+    if (!res.timed_out && !res.signaled)
+        json_object_object_add(st, "exit_status", json_object_new_int(res.exit_status));
+    set_str(st, "output_tail", tail ? tail : "");
+    free(tail);
+    log_line(logfd, "%s ended: %s", s->file, desc);
+    if (run_ok(&res)) {
+        set_str(st, "status", s->done_status);
+        sr->outcome = APPLY_STEP_RAN_OK;
+        r = 0;
+    } else {
+        set_str(st, "status", "failed");
+        sr->outcome = APPLY_STEP_FAILED;
+        r = mt_err_set(err, -EIO, "%s from %s failed (%s); last lines:\n%s\nfull output in %s", s->file,
+                       o->tarball, desc, sr->tail, APPLY_LOG);
+    }
+    run_result_free(&res);
+    return r;
+}
+
+/* What the journal says about an earlier attempt of a step; records an
+ * interrupted one under "interrupted" so the evidence survives the re-run. */
+static bool step_interrupted(json_object *st)
+{
+    const char *status = json_str(st, "status");
+    json_object *v;
+
+    if (!status || strcmp(status, "started") != 0 || json_object_object_get_ex(st, "finished_at", &v))
+        return false;
+    set_str(st, "interrupted", json_str(st, "started_at") ? json_str(st, "started_at") : "?");
+    return true;
+}
+
+static bool marker_present(void)
+{
+    char p[PATH_MAX];
+    struct stat st;
+
+    return rootpath_resolve(APPLY_MARKER, p, sizeof(p), 0) == 0 && lstat(p, &st) == 0;
+}
+
+static int open_log(void)
+{
+    char p[PATH_MAX], dir[PATH_MAX];
+    char *slash;
+
+    if (rootpath_resolve(APPLY_LOG, p, sizeof(p), 0) < 0)
+        return -1;
+    snprintf(dir, sizeof(dir), "%s", p);
+    slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+        mkdir(dir, 0755);
+    }
+    return open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+}
+
+int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_err *err)
+{
+    char expected[SHA256_HEX_LEN + 1], parent[PATH_MAX], install_dir[PATH_MAX], ts[32];
+    const char *args[8];
+    struct extract_opts xo;
+    struct extract_result xr;
+    struct journal j;
+    struct mt_err jerr = {0};
+    json_object *sec, *runs, *rec, *cc, *inst;
+    struct apply_step step;
+    int logfd = -1, r, i;
+
+    memset(rep, 0, sizeof(*rep));
+    r = apply_expected_digest(o->tarball, o->sha256, o->manifest, expected, rep->digest_source,
+                              sizeof(rep->digest_source), err);
+    if (r < 0)
+        return r;
+    if (o->staging_parent) {
+        snprintf(parent, sizeof(parent), "%s", o->staging_parent);
+    } else {
+        r = rootpath_resolve(APPLY_STAGING_PARENT, parent, sizeof(parent), 0);
+        if (r < 0)
+            return mt_err_errno(err, r, "%s: cannot resolve", APPLY_STAGING_PARENT);
+    }
+    /* mkdir -p: /var/lib/mt-agent may not exist yet on a fresh box */
+    for (i = 1; parent[i]; i++) {
+        if (parent[i] != '/')
+            continue;
+        parent[i] = '\0';
+        mkdir(parent, 0755);
+        parent[i] = '/';
+    }
+    if (mkdir(parent, 0700) < 0 && errno != EEXIST)
+        return mt_err_errno(err, -errno, "%s: cannot create the staging directory", parent);
+
+    /* the lock is held from here to the end: two applies never run a script twice */
+    if (!o->extract_only) {
+        r = journal_load(&j, &jerr);
+        if (r < 0)
+            return mt_err_set(err, r, "%s", jerr.msg);
+        if (j.moved_aside[0])
+            snprintf(rep->journal_note, sizeof(rep->journal_note), "%s", jerr.msg);
+    }
+
+    memset(&xo, 0, sizeof(xo));
+    xo.parent = parent;
+    xo.progress = o->progress;
+    xo.data = o->data;
+    r = extract_archive(o->tarball, &xo, &xr, err);
+    if (r < 0)
+        goto out_journal;
+    snprintf(rep->sha256, sizeof(rep->sha256), "%s", xr.sha256);
+    rep->files = xr.files;
+    r = payload_digest_verify(o->tarball, expected, xr.sha256, err);
+    if (r < 0) {
+        extract_remove_tree(xr.staging);
+        goto out_journal;
+    }
+    if (o->extract_only) {
+        snprintf(rep->staging, sizeof(rep->staging), "%s", xr.staging);
+        return 0;
+    }
+
+    sec = journal_section(&j, "apply");
+    runs = child_object(sec, "runs");
+    rec = child_object(runs, xr.sha256);
+    set_str(rec, "sha256", xr.sha256);
+    set_str(rec, "tarball", o->tarball);
+    set_str(sec, "last_digest", xr.sha256);
+    cc = child_object(rec, "custom_changes");
+    inst = child_object(rec, "installer");
+    logfd = open_log();
+
+    /* 1. ApplyCustomChanges.sh */
+    rep->custom_changes.recovered = step_interrupted(cc);
+    if (!o->force && json_str(cc, "status") && strcmp(json_str(cc, "status"), "applied") == 0) {
+        rep->custom_changes.outcome = APPLY_STEP_ALREADY;
+    } else if (!o->force && marker_present()) {
+        /* the vendor's marker: applied by hand, by another tarball, or by a run killed after its end */
+        rep->custom_changes.outcome = APPLY_STEP_MARKER;
+        iso_now(ts, sizeof(ts));
+        set_str(cc, "status", "applied");
+        set_str(cc, "by", "vendor marker " APPLY_MARKER);
+        if (!json_str(cc, "finished_at"))
+            set_str(cc, "finished_at", ts);
+        log_line(logfd, "%s exists: custom changes count as applied, %s not run", APPLY_MARKER, APPLY_SCRIPT);
+    } else {
+        memset(&step, 0, sizeof(step));
+        step.key = "custom_changes";
+        step.done_status = "applied";
+        step.file = APPLY_SCRIPT;
+        step.input = "Y\n";
+        json_object_object_del(cc, "by");
+        if (rep->custom_changes.recovered)
+            log_line(logfd, "the run started at %s was interrupted and %s is absent: running %s again",
+                     json_str(cc, "interrupted"), APPLY_MARKER, APPLY_SCRIPT);
+        r = run_step(o, &step, xr.staging, &j, rec, logfd, &rep->custom_changes, err);
+        if (rep->custom_changes.outcome == APPLY_STEP_RAN_OK) {
+            rep->reboot_required = true;
+            json_object_object_add(sec, "reboot_required", json_object_new_boolean(1));
+        }
+        if (r < 0)
+            goto out_commit;
+    }
+
+    /* 2. the vendor installer */
+    rep->installer.recovered = step_interrupted(inst);
+    if (!o->force && json_str(inst, "status") && strcmp(json_str(inst, "status"), "installed") == 0) {
+        rep->installer.outcome = APPLY_STEP_ALREADY;
+    } else {
+        r = rootpath_resolve(o->install_dir, install_dir, sizeof(install_dir), 0);
+        if (r < 0) {
+            r = mt_err_errno(err, r, "%s: cannot resolve the install directory", o->install_dir);
+            goto out_commit;
+        }
+        /* install -q -d INSTALL_DIR -r MT -v VmWare */
+        args[0] = "-q";
+        args[1] = "-d";
+        args[2] = install_dir;
+        args[3] = "-r";
+        args[4] = "MT";
+        args[5] = "-v";
+        args[6] = "VmWare";
+        args[7] = NULL;
+        memset(&step, 0, sizeof(step));
+        step.key = "installer";
+        step.done_status = "installed";
+        step.file = APPLY_INSTALLER;
+        step.args = args;
+        r = run_step(o, &step, xr.staging, &j, rec, logfd, &rep->installer, err);
+    }
+
+out_commit:
+    set_str(sec, "status", json_str(cc, "status") ? json_str(cc, "status") : "not run");
+    {
+        json_object *rb;
+        rep->reboot_required = json_object_object_get_ex(sec, "reboot_required", &rb) &&
+                               json_object_get_boolean(rb);
+    }
+    {
+        int cr = journal_commit(&j, r < 0 ? NULL : err);
+        if (r == 0 && cr < 0)
+            r = cr;
+    }
+    extract_remove_tree(xr.staging);
+    if (logfd >= 0)
+        close(logfd);
+out_journal:
+    if (!o->extract_only)
+        journal_free(&j);
+    return r;
+}
