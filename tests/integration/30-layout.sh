@@ -1,0 +1,95 @@
+#!/bin/bash
+# plan: the layout for the acceptance matrix (disks 25 GiB, 100 GiB, 1 TiB; RAM 1,
+# 6, 16, 128 GiB) in its three forms, sizes read from a sparse image, the 2 TiB
+# msdos limit, too-small disks, bad options; what devuse sees on an image.
+. "$MT_TOP/tests/lib.sh"
+t_require python3 mkfs.ext4 mkfs.xfs sfdisk
+
+jget() { # FILE EXPR: evaluate a python expression on the JSON document d
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+for disk in 25600 102400 1048576; do
+    for ram in 1024 6144 16384 131072; do
+        name="plan ${disk} MiB disk, ${ram} MiB RAM"
+        "$MT_AGENT" --json plan --disk sda --disk-size-mib $disk --ram-mib $ram >"$T_OUT" 2>"$T_ERR"
+        rc=$?
+        if [ $disk = 25600 ] && [ $ram -gt 1024 ]; then
+            assert_eq "$name: too small (exit 1)" "$rc" 1
+            assert_grep "$name: the error gives the numbers" "too small for RAM $ram MiB: it needs at least [0-9]+ MiB" "$T_ERR"
+            continue
+        fi
+        assert_eq "$name: exit 0" "$rc" 0
+        # contiguous, 1 MiB aligned, ends on the disk, the DESIGN.md labels in order
+        got=$(jget "$T_OUT" '",".join("%s:%s:%s" % (p["label"], p["fstype"], p["mount"]) for p in d["partitions"])')
+        assert_eq "$name: four primaries" "$got" "MT_ROOT:ext4:/,MT_CRASH:ext4:/var/crash,MT_SWAP:swap:swap,MT_HOME:ext4:/home"
+        got=$(jget "$T_OUT" 'all(p["start_bytes"] % 1048576 == 0 and p["size_bytes"] % 1048576 == 0 for p in d["partitions"]) and d["partitions"][0]["start_bytes"] == 1048576 and all(a["start_bytes"] + a["size_bytes"] == b["start_bytes"] for a, b in zip(d["partitions"], d["partitions"][1:])) and d["partitions"][-1]["start_bytes"] + d["partitions"][-1]["size_bytes"] == d["disk_bytes"]')
+        assert_eq "$name: aligned, contiguous, to the end" "$got" True
+        swap=$(jget "$T_OUT" 'd["partitions"][2]["size_mib"]')
+        crash=$(jget "$T_OUT" 'd["partitions"][1]["size_mib"]')
+        root=$(jget "$T_OUT" 'd["partitions"][0]["size_mib"]')
+        if [ $ram -le 2048 ]; then want=$((2 * ram)); elif [ $ram -le 8192 ]; then want=$ram;
+        elif [ $ram -le 65536 ]; then want=$((ram / 2)); else want=4096; fi
+        want_crash=$((ram + 1024)); [ $want_crash -lt 2048 ] && want_crash=2048
+        if [ $disk = 1048576 ]; then
+            assert_eq "$name: swap by the RHEL 6 rule" "$swap" "$want"
+            assert_eq "$name: /var/crash = RAM + 1 GiB" "$crash" "$want_crash"
+            assert_eq "$name: root 40 GiB" "$root" 40960
+        else
+            [ "$swap" -le "$want" ] && [ "$swap" -ge $((want / 2)) ] && ok "$name: swap between half the rule and the rule ($swap)" ||
+                not_ok "$name: swap $swap outside [$((want / 2)), $want]"
+            [ "$root" -ge 20480 ] && ok "$name: root at least 20 GiB ($root)" || not_ok "$name: root $root below 20 GiB"
+        fi
+        "$MT_AGENT" plan --disk sda --disk-size-mib $disk --ram-mib $ram --format kickstart >"$T_OUT" 2>"$T_ERR"
+        assert_grep "$name: kickstart root line" "^part / --fstype=ext4 --size=$root --ondisk=sda --asprimary --label=MT_ROOT$" "$T_OUT"
+        assert_grep "$name: kickstart swap line" "^part swap --fstype=swap --size=$swap --ondisk=sda --asprimary --label=MT_SWAP$" "$T_OUT"
+        assert_eq "$name: kickstart /home last, growing" "$(tail -n 1 "$T_OUT")" \
+            "part /home --fstype=ext4 --size=1024 --grow --ondisk=sda --asprimary --label=MT_HOME"
+    done
+done
+
+# the 2 TiB msdos limit: a 3 TiB disk is planned on its first 2 TiB, and says so
+expect_exit 0 "plan a 3 TiB disk" "$MT_AGENT" plan --disk sdb --disk-size-mib 3145728 --ram-mib 6144
+assert_grep "3 TiB: the note names the msdos limit" "note: .*msdos partition table addresses only the first 2 TiB .*1048576 MiB beyond stay unallocated" "$T_OUT"
+expect_exit 0 "plan a 3 TiB disk as kickstart" "$MT_AGENT" plan --disk /dev/sdb --disk-size-mib 3145728 --ram-mib 6144 --format kickstart
+assert_grep "3 TiB kickstart: /home stops at 2 TiB" "^part /home .*--grow --maxsize=2042879 --ondisk=sdb " "$T_OUT"
+assert_grep "3 TiB kickstart: warned on stderr" "first 2 TiB" "$T_ERR"
+"$MT_AGENT" --json plan --disk sdb --disk-size-mib 3145728 --ram-mib 6144 >"$T_OUT" 2>"$T_ERR"
+assert_eq "3 TiB JSON: truncated" "$(jget "$T_OUT" 'd["truncated"]')" True
+assert_eq "3 TiB JSON: ends at 2 TiB" "$(jget "$T_OUT" 'd["partitions"][-1]["start_bytes"] + d["partitions"][-1]["size_bytes"]')" 2199023255552
+
+# the sizes come from the disk itself: a sparse image of 100 GiB
+img=$T_TMP/disk.img
+truncate -s 100G "$img"
+expect_exit 0 "plan an image file" "$MT_AGENT" --json plan --disk "$img" --ram-mib 6144
+assert_eq "image: its size" "$(jget "$T_OUT" 'd["disk_bytes"]')" 107374182400
+assert_eq "image: blank now" "$(jget "$T_OUT" 'd["current"]["has_data"], d["current"]["busy"]')" "(False, False)"
+assert_eq "image: --format json is the same plan" "$("$MT_AGENT" plan --disk "$img" --ram-mib 6144 --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitions"][3]["size_mib"])')" 48127
+mkfs.ext4 -q -F -L SOMEDATA "$img"
+"$MT_AGENT" --json plan --disk "$img" --ram-mib 6144 >"$T_OUT" 2>"$T_ERR"
+assert_eq "image: devuse sees the ext4 and its label" "$(jget "$T_OUT" '[(s["type"], s["label"]) for s in d["current"]["signatures"]]')" "[('ext4', 'SOMEDATA')]"
+mkfs.xfs -q -f "$img"
+"$MT_AGENT" --json plan --disk "$img" --ram-mib 6144 >"$T_OUT" 2>"$T_ERR"
+assert_eq "image: devuse sees xfs" "$(jget "$T_OUT" '[s["type"] for s in d["current"]["signatures"]]')" "['xfs']"
+truncate -s 0 "$img"; truncate -s 100G "$img"
+printf 'label: dos\n,200M,83\n,200M,82\n' | sfdisk -q "$img"
+"$MT_AGENT" --json plan --disk "$img" --ram-mib 6144 >"$T_OUT" 2>"$T_ERR"
+assert_eq "image: devuse sees the table" "$(jget "$T_OUT" 'd["current"]["pttype"], len(d["current"]["partitions"])')" "('dos', 2)"
+# the RAM comes from the machine (rounded up to 128 MiB) when not given
+"$MT_AGENT" --json plan --disk sda --disk-size-mib 1048576 >"$T_OUT" 2>"$T_ERR"
+assert_eq "RAM from the machine, a multiple of 128 MiB" "$(jget "$T_OUT" 'd["ram_bytes"] % (128 << 20) == 0 and d["ram_bytes"] > 0')" True
+
+# bad input
+expect_exit 2 "no --disk" "$MT_AGENT" plan
+assert_grep "no --disk: says so" "--disk is required" "$T_ERR"
+expect_exit 2 "bad --format" "$MT_AGENT" plan --disk sda --format yaml
+expect_exit 2 "bad --ram-mib" "$MT_AGENT" plan --disk sda --ram-mib -5
+expect_exit 2 "bad --disk-size-mib" "$MT_AGENT" plan --disk sda --disk-size-mib 12x
+expect_exit 1 "missing disk" "$MT_AGENT" plan --disk "$T_TMP/nonexistent.img"
+assert_grep "missing disk: named" "nonexistent.img: no such disk" "$T_ERR"
+expect_exit 1 "a directory is not a disk" "$MT_AGENT" plan --disk "$T_TMP"
+assert_grep "directory: says what it wants" "neither a block device nor an image file" "$T_ERR"
+printf '[layout]\nroot_mib = 20000\nroot_min_mib = 30000\n' >"$T_TMP/bad.conf"
+expect_exit 2 "root_min above root: usage error" "$MT_AGENT" --config "$T_TMP/bad.conf" plan --disk sda --disk-size-mib 102400 --ram-mib 1024
+assert_grep "root_min above root: named" "root_min_mib" "$T_ERR"
+t_done
