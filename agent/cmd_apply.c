@@ -41,11 +41,11 @@ static json_object *step_json(const struct apply_step_report *s, const char *don
     return o;
 }
 
-static void step_text(const char *what, const struct apply_step_report *s, const char *sha)
+static void step_text(const char *what, const char *done, const struct apply_step_report *s, const char *sha)
 {
     switch (s->outcome) {
     case APPLY_STEP_RAN_OK: out_printf("%s: done (%s)\n", what, s->ended); break;
-    case APPLY_STEP_ALREADY: out_printf("%s: already applied for tarball sha256 %s; nothing run (--force runs it again)\n", what, sha); break;
+    case APPLY_STEP_ALREADY: out_printf("%s: already %s for tarball sha256 %s; nothing run (--force runs it again)\n", what, done, sha); break;
     case APPLY_STEP_MARKER: out_printf("%s: already applied (vendor marker %s); nothing run\n", what, APPLY_MARKER); break;
     case APPLY_STEP_FAILED: out_printf("%s: FAILED (%s)\n", what, s->ended); break;
     default: out_printf("%s: not run\n", what); break;
@@ -151,9 +151,9 @@ static int cmd_apply(struct mt_ctx *ctx, int argc, char **argv)
         out_printf("extracted %llu files into %s\n", (unsigned long long)rep.files, rep.staging);
     } else if (rep.sha256[0] && r != -EBADMSG && r != -EPERM) {
         out_printf("%s: sha256 %s verified against %s\n", tarball, rep.sha256, rep.digest_source);
-        step_text(APPLY_SCRIPT, &rep.custom_changes, rep.sha256);
-        step_text("installer", &rep.installer, rep.sha256);
-        if (rep.reboot_required)
+        step_text(APPLY_SCRIPT, "applied", &rep.custom_changes, rep.sha256);
+        step_text("installer", "installed", &rep.installer, rep.sha256);
+        if (rep.custom_changes.outcome == APPLY_STEP_RAN_OK)
             out_printf("reboot required\n");
     }
     if (r == -ENOKEY || r == -EINVAL)

@@ -1,0 +1,152 @@
+#!/bin/bash
+# apply: the vendor's custom changes and installer run exactly once per tarball
+# digest against a --root sysroot, with a fake ApplyCustomChanges.sh that behaves
+# like the vendor's (prompt, marker, multipath.conf, log) and counts its runs.
+# Failures, a time-out and a SIGKILL of apply half-way are recorded and handled
+# as provision/apply.h documents.
+. "$MT_TOP/tests/lib.sh"
+t_require python3 sha256sum
+
+tarball=$T_TMP/agent.tar.gz
+sum=$(sh "$MT_TOP/tests/fixtures/payload/mkagent.sh" "$tarball") || { not_ok "build the agent tarball"; t_done; }
+WWID=36000c29a1b2c3d4e5f60718293a4b5c6
+
+newroot() { # a fresh sysroot
+    local r=$T_TMP/$1
+    rm -rf "$r"
+    mkdir -p "$r/etc" "$r/var/lib" "$r/var/log"
+    echo "$WWID" >"$r/fake-vendor.wwid"
+    echo "$r"
+}
+runs() { if [ -f "$1/fake-vendor.runs" ]; then wc -l <"$1/fake-vendor.runs" | tr -d ' '; else echo 0; fi; }
+iruns() { if [ -f "$1/fake-install.runs" ]; then wc -l <"$1/fake-install.runs" | tr -d ' '; else echo 0; fi; }
+jget() { # ROOT PYTHON-EXPR on the journal j
+    "$MT_AGENT" --root "$1" --json status >"$T_TMP/j.json" 2>/dev/null
+    python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); a=j.get("apply",{}); r=a.get("runs",{}).get(sys.argv[3],{}); cc=r.get("custom_changes",{}); ins=r.get("installer",{}); print(eval(sys.argv[2]))' "$T_TMP/j.json" "$2" "$sum"
+}
+apply() { "$MT_AGENT" --root "$R" apply --agent "$tarball" --sha256 "$sum" "$@"; }
+
+# 1. first run: script and installer run once, effects on the sysroot, journal and log
+R=$(newroot r1)
+expect_exit 0 "apply runs the custom changes" apply
+assert_eq "script ran once" "$(runs "$R")" 1
+assert_eq "installer ran once" "$(iruns "$R")" 1
+assert_grep "installer got -q -d ROOT/usr/local/ASR -r MT -v VmWare" "^-q -d $R/usr/local/ASR -r MT -v VmWare\$" "$R/fake-install.runs"
+[ -x "$R/usr/local/ASR/Vx/bin/UnifiedAgentConfigurator.sh" ] && ok "installer installed into the sysroot" || not_ok "installer installed into the sysroot"
+[ -e "$R/etc/.appliedmtcustomchanges" ] && ok "vendor marker written in the sysroot" || not_ok "vendor marker written in the sysroot"
+assert_grep "multipath.conf blacklists the root wwid" "wwid \"$WWID\"" "$R/etc/multipath.conf"
+[ ! -e /etc/.appliedmtcustomchanges ] && ok "host /etc untouched" || not_ok "host /etc untouched"
+assert_grep "says a reboot is required" "reboot required" "$T_OUT"
+assert_grep "script output in the sysroot's /var/log/mt-agent.log" "continue\? \[Y\|N\]" "$R/var/log/mt-agent.log"
+assert_grep "log says how it ended" "ApplyCustomChanges.sh ended: exit status 0" "$R/var/log/mt-agent.log"
+assert_grep "the script ran in the staging directory" "applying custom changes \(cwd $R/var/lib/mt-agent/staging/staging\." "$R/var/log/appliedmtcustomchanges.log"
+assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
+assert_eq "journal: exit status 0" "$(jget "$R" 'cc["exit_status"]')" 0
+assert_eq "journal: started_at and finished_at" "$(jget "$R" '"started_at" in cc and "finished_at" in cc')" True
+assert_eq "journal: output tail" "$(jget "$R" '"Reboot the machine" in cc["output_tail"]')" True
+assert_eq "journal: installer installed" "$(jget "$R" 'ins["status"]')" installed
+assert_eq "journal: reboot_required" "$(jget "$R" 'a["reboot_required"]')" True
+assert_eq "journal: last digest" "$(jget "$R" 'a["last_digest"]')" "$sum"
+assert_eq "staging removed" "$(ls -A "$R/var/lib/mt-agent/staging")" ""
+
+# 2. second run: nothing runs
+expect_exit 0 "second apply succeeds" apply
+assert_grep "says already applied" "ApplyCustomChanges.sh: already applied" "$T_OUT"
+assert_eq "script still ran once" "$(runs "$R")" 1
+assert_eq "installer still ran once" "$(iruns "$R")" 1
+"$MT_AGENT" --root "$R" --json apply --agent "$tarball" --sha256 "$sum" >"$T_OUT" 2>"$T_ERR"
+assert_eq "--json: outcome already" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["custom_changes"]["outcome"], d["installer"]["outcome"])' "$T_OUT")" "already already"
+assert_eq "script still ran once after --json" "$(runs "$R")" 1
+
+# 3. --force runs both again
+expect_exit 0 "--force" apply --force
+assert_eq "--force ran the script again" "$(runs "$R")" 2
+assert_eq "--force ran the installer again" "$(iruns "$R")" 2
+
+# 4. a digest mismatch runs nothing
+expect_exit 1 "wrong --sha256" "$MT_AGENT" --root "$R" apply --agent "$tarball" --sha256 "$(printf '%064d' 1)" --force
+assert_eq "mismatch ran nothing" "$(runs "$R")" 2
+
+# 5. the vendor marker alone counts as applied
+R=$(newroot r2)
+touch "$R/etc/.appliedmtcustomchanges"
+expect_exit 0 "marker present" apply
+assert_grep "says applied by the vendor marker" "already applied \(vendor marker /etc/.appliedmtcustomchanges\)" "$T_OUT"
+assert_eq "script not run" "$(runs "$R")" 0
+assert_eq "journal: applied by marker" "$(jget "$R" 'cc["status"] + " " + cc["by"]')" "applied vendor marker /etc/.appliedmtcustomchanges"
+
+# 6. a failing script: recorded with exit status and last lines; a later run retries
+R=$(newroot r3)
+echo fail >"$R/fake-vendor.mode"
+expect_exit 1 "failing script fails apply" apply
+assert_grep "error names the exit status" "ApplyCustomChanges.sh from .* failed \(exit status 3\)" "$T_ERR"
+assert_grep "error shows the last lines" "custom changes FAILED" "$T_ERR"
+assert_eq "journal: failed" "$(jget "$R" 'cc["status"]')" failed
+assert_eq "journal: exit status 3" "$(jget "$R" 'cc["exit_status"]')" 3
+assert_eq "journal: last lines" "$(jget "$R" '"device-mapper-multipath" in cc["output_tail"]')" True
+assert_eq "installer not run after a failure" "$(iruns "$R")" 0
+rm "$R/fake-vendor.mode"
+expect_exit 0 "after fixing, apply runs it again" apply
+assert_eq "ran twice in all" "$(runs "$R")" 2
+assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
+
+# 7. no answer but Y: the fake exits 1 without one, so apply must answer (proved by 1.);
+#    a failing installer is recorded too
+R=$(newroot r4)
+echo fail >"$R/fake-install.mode"
+expect_exit 1 "failing installer fails apply" apply
+assert_eq "journal: installer failed, exit status 4" "$(jget "$R" 'ins["status"] + " " + str(ins["exit_status"])')" "failed 4"
+rm "$R/fake-install.mode"
+expect_exit 0 "installer retried" apply
+assert_eq "custom changes not re-run for the installer" "$(runs "$R")" 1
+assert_eq "installer ran twice" "$(iruns "$R")" 2
+
+# 8. a hanging script is ended by the time limit and recorded; the next run re-runs it
+R=$(newroot r5)
+echo hang >"$R/fake-vendor.mode"
+expect_exit 1 "hanging script times out" apply --timeout 2
+assert_grep "error says timed out" "failed \(timed out after" "$T_ERR"
+assert_eq "journal: failed, timed out" "$(jget "$R" 'cc["status"] + " " + cc["ended"][:9]')" "failed timed out"
+pid=$(cat "$R/fake-vendor.pid")
+if kill -0 "$pid" 2>/dev/null; then not_ok "the timed-out script was killed"; kill -9 -- -"$pid" 2>/dev/null; else ok "the timed-out script was killed"; fi
+rm "$R/fake-vendor.mode"
+expect_exit 0 "next apply after a time-out" apply
+assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
+
+# 9. apply killed (SIGKILL) while the script runs: journal says started, not finished;
+#    marker absent -> the next apply runs the script again (provision/apply.h says why)
+killed_run() { # ROOT MODE
+    echo "$2" >"$1/fake-vendor.mode"
+    "$MT_AGENT" --root "$1" apply --agent "$tarball" --sha256 "$sum" >"$T_TMP/bg.out" 2>&1 &
+    local apid=$! i
+    t_track_pid "$apid"
+    for i in $(seq 1 100); do
+        if [ "$2" = hang ] && grep -q waiting "$1/var/log/appliedmtcustomchanges.log" 2>/dev/null; then break; fi
+        if [ "$2" = hang-after-marker ] && [ -e "$1/etc/.appliedmtcustomchanges" ]; then break; fi
+        sleep 0.1
+    done
+    kill -9 "$apid"
+    wait "$apid" 2>/dev/null
+    # the script lives on in its own process group: end it (by its pid, as this test started it)
+    kill -9 -- -"$(cat "$1/fake-vendor.pid")" 2>/dev/null
+    rm -f "$1/fake-vendor.mode"
+}
+R=$(newroot r6)
+killed_run "$R" hang
+assert_eq "journal after SIGKILL: started" "$(jget "$R" 'cc["status"]')" started
+assert_eq "journal after SIGKILL: no finished_at" "$(jget "$R" '"finished_at" in cc')" False
+expect_exit 0 "next apply after SIGKILL (no marker)" apply
+assert_grep "warns about the interrupted run" "was interrupted .*marker is absent, so it did not complete; it was run again" "$T_ERR"
+assert_eq "script ran again" "$(runs "$R")" 2
+assert_eq "journal: applied, interrupted attempt kept" "$(jget "$R" 'cc["status"] + " " + str("interrupted" in cc)')" "applied True"
+[ -e "$R/etc/.appliedmtcustomchanges" ] && ok "marker written by the re-run" || not_ok "marker written by the re-run"
+
+# 10. killed after the script wrote its marker: the next apply does not run it again
+R=$(newroot r7)
+killed_run "$R" hang-after-marker
+assert_eq "journal after SIGKILL: started" "$(jget "$R" 'cc["status"]')" started
+expect_exit 0 "next apply after SIGKILL (marker present)" apply
+assert_grep "warns: completed, not run again" "was interrupted .*the vendor marker exists, so it completed; not run again" "$T_ERR"
+assert_eq "script not run again" "$(runs "$R")" 1
+assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
+t_done
