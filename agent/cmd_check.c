@@ -1,17 +1,167 @@
-/* check: readiness checks of this master target */
+/* check: readiness checks of this master target (provision/check.h). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "inventory.h"
+#include "journal.h"
+#include "rootpath.h"
 #include "verbs.h"
 
-/* Placeholder until the issue that builds this verb lands. */
+/* The journal, read only: a check never takes the lock nor rewrites anything. */
+static json_object *journal_peek(void)
+{
+    char *text = NULL;
+    json_object *root;
+    if (rootpath_read_file(JOURNAL_PATH, &text, 16u << 20) < 0)
+        return NULL;
+    root = json_tokener_parse(text);
+    if (!root || !json_object_is_type(root, json_type_object)) {
+        log_warn("%s: not a JSON object; checks that read the journal see none (mt-agent status reports it)",
+                 JOURNAL_PATH);
+        json_object_put(root);
+        root = NULL;
+    }
+    free(text);
+    return root;
+}
+
+static int list_checks(void)
+{
+    size_t n, i;
+    const struct check_def *const *cat = check_catalogue(&n);
+    if (out_json_mode()) {
+        json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+        for (i = 0; i < n; i++) {
+            json_object *it = json_object_new_object();
+            json_object_object_add(it, "id", json_object_new_string(cat[i]->id));
+            json_object_object_add(it, "severity", json_object_new_string(check_severity_name(cat[i]->severity)));
+            json_object_object_add(it, "title", json_object_new_string(cat[i]->title));
+            json_object_array_add(arr, it);
+        }
+        json_object_object_add(doc, "checks", arr);
+        out_json(doc);
+    } else {
+        for (i = 0; i < n; i++)
+            out_printf("%-24s %-8s %s\n", cat[i]->id, check_severity_name(cat[i]->severity), cat[i]->title);
+    }
+    return EXIT_DONE;
+}
+
+static void print_human(const struct check_report *rep)
+{
+    size_t i;
+    for (i = 0; i < rep->n; i++) {
+        const struct check_outcome *o = &rep->items[i];
+        const char *st = o->res.status == CHECK_PASS ? "PASS"
+                         : o->res.status == CHECK_SKIP ? "SKIP"
+                         : check_outcome_severity(o) == SEV_ERROR ? "FAIL"
+                                                                  : "WARN";
+        out_printf("%-4s %-22s %s\n", st, o->def->id, o->res.detail);
+        if (o->res.status == CHECK_FAIL && o->res.remediation[0])
+            out_printf("     %-22s fix: %s\n", "", o->res.remediation);
+    }
+    out_printf("%u passed, %u failed (%u errors, %u warnings), %u skipped\n", rep->pass, rep->fail, rep->errors,
+               rep->warnings, rep->skip);
+}
+
 static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
 {
-    (void)ctx;
-    (void)argc;
-    (void)argv;
-    log_error("check: not implemented yet");
-    return EXIT_FAILED;
+    static const struct option opts[] = {
+        {"only", required_argument, NULL, 'o'}, {"ignore", required_argument, NULL, 'i'},
+        {"strict", no_argument, NULL, 's'},     {"list", no_argument, NULL, 'l'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *only = NULL, *ignore_arg = NULL;
+    bool strict = ctx->cfg.check.strict, list = false;
+    char ignore[2 * MT_CFG_STR + 2];
+    struct inventory inv;
+    struct check_report rep;
+    struct check_ctx cc;
+    struct mt_err err = {0};
+    size_t n;
+    bool *sel;
+    int c, r;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': only = optarg; break;
+        case 'i': ignore_arg = optarg; break;
+        case 's': strict = true; break;
+        case 'l': list = true; break;
+        default: return verb_usage_error(&verb_check, "bad option");
+        }
+    }
+    if (optind < argc)
+        return verb_usage_error(&verb_check, "unexpected argument '%s'", argv[optind]);
+
+    /* every id named anywhere must exist: a typo must not silently run everything */
+    check_catalogue(&n);
+    sel = calloc(n ? n : 1, sizeof(bool));
+    if (!sel) {
+        log_error("check: out of memory");
+        return EXIT_FAILED;
+    }
+    if ((only && check_parse_ids(only, sel, &err) < 0) || (ignore_arg && check_parse_ids(ignore_arg, sel, &err) < 0)) {
+        free(sel);
+        return verb_usage_error(&verb_check, "%s", err.msg);
+    }
+    if (check_parse_ids(ctx->cfg.check.ignore, sel, &err) < 0) {
+        free(sel);
+        log_error("%s: [check] ignore: %s", ctx->config_path[0] ? ctx->config_path : "configuration", err.msg);
+        return EXIT_USAGE;
+    }
+    free(sel);
+    if (list)
+        return list_checks();
+
+    snprintf(ignore, sizeof(ignore), "%s%s%s", ctx->cfg.check.ignore,
+             ctx->cfg.check.ignore[0] && ignore_arg ? "," : "", ignore_arg ? ignore_arg : "");
+
+    r = inventory_collect(&inv, &err);
+    if (r < 0) {
+        log_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    cc.cfg = &ctx->cfg;
+    cc.inv = &inv;
+    cc.journal = journal_peek();
+    r = check_run(&cc, only, ignore, strict, &rep, &err);
+    if (r < 0) {
+        log_error("%s", err.msg);
+        json_object_put(cc.journal);
+        inventory_free(&inv);
+        return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
+    }
+    if (out_json_mode()) {
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "host", inventory_host_to_json(&inv.host));
+        json_object_object_add(doc, "checks", check_report_checks_json(&rep));
+        json_object_object_add(doc, "summary", check_report_summary_json(&rep));
+        json_object_object_add(doc, "strict", json_object_new_boolean(strict));
+        out_json(doc);
+    } else {
+        print_human(&rep);
+    }
+    r = rep.failed ? EXIT_FAILED : EXIT_DONE;
+    check_report_free(&rep);
+    json_object_put(cc.journal);
+    inventory_free(&inv);
+    return r;
 }
 
 const struct verb verb_check = {
     "check", cmd_check, "[--only ID,..] [--ignore ID,..] [--strict] [--list]",
-    "readiness checks of this master target", NULL,
+    "readiness checks of this master target",
+    "Runs the readiness checks (mt-agent check --list shows them) and prints each one's\n"
+    "status, detail and, for a failure, how to fix it. --only runs just the named checks,\n"
+    "--ignore leaves them out (added to [check] ignore), --strict makes failed warnings\n"
+    "count as failures ([check] strict). Exit 0 when no error-severity check fails, 1\n"
+    "otherwise, 2 for an unknown check id. With --json: {\"host\":{...},\"checks\":[{\"id\",\n"
+    "\"severity\",\"status\",\"title\",\"detail\",\"remediation\"}],\"summary\":{\"pass\",\"fail\",\n"
+    "\"skip\",\"errors\",\"warnings\"}}.\n",
 };

@@ -1,0 +1,953 @@
+/* inventory: see inventory.h. Every path goes through the root resolver, so
+ * the same code reads the live host and a fixture tree; only device nodes
+ * (SG_IO, libblkid) and udev are the live host's alone. */
+#include "inventory.h"
+
+#include <blkid.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libudev.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "rootpath.h"
+#include "sgio.h"
+
+#define SYS_BLOCK "/sys/block"
+
+/* ---- small readers ---------------------------------------------------- */
+
+/* Copy with truncation (names and attributes are bounded by their fields). */
+static void set_str(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n > size - 1)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void read_attr(const char *path, char *buf, size_t len)
+{
+    if (rootpath_read_line(path, buf, len) < 0)
+        buf[0] = '\0';
+}
+
+static void lower(char *s)
+{
+    for (; *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+}
+
+/* Value of KEY=VALUE in a shell-style file (quotes stripped); "" when absent. */
+static void shell_var(const char *text, const char *key, char *out, size_t len)
+{
+    const char *p = text;
+    size_t klen = strlen(key);
+    out[0] = '\0';
+    while (p && *p) {
+        const char *eol = strchr(p, '\n');
+        size_t l = eol ? (size_t)(eol - p) : strlen(p);
+        while (l && (*p == ' ' || *p == '\t')) {
+            p++;
+            l--;
+        }
+        if (l > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            const char *v = p + klen + 1;
+            size_t vl = l - klen - 1;
+            while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
+                vl--;
+            if (vl >= 2 && (v[0] == '"' || v[0] == '\'') && v[vl - 1] == v[0]) {
+                v++;
+                vl -= 2;
+            }
+            snprintf(out, len, "%.*s", (int)vl, v);
+            /* the last assignment wins, as in the shell */
+        }
+        p = eol ? eol + 1 : NULL;
+    }
+}
+
+static void list_add(char *list, size_t len, const char *item)
+{
+    size_t n = strlen(list);
+    if (n + strlen(item) + 2 > len)
+        return;
+    snprintf(list + n, len - n, "%s%s", n ? "," : "", item);
+}
+
+static bool list_has(const char *list, const char *item)
+{
+    size_t l = strlen(item);
+    const char *p = list;
+    while ((p = strstr(p, item)) != NULL) {
+        if ((p == list || p[-1] == ',') && (p[l] == ',' || p[l] == '\0'))
+            return true;
+        p += l;
+    }
+    return false;
+}
+
+/* ---- host ------------------------------------------------------------- */
+
+static void os_release_parse(struct inv_host *h)
+{
+    char *text = NULL;
+    char line[INV_STR];
+
+    if (rootpath_read_line("/etc/redhat-release", line, sizeof(line)) == 0 && line[0]) {
+        const char *rel = strstr(line, "release ");
+        set_str(h->os_release, sizeof(h->os_release), line);
+        if (strncmp(line, "CentOS", 6) == 0)
+            snprintf(h->os_id, sizeof(h->os_id), "centos");
+        else if (strncmp(line, "Red Hat Enterprise Linux", 24) == 0)
+            snprintf(h->os_id, sizeof(h->os_id), "rhel");
+        else if (strncmp(line, "Scientific Linux", 16) == 0)
+            snprintf(h->os_id, sizeof(h->os_id), "scientific");
+        else if (strncmp(line, "Fedora", 6) == 0)
+            snprintf(h->os_id, sizeof(h->os_id), "fedora");
+        else
+            snprintf(h->os_id, sizeof(h->os_id), "redhat-like");
+        if (rel) {
+            size_t n = strspn(rel + 8, "0123456789.");
+            snprintf(h->os_version, sizeof(h->os_version), "%.*s", (int)n, rel + 8);
+        }
+        return;
+    }
+    if (rootpath_read_file("/etc/os-release", &text, 65536) >= 0 ||
+        rootpath_read_file("/usr/lib/os-release", &text, 65536) >= 0) {
+        shell_var(text, "PRETTY_NAME", h->os_release, sizeof(h->os_release));
+        shell_var(text, "ID", h->os_id, sizeof(h->os_id));
+        shell_var(text, "VERSION_ID", h->os_version, sizeof(h->os_version));
+        if (!h->os_release[0])
+            shell_var(text, "NAME", h->os_release, sizeof(h->os_release));
+        free(text);
+    }
+}
+
+static void cpu_mem(struct inv_host *h)
+{
+    char *text = NULL;
+    const char *p;
+    if (rootpath_read_file("/proc/cpuinfo", &text, 4u << 20) >= 0) {
+        for (p = text; (p = strstr(p, "processor")) != NULL; p += 9)
+            if ((p == text || p[-1] == '\n') && (p[9] == '\t' || p[9] == ' ' || p[9] == ':'))
+                h->cpus++;
+        free(text);
+    }
+    text = NULL;
+    if (rootpath_read_file("/proc/meminfo", &text, 1u << 20) >= 0) {
+        unsigned long long kb;
+        p = strstr(text, "MemTotal:");
+        if (p && sscanf(p + 9, "%llu", &kb) == 1)
+            h->ram_bytes = (uint64_t)kb * 1024;
+        free(text);
+    }
+}
+
+/* BOOTPROTO and addresses of a NIC from EL's ifcfg file, then Debian's interfaces. */
+static void nic_config(struct inv_nic *n)
+{
+    char path[PATH_MAX], *text = NULL, v[INV_STR];
+
+    snprintf(path, sizeof(path), "/etc/sysconfig/network-scripts/ifcfg-%s", n->name);
+    if (rootpath_read_file(path, &text, 65536) >= 0) {
+        set_str(n->config_source, sizeof(n->config_source), path);
+        shell_var(text, "BOOTPROTO", v, sizeof(v));
+        lower(v);
+        if (strcmp(v, "dhcp") == 0 || strcmp(v, "bootp") == 0)
+            n->bootproto = INV_BOOT_DHCP;
+        else {
+            char ip[64], prefix[16], mask[64];
+            shell_var(text, "IPADDR", ip, sizeof(ip));
+            if (!ip[0])
+                shell_var(text, "IPADDR0", ip, sizeof(ip));
+            shell_var(text, "PREFIX", prefix, sizeof(prefix));
+            shell_var(text, "NETMASK", mask, sizeof(mask));
+            /* BOOTPROTO=none or static with an address; "none" alone configures nothing */
+            n->bootproto = ip[0] ? INV_BOOT_STATIC : INV_BOOT_UNKNOWN;
+            if (ip[0])
+                snprintf(n->addresses, sizeof(n->addresses), "%s%s%s", ip, prefix[0] ? "/" : "",
+                         prefix[0] ? prefix : "");
+            (void)mask;
+        }
+        free(text);
+        return;
+    }
+    text = NULL;
+    if (rootpath_read_file("/etc/network/interfaces", &text, 1u << 20) >= 0) {
+        char *line = text, *save = NULL;
+        bool in = false;
+        for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+            char w1[64], w2[64], w3[64], w4[64];
+            int k = sscanf(line, "%63s %63s %63s %63s", w1, w2, w3, w4);
+            if (k >= 1 && strcmp(w1, "iface") == 0) {
+                in = k >= 4 && strcmp(w2, n->name) == 0 && strcmp(w3, "inet") == 0;
+                if (in) {
+                    snprintf(n->config_source, sizeof(n->config_source), "/etc/network/interfaces");
+                    n->bootproto = strcmp(w4, "dhcp") == 0 ? INV_BOOT_DHCP
+                                   : strcmp(w4, "static") == 0 ? INV_BOOT_STATIC
+                                                               : INV_BOOT_UNKNOWN;
+                }
+            } else if (in && k >= 2 && strcmp(w1, "address") == 0) {
+                set_str(n->addresses, sizeof(n->addresses), w2);
+            }
+        }
+        free(text);
+    }
+}
+
+static int nics_collect(struct inv_host *h)
+{
+    char real[PATH_MAX];
+    DIR *d;
+    struct dirent *e;
+    size_t cap = 0;
+
+    if (rootpath_resolve("/sys/class/net", real, sizeof(real), 0) < 0 || !(d = opendir(real)))
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        struct inv_nic *n;
+        char p[PATH_MAX], link[PATH_MAX], lreal[PATH_MAX];
+        ssize_t l;
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "lo") == 0)
+            continue;
+        if (h->n_nics == cap) {
+            struct inv_nic *nn = realloc(h->nics, (cap ? cap * 2 : 4) * sizeof(*nn));
+            if (!nn) {
+                closedir(d);
+                return -ENOMEM;
+            }
+            h->nics = nn;
+            cap = cap ? cap * 2 : 4;
+        }
+        n = &h->nics[h->n_nics++];
+        memset(n, 0, sizeof(*n));
+        set_str(n->name, sizeof(n->name), e->d_name);
+        nic_config(n);
+        /* virtual interfaces (bridges, ifb, veth) have no device and no configuration file */
+        snprintf(p, sizeof(p), "/sys/class/net/%s/device", e->d_name);
+        if (!n->config_source[0] && (rootpath_resolve(p, lreal, sizeof(lreal), 0) < 0 || access(lreal, F_OK) < 0)) {
+            h->n_nics--;
+            continue;
+        }
+        snprintf(p, sizeof(p), "/sys/class/net/%s/address", e->d_name);
+        read_attr(p, n->mac, sizeof(n->mac));
+        snprintf(p, sizeof(p), "/sys/class/net/%s/device/driver", e->d_name);
+        if (rootpath_resolve(p, lreal, sizeof(lreal), RP_NOFOLLOW) == 0 &&
+            (l = readlink(lreal, link, sizeof(link) - 1)) > 0) {
+            link[l] = '\0';
+            set_str(n->driver, sizeof(n->driver), strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+        }
+    }
+    closedir(d);
+    return 0;
+}
+
+static int host_collect(struct inv_host *h)
+{
+    read_attr("/sys/class/dmi/id/sys_vendor", h->vendor, sizeof(h->vendor));
+    read_attr("/sys/class/dmi/id/product_name", h->product, sizeof(h->product));
+    read_attr("/sys/class/dmi/id/product_serial", h->serial, sizeof(h->serial));
+    read_attr("/sys/class/dmi/id/product_uuid", h->uuid, sizeof(h->uuid));
+    lower(h->uuid);
+    read_attr("/proc/sys/kernel/hostname", h->hostname, sizeof(h->hostname));
+    if (!h->hostname[0])
+        read_attr("/etc/hostname", h->hostname, sizeof(h->hostname));
+    read_attr("/proc/sys/kernel/osrelease", h->kernel, sizeof(h->kernel));
+    read_attr("/proc/sys/kernel/arch", h->arch, sizeof(h->arch));
+    if (!h->arch[0] && rootpath_is_host()) {
+        struct utsname u;
+        if (uname(&u) == 0)
+            set_str(h->arch, sizeof(h->arch), u.machine);
+    }
+    os_release_parse(h);
+    cpu_mem(h);
+    return nics_collect(h);
+}
+
+/* ---- disks: enumeration ------------------------------------------------ */
+
+struct namelist {
+    char (*names)[64];
+    size_t n, cap;
+};
+
+static int names_add(struct namelist *l, const char *name)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char(*nn)[64] = realloc(l->names, cap * sizeof(*nn));
+        if (!nn)
+            return -ENOMEM;
+        l->names = nn;
+        l->cap = cap;
+    }
+    snprintf(l->names[l->n++], 64, "%s", name);
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    const char *x = a, *y = b;
+    size_t lx = strlen(x), ly = strlen(y);
+    /* sda < sdb < ... < sdz < sdaa: shorter names first, like the kernel assigns them */
+    if (lx != ly && strncmp(x, y, 2) == 0)
+        return lx < ly ? -1 : 1;
+    return strcmp(x, y);
+}
+
+/* A whole disk worth listing: backed by hardware (has device/), not a CD-ROM. */
+static bool disk_wanted(const char *name)
+{
+    char p[PATH_MAX], type[16];
+    struct stat st;
+    char real[PATH_MAX];
+    if (!strncmp(name, "loop", 4) || !strncmp(name, "ram", 3) || !strncmp(name, "dm-", 3) ||
+        !strncmp(name, "sr", 2) || !strncmp(name, "zram", 4) || !strncmp(name, "md", 2))
+        return false;
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/device", name);
+    if (rootpath_resolve(p, real, sizeof(real), 0) < 0 || stat(real, &st) < 0)
+        return false;
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/type", name);
+    read_attr(p, type, sizeof(type));
+    return strcmp(type, "5") != 0; /* 5: CD/DVD */
+}
+
+static bool udev_running(void)
+{
+    struct stat st;
+    return rootpath_is_host() && (stat("/run/udev/control", &st) == 0 || stat("/dev/.udev", &st) == 0);
+}
+
+static int enumerate_udev(struct namelist *l)
+{
+    struct udev *u = udev_new();
+    struct udev_enumerate *en;
+    struct udev_list_entry *e;
+    int r = 0;
+    if (!u)
+        return -ENOMEM;
+    en = udev_enumerate_new(u);
+    if (!en) {
+        udev_unref(u);
+        return -ENOMEM;
+    }
+    udev_enumerate_add_match_subsystem(en, "block");
+    udev_enumerate_add_match_property(en, "DEVTYPE", "disk");
+    if (udev_enumerate_scan_devices(en) < 0)
+        r = -EIO;
+    for (e = udev_enumerate_get_list_entry(en); r == 0 && e; e = udev_list_entry_get_next(e)) {
+        const char *path = udev_list_entry_get_name(e), *name = strrchr(path, '/');
+        if (name && disk_wanted(name + 1))
+            r = names_add(l, name + 1);
+    }
+    udev_enumerate_unref(en);
+    udev_unref(u);
+    return r;
+}
+
+static int enumerate_sysfs(struct namelist *l)
+{
+    char real[PATH_MAX];
+    DIR *d;
+    struct dirent *e;
+    int r = 0;
+    if (rootpath_resolve(SYS_BLOCK, real, sizeof(real), 0) < 0 || !(d = opendir(real)))
+        return -errno ? -errno : -ENOENT;
+    while (r == 0 && (e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.' && disk_wanted(e->d_name))
+            r = names_add(l, e->d_name);
+    closedir(d);
+    return r;
+}
+
+/* ---- disks: identity -------------------------------------------------- */
+
+static int add_designators(struct inv_disk *d, const struct vpd_pg83 *pg)
+{
+    size_t i;
+    if (pg->pre_spc3) {
+        struct vpd_designator raw;
+        memset(&raw, 0, sizeof(raw));
+        raw.code_set = VPD_CS_BINARY;
+        raw.type = VPD_DESIG_NAA;
+        raw.len = pg->raw_len;
+        memcpy(raw.data, pg->raw, pg->raw_len);
+        d->designators = calloc(1, sizeof(*d->designators));
+        if (!d->designators)
+            return -ENOMEM;
+        d->n_designators = 1;
+        snprintf(d->designators[0].type, sizeof(d->designators[0].type), "scsi-2");
+        snprintf(d->designators[0].assoc, sizeof(d->designators[0].assoc), "lu");
+        snprintf(d->designators[0].code_set, sizeof(d->designators[0].code_set), "binary");
+        vpd_designator_value(&raw, d->designators[0].value, sizeof(d->designators[0].value));
+        return 0;
+    }
+    if (!pg->n)
+        return 0;
+    d->designators = calloc(pg->n, sizeof(*d->designators));
+    if (!d->designators)
+        return -ENOMEM;
+    d->n_designators = pg->n;
+    for (i = 0; i < pg->n; i++) {
+        struct inv_designator *o = &d->designators[i];
+        const struct vpd_designator *v = &pg->d[i];
+        set_str(o->type, sizeof(o->type), vpd_desig_type_name(v->type));
+        set_str(o->assoc, sizeof(o->assoc), vpd_assoc_name(v->assoc));
+        if (v->code_set == VPD_CS_BINARY)
+            snprintf(o->code_set, sizeof(o->code_set), "binary");
+        else if (v->code_set == VPD_CS_ASCII)
+            snprintf(o->code_set, sizeof(o->code_set), "ascii");
+        else if (v->code_set == VPD_CS_UTF8)
+            snprintf(o->code_set, sizeof(o->code_set), "utf8");
+        else
+            snprintf(o->code_set, sizeof(o->code_set), "0x%x", v->code_set);
+        vpd_designator_value(v, o->value, sizeof(o->value));
+    }
+    return 0;
+}
+
+struct raw_pages {
+    bool has80, has83;
+    uint8_t p80[SGIO_VPD_MAX], p83[SGIO_VPD_MAX];
+    size_t l80, l83;
+    char err[INV_STR];
+};
+
+static bool page_listed(const uint8_t *p0, size_t len, uint8_t page)
+{
+    size_t i, n;
+    if (len < 4 || p0[1] != 0)
+        return false;
+    n = p0[3];
+    for (i = 4; i < 4 + n && i < len; i++)
+        if (p0[i] == page)
+            return true;
+    return false;
+}
+
+/* VPD by SG_IO on the device node: page 0 says which pages exist (as scsi_id). */
+static void pages_sgio(const struct inv_disk *d, struct raw_pages *rp)
+{
+    char real[PATH_MAX];
+    uint8_t p0[255];
+    size_t l0 = 0;
+    struct mt_err e = {0};
+    int fd;
+
+    memset(rp, 0, sizeof(*rp));
+    if (rootpath_resolve(d->devnode, real, sizeof(real), 0) < 0 ||
+        (fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+        snprintf(rp->err, sizeof(rp->err), "%s: cannot open: %s", d->devnode, strerror(errno));
+        return;
+    }
+    if (sgio_inquiry(fd, d->devnode, 1, 0x00, p0, sizeof(p0), &l0, &e) < 0) {
+        set_str(rp->err, sizeof(rp->err), e.msg);
+    } else {
+        if (page_listed(p0, l0, 0x80)) {
+            if (sgio_vpd_page(fd, d->devnode, 0x80, rp->p80, sizeof(rp->p80), &rp->l80, &e) == 0)
+                rp->has80 = true;
+            else
+                set_str(rp->err, sizeof(rp->err), e.msg);
+        }
+        if (page_listed(p0, l0, 0x83)) {
+            if (sgio_vpd_page(fd, d->devnode, 0x83, rp->p83, sizeof(rp->p83), &rp->l83, &e) == 0)
+                rp->has83 = true;
+            else
+                set_str(rp->err, sizeof(rp->err), e.msg);
+        }
+    }
+    close(fd);
+}
+
+static bool read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+    char *data = NULL;
+    ssize_t n = rootpath_read_file(path, &data, cap);
+    if (n < 0)
+        return false;
+    memcpy(buf, data, (size_t)n);
+    *len = (size_t)n;
+    free(data);
+    return true;
+}
+
+static void pages_sysfs(const struct inv_disk *d, struct raw_pages *rp)
+{
+    char p[PATH_MAX];
+    memset(rp, 0, sizeof(*rp));
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/vpd_pg80", d->name);
+    rp->has80 = read_bin(p, rp->p80, sizeof(rp->p80), &rp->l80);
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/vpd_pg83", d->name);
+    rp->has83 = read_bin(p, rp->p83, sizeof(rp->p83), &rp->l83);
+}
+
+/* Parse the pages into d; sets vpd_error when one is unreadable. */
+static int identity_from_pages(struct inv_disk *d, const struct raw_pages *rp)
+{
+    struct vpd_pg83 *pg = calloc(1, sizeof(*pg));
+    char why[VPD_REASON_MAX] = "";
+    bool ok83 = false, ok80 = false;
+    int r = 0;
+
+    if (!pg)
+        return -ENOMEM;
+    d->has_pg80 = rp->has80;
+    d->has_pg83 = rp->has83;
+    if (rp->has80) {
+        if (vpd_parse_pg80(rp->p80, rp->l80, d->serial, sizeof(d->serial), why, sizeof(why)) == 0)
+            ok80 = true;
+        else
+            set_str(d->vpd_error, sizeof(d->vpd_error), why);
+    }
+    if (rp->has83) {
+        if (vpd_parse_pg83(rp->p83, rp->l83, pg, why, sizeof(why)) == 0)
+            ok83 = true;
+        else
+            set_str(d->vpd_error, sizeof(d->vpd_error), why);
+    }
+    if (ok83) {
+        const struct vpd_designator *naa = vpd_find_naa(pg);
+        if (naa) {
+            d->has_naa = true;
+            vpd_designator_value(naa, d->naa, sizeof(d->naa));
+        }
+        r = add_designators(d, pg);
+    }
+    /* an unreadable page gives no id: a guess would be worse than none */
+    if (!d->vpd_error[0])
+        vpd_scsi_id(ok83 ? pg : NULL, ok80 ? d->serial : NULL, d->vendor, d->model, d->scsi_id,
+                    sizeof(d->scsi_id));
+    free(pg);
+    return r;
+}
+
+/* Compare what SG_IO returned with what sysfs has (newer kernels). */
+static void crosscheck(struct inv_disk *d, const struct raw_pages *dev)
+{
+    struct raw_pages sys;
+    char p[PATH_MAX], wwid[INV_STR];
+    char diff[INV_STR] = "";
+    bool compared = false;
+
+    pages_sysfs(d, &sys);
+    if (sys.has83 && dev->has83) {
+        compared = true;
+        if (sys.l83 != dev->l83 || memcmp(sys.p83, dev->p83, sys.l83) != 0)
+            list_add(diff, sizeof(diff), "vpd_pg83 differs from the SG_IO page 0x83");
+    }
+    if (sys.has80 && dev->has80) {
+        compared = true;
+        if (sys.l80 != dev->l80 || memcmp(sys.p80, dev->p80, sys.l80) != 0)
+            list_add(diff, sizeof(diff), "vpd_pg80 differs from the SG_IO page 0x80");
+    }
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/wwid", d->name);
+    if (rootpath_read_line(p, wwid, sizeof(wwid)) == 0 && wwid[0]) {
+        compared = true;
+        if (strncmp(wwid, "naa.", 4) == 0 && (!d->has_naa || strcasecmp(wwid + 4, d->naa) != 0))
+            list_add(diff, sizeof(diff), "sysfs wwid names another NAA");
+    }
+    if (compared)
+        set_str(d->crosscheck, sizeof(d->crosscheck), diff[0] ? diff : "match");
+}
+
+/* ---- disks: use and contents -------------------------------------------- */
+
+/* Device numbers "maj:min" of the disk and its partitions, with their names. */
+struct devparts {
+    char dev[64][16];
+    char name[64][64];
+    size_t n;
+};
+
+static void disk_parts(const char *disk, struct devparts *dp)
+{
+    char p[PATH_MAX], real[PATH_MAX];
+    DIR *d;
+    struct dirent *e;
+
+    dp->n = 0;
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/dev", disk);
+    read_attr(p, dp->dev[0], sizeof(dp->dev[0]));
+    set_str(dp->name[0], sizeof(dp->name[0]), disk);
+    dp->n = 1;
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s", disk);
+    if (rootpath_resolve(p, real, sizeof(real), 0) < 0 || !(d = opendir(real)))
+        return;
+    while ((e = readdir(d)) != NULL && dp->n < 64) {
+        char q[PATH_MAX];
+        struct stat st;
+        char rq[PATH_MAX];
+        if (strncmp(e->d_name, disk, strlen(disk)) != 0)
+            continue;
+        snprintf(q, sizeof(q), SYS_BLOCK "/%s/%s/partition", disk, e->d_name);
+        if (rootpath_resolve(q, rq, sizeof(rq), 0) < 0 || stat(rq, &st) < 0)
+            continue;
+        snprintf(q, sizeof(q), SYS_BLOCK "/%s/%s/dev", disk, e->d_name);
+        read_attr(q, dp->dev[dp->n], sizeof(dp->dev[dp->n]));
+        set_str(dp->name[dp->n], sizeof(dp->name[dp->n]), e->d_name);
+        dp->n++;
+    }
+    closedir(d);
+}
+
+/* Mounts from mountinfo (field 3 maj:min, field 5 mount point), swap from
+ * /proc/swaps (device path). */
+static void disk_use(struct inv_disk *d, const struct devparts *dp, const char *mountinfo, const char *swaps)
+{
+    const char *line = mountinfo;
+    size_t i;
+
+    while (line && *line) {
+        const char *eol = strchr(line, '\n');
+        char majmin[32], mnt[PATH_MAX];
+        if (sscanf(line, "%*s %*s %31s %*s %4095s", majmin, mnt) == 2) {
+            for (i = 0; i < dp->n; i++)
+                if (dp->dev[i][0] && strcmp(majmin, dp->dev[i]) == 0) {
+                    d->mounted = true;
+                    if (!list_has(d->mounts, mnt))
+                        list_add(d->mounts, sizeof(d->mounts), mnt);
+                }
+        }
+        line = eol ? eol + 1 : NULL;
+    }
+    line = swaps;
+    while (line && *line) {
+        const char *eol = strchr(line, '\n');
+        char dev[PATH_MAX];
+        if (sscanf(line, "%4095s", dev) == 1 && strncmp(dev, "/dev/", 5) == 0) {
+            for (i = 0; i < dp->n; i++)
+                if (strcmp(dev + 5, dp->name[i]) == 0)
+                    d->swap = true;
+        }
+        line = eol ? eol + 1 : NULL;
+    }
+}
+
+/* Partition table and signatures by libblkid on the device nodes (host only). */
+static void disk_probe(struct inv_disk *d, const struct devparts *dp)
+{
+    size_t i;
+    for (i = 0; i < dp->n; i++) {
+        char node[PATH_MAX];
+        blkid_probe pr;
+        const char *v = NULL;
+        snprintf(node, sizeof(node), "/dev/%s", dp->name[i]);
+        pr = blkid_new_probe_from_filename(node);
+        if (!pr)
+            continue;
+        blkid_probe_enable_superblocks(pr, 1);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+        if (i == 0) {
+            blkid_probe_enable_partitions(pr, 1);
+            blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+        }
+        if (blkid_do_safeprobe(pr) == 0) {
+            if (i == 0 && blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL) == 0 && v) {
+                set_str(d->pttype, sizeof(d->pttype), v);
+                list_add(d->signatures, sizeof(d->signatures), v);
+            }
+            if (blkid_probe_lookup_value(pr, "TYPE", &v, NULL) == 0 && v) {
+                char sig[160];
+                snprintf(sig, sizeof(sig), "%s:%s", dp->name[i], v);
+                list_add(d->signatures, sizeof(d->signatures), sig);
+            }
+        }
+        blkid_free_probe(pr);
+    }
+}
+
+static void scsi_driver(struct inv_disk *d)
+{
+    char p[PATH_MAX], real[PATH_MAX], link[PATH_MAX];
+    const char *base;
+    unsigned h, c, t, l;
+    ssize_t n;
+
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/device", d->name);
+    if (rootpath_resolve(p, real, sizeof(real), 0) < 0)
+        return;
+    base = strrchr(real, '/');
+    base = base ? base + 1 : real;
+    if (d->is_scsi && sscanf(base, "%u:%u:%u:%u", &h, &c, &t, &l) == 4) {
+        snprintf(p, sizeof(p), "/sys/class/scsi_host/host%u/proc_name", h);
+        read_attr(p, d->driver, sizeof(d->driver));
+        if (d->driver[0])
+            return;
+    }
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/driver", d->name);
+    if (rootpath_resolve(p, real, sizeof(real), RP_NOFOLLOW) == 0 && (n = readlink(real, link, sizeof(link) - 1)) > 0) {
+        link[n] = '\0';
+        set_str(d->driver, sizeof(d->driver), strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+    }
+}
+
+static int disk_collect(struct inv_disk *d, const char *name, const struct inventory_opts *o,
+                        const char *mountinfo, const char *swaps)
+{
+    char p[PATH_MAX], v[64], real[PATH_MAX];
+    struct stat st;
+    struct devparts *dp;
+    struct raw_pages *rp;
+    int r;
+
+    set_str(d->name, sizeof(d->name), name);
+    snprintf(d->devnode, sizeof(d->devnode), "/dev/%s", name);
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/size", name);
+    read_attr(p, v, sizeof(v));
+    d->size_bytes = strtoull(v, NULL, 10) * 512;
+    snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/scsi_level", name);
+    d->is_scsi = rootpath_resolve(p, real, sizeof(real), 0) == 0 && stat(real, &st) == 0;
+    if (d->is_scsi) {
+        snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/vendor", name);
+        read_attr(p, d->vendor, sizeof(d->vendor));
+        snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/model", name);
+        read_attr(p, d->model, sizeof(d->model));
+        snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/rev", name);
+        read_attr(p, d->rev, sizeof(d->rev));
+    }
+    scsi_driver(d);
+    if (d->is_scsi)
+        snprintf(d->transport, sizeof(d->transport), "scsi");
+    else if (strcmp(d->driver, "virtio_blk") == 0)
+        snprintf(d->transport, sizeof(d->transport), "virtio");
+    else if (strncmp(name, "nvme", 4) == 0)
+        snprintf(d->transport, sizeof(d->transport), "nvme");
+    else
+        snprintf(d->transport, sizeof(d->transport), "other");
+
+    dp = calloc(1, sizeof(*dp));
+    rp = calloc(1, sizeof(*rp));
+    if (!dp || !rp) {
+        free(dp);
+        free(rp);
+        return -ENOMEM;
+    }
+    disk_parts(name, dp);
+    d->n_partitions = (int)dp->n - 1;
+    disk_use(d, dp, mountinfo, swaps);
+    if (rootpath_is_host() && !o->no_blkid)
+        disk_probe(d, dp);
+
+    r = 0;
+    if (d->is_scsi) {
+        /* the device is the authority; sysfs is what a fixture tree has */
+        if (rootpath_is_host() && !o->no_sgio) {
+            pages_sgio(d, rp);
+            if (!rp->err[0]) {
+                snprintf(d->vpd_source, sizeof(d->vpd_source), "sg_io");
+                crosscheck(d, rp);
+            }
+        }
+        if (!d->vpd_source[0]) {
+            char sgerr[INV_STR];
+            set_str(sgerr, sizeof(sgerr), rp->err);
+            pages_sysfs(d, rp);
+            if (rp->has80 || rp->has83)
+                snprintf(d->vpd_source, sizeof(d->vpd_source), "sysfs");
+            else if (sgerr[0])
+                set_str(d->vpd_error, sizeof(d->vpd_error), sgerr);
+        }
+        if (d->vpd_source[0])
+            r = identity_from_pages(d, rp);
+    }
+    free(dp);
+    free(rp);
+    return r;
+}
+
+/* ---- the whole ------------------------------------------------------- */
+
+int inventory_collect_opts(struct inventory *inv, const struct inventory_opts *opts, struct mt_err *err)
+{
+    static const struct inventory_opts defaults;
+    const struct inventory_opts *o = opts ? opts : &defaults;
+    struct namelist l = {0};
+    char *mountinfo = NULL, *swaps = NULL;
+    size_t i;
+    int r;
+
+    memset(inv, 0, sizeof(*inv));
+    r = host_collect(&inv->host);
+    if (r < 0)
+        return mt_err_errno(err, r, "inventory: host");
+    if (!o->no_udev && udev_running()) {
+        snprintf(inv->disk_source, sizeof(inv->disk_source), "udev");
+        r = enumerate_udev(&l);
+    } else {
+        snprintf(inv->disk_source, sizeof(inv->disk_source), "sysfs");
+        r = enumerate_sysfs(&l);
+    }
+    if (r < 0 && r != -ENOENT) {
+        free(l.names);
+        return mt_err_errno(err, r, "inventory: listing disks (%s)", inv->disk_source);
+    }
+    qsort(l.names, l.n, sizeof(*l.names), cmp_name);
+
+    if (rootpath_read_file("/proc/self/mountinfo", &mountinfo, 4u << 20) < 0)
+        mountinfo = NULL;
+    if (rootpath_read_file("/proc/swaps", &swaps, 1u << 20) < 0)
+        swaps = NULL;
+    snprintf(inv->devuse_source, sizeof(inv->devuse_source), "%s",
+             mountinfo ? "/proc/self/mountinfo, /proc/swaps" : "none (no /proc/self/mountinfo)");
+
+    inv->disks = calloc(l.n ? l.n : 1, sizeof(*inv->disks));
+    if (!inv->disks) {
+        free(l.names);
+        free(mountinfo);
+        free(swaps);
+        return mt_err_set(err, -ENOMEM, "inventory: out of memory");
+    }
+    for (i = 0; i < l.n; i++) {
+        r = disk_collect(&inv->disks[inv->n_disks], l.names[i], o, mountinfo, swaps);
+        inv->n_disks++;
+        if (r < 0) {
+            mt_err_errno(err, r, "inventory: disk %s", l.names[i]);
+            break;
+        }
+    }
+    free(l.names);
+    free(mountinfo);
+    free(swaps);
+    if (r < 0) {
+        inventory_free(inv);
+        return r;
+    }
+    return 0;
+}
+
+int inventory_collect(struct inventory *inv, struct mt_err *err)
+{
+    return inventory_collect_opts(inv, NULL, err);
+}
+
+void inventory_free(struct inventory *inv)
+{
+    size_t i;
+    if (!inv)
+        return;
+    for (i = 0; i < inv->n_disks; i++)
+        free(inv->disks[i].designators);
+    free(inv->disks);
+    free(inv->host.nics);
+    memset(inv, 0, sizeof(*inv));
+}
+
+const struct inv_disk *inventory_find_disk(const struct inventory *inv, const char *name)
+{
+    size_t i;
+    for (i = 0; inv && i < inv->n_disks; i++)
+        if (strcmp(inv->disks[i].name, name) == 0)
+            return &inv->disks[i];
+    return NULL;
+}
+
+const char *inv_bootproto_name(enum inv_bootproto b)
+{
+    return b == INV_BOOT_STATIC ? "static" : b == INV_BOOT_DHCP ? "dhcp" : "unknown";
+}
+
+/* ---- JSON ------------------------------------------------------------ */
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+    json_object_object_add(o, k, json_object_new_string(v ? v : ""));
+}
+
+static json_object *comma_array(const char *list)
+{
+    json_object *a = json_object_new_array();
+    const char *p = list;
+    while (p && *p) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        json_object_array_add(a, json_object_new_string_len(p, (int)l));
+        p = e ? e + 1 : NULL;
+    }
+    return a;
+}
+
+json_object *inventory_host_to_json(const struct inv_host *h)
+{
+    json_object *o = json_object_new_object(), *nics = json_object_new_array();
+    size_t i;
+    add_str(o, "vendor", h->vendor);
+    add_str(o, "product", h->product);
+    add_str(o, "serial", h->serial);
+    add_str(o, "uuid", h->uuid);
+    add_str(o, "hostname", h->hostname);
+    add_str(o, "os_release", h->os_release);
+    add_str(o, "os_id", h->os_id);
+    add_str(o, "os_version", h->os_version);
+    add_str(o, "kernel", h->kernel);
+    add_str(o, "arch", h->arch);
+    json_object_object_add(o, "cpus", json_object_new_int((int)h->cpus));
+    json_object_object_add(o, "ram_bytes", json_object_new_int64((int64_t)h->ram_bytes));
+    for (i = 0; i < h->n_nics; i++) {
+        json_object *n = json_object_new_object();
+        add_str(n, "name", h->nics[i].name);
+        add_str(n, "mac", h->nics[i].mac);
+        add_str(n, "driver", h->nics[i].driver);
+        json_object_object_add(n, "addresses", comma_array(h->nics[i].addresses));
+        add_str(n, "bootproto", inv_bootproto_name(h->nics[i].bootproto));
+        add_str(n, "config", h->nics[i].config_source);
+        json_object_array_add(nics, n);
+    }
+    json_object_object_add(o, "nics", nics);
+    return o;
+}
+
+json_object *inventory_to_json(const struct inventory *inv)
+{
+    json_object *o = json_object_new_object(), *disks = json_object_new_array();
+    size_t i, j;
+    json_object_object_add(o, "host", inventory_host_to_json(&inv->host));
+    for (i = 0; i < inv->n_disks; i++) {
+        const struct inv_disk *d = &inv->disks[i];
+        json_object *x = json_object_new_object(), *ds = json_object_new_array();
+        add_str(x, "name", d->name);
+        add_str(x, "devnode", d->devnode);
+        json_object_object_add(x, "size_bytes", json_object_new_int64((int64_t)d->size_bytes));
+        add_str(x, "vendor", d->vendor);
+        add_str(x, "model", d->model);
+        add_str(x, "rev", d->rev);
+        add_str(x, "driver", d->driver);
+        add_str(x, "transport", d->transport);
+        add_str(x, "pttype", d->pttype);
+        json_object_object_add(x, "partitions", json_object_new_int(d->n_partitions));
+        json_object_object_add(x, "signatures", comma_array(d->signatures));
+        json_object_object_add(x, "mounted", json_object_new_boolean(d->mounted));
+        json_object_object_add(x, "swap", json_object_new_boolean(d->swap));
+        json_object_object_add(x, "mounts", comma_array(d->mounts));
+        add_str(x, "serial", d->serial);
+        json_object_object_add(x, "has_naa", json_object_new_boolean(d->has_naa));
+        add_str(x, "naa", d->naa);
+        add_str(x, "scsi_id", d->scsi_id);
+        for (j = 0; j < d->n_designators; j++) {
+            json_object *g = json_object_new_object();
+            add_str(g, "type", d->designators[j].type);
+            add_str(g, "association", d->designators[j].assoc);
+            add_str(g, "code_set", d->designators[j].code_set);
+            add_str(g, "value", d->designators[j].value);
+            json_object_array_add(ds, g);
+        }
+        json_object_object_add(x, "designators", ds);
+        add_str(x, "vpd_source", d->vpd_source);
+        add_str(x, "vpd_error", d->vpd_error);
+        add_str(x, "crosscheck", d->crosscheck);
+        json_object_array_add(disks, x);
+    }
+    json_object_object_add(o, "disks", disks);
+    add_str(o, "disk_source", inv->disk_source);
+    add_str(o, "devuse_source", inv->devuse_source);
+    return o;
+}
