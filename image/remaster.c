@@ -1,0 +1,845 @@
+/* remaster: see remaster.h. */
+#define _GNU_SOURCE
+#include "remaster.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "isovd.h"
+
+#define COPY_BUF (1u << 20)
+#define ISOLINUX_BIN "isolinux/isolinux.bin"
+#define ISOLINUX_CFG "isolinux/isolinux.cfg"
+#define DEFAULT_SYSLINUX_PXE "/usr/lib/PXELINUX/pxelinux.0"
+#define DEFAULT_SYSLINUX_MODS "/usr/lib/syslinux/modules/bios"
+
+/* snprintf for names built from the base's paths: a name too long is cut, never
+ * overflowed (PATH_MAX-long ISO names do not occur in boot media). */
+static void pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void pathf(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vsnprintf(buf, len, fmt, ap) < 0)
+        buf[0] = '\0';
+    va_end(ap);
+}
+
+/* What the first pass over the base learned. */
+struct base_scan {
+    char **paths;
+    size_t n, cap;
+    char *cfg;                /* isolinux/isolinux.cfg, when present */
+    char catalog[256];        /* path of the base's boot catalog, when found */
+    char boot_image[256];     /* path of the default El Torito image, when found */
+};
+
+static void scan_free(struct base_scan *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        free(s->paths[i]);
+    free(s->paths);
+    free(s->cfg);
+    memset(s, 0, sizeof(*s));
+}
+
+static const char *norm(const char *p)
+{
+    while (p[0] == '.' && p[1] == '/')
+        p += 2;
+    while (*p == '/')
+        p++;
+    return p;
+}
+
+static bool scan_has(const struct base_scan *s, const char *path)
+{
+    size_t i;
+
+    path = norm(path);
+    for (i = 0; i < s->n; i++)
+        if (!strcmp(s->paths[i], path))
+            return true;
+    return false;
+}
+
+static struct archive *open_base(const char *base, struct mt_err *err)
+{
+    struct archive *a = archive_read_new();
+
+    archive_read_support_format_iso9660(a);
+    if (archive_read_open_filename(a, base, COPY_BUF) != ARCHIVE_OK) {
+        mt_err_set(err, -EINVAL, "%s: cannot read it as an ISO 9660 image: %s", base,
+                   archive_error_string(a));
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* Pass 1: names, isolinux.cfg, and which files are the boot catalog and image. */
+static int scan_base(const char *base, const struct iso_info *info, bool want_image,
+                     const unsigned char *cat_head, struct base_scan *s, struct mt_err *err)
+{
+    struct archive *a = open_base(base, err);
+    struct archive_entry *e;
+    unsigned char *head = malloc(ISO_SECTOR);
+    int r = 0, rr;
+
+    if (!a || !head) {
+        free(head);
+        if (a)
+            archive_read_free(a);
+        return a ? mt_err_set(err, -ENOMEM, "out of memory") : -EINVAL;
+    }
+    while ((rr = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+        const char *p = norm(archive_entry_pathname(e));
+        int64_t size = archive_entry_size(e);
+        if (s->n == s->cap) {
+            size_t cap = s->cap ? s->cap * 2 : 256;
+            char **np = realloc(s->paths, cap * sizeof(*np));
+            if (!np) {
+                r = mt_err_set(err, -ENOMEM, "out of memory");
+                break;
+            }
+            s->paths = np;
+            s->cap = cap;
+        }
+        if (!(s->paths[s->n] = strdup(p))) {
+            r = mt_err_set(err, -ENOMEM, "out of memory");
+            break;
+        }
+        s->n++;
+        if (archive_entry_filetype(e) != AE_IFREG)
+            continue;
+        if (!strcmp(p, ISOLINUX_CFG) && size < (1 << 20)) {
+            s->cfg = malloc((size_t)size + 1);
+            if (!s->cfg || archive_read_data(a, s->cfg, (size_t)size) != size) {
+                r = mt_err_set(err, -EIO, "%s: reading %s: %s", base, p, archive_error_string(a));
+                break;
+            }
+            s->cfg[size] = '\0';
+            continue;
+        }
+        /* The catalog is one small file; the image is looked for only when needed. */
+        if ((cat_head && size > 0 && size <= 8 * ISO_SECTOR) ||
+            (want_image && info->boot.head_len && size >= 512 && size <= (64 << 20))) {
+            la_ssize_t n = archive_read_data(a, head, ISO_SECTOR);
+            if (n < 0) {
+                r = mt_err_set(err, -EIO, "%s: reading %s: %s", base, p, archive_error_string(a));
+                break;
+            }
+            if (cat_head && n >= 64 && !memcmp(head, cat_head, 64) && !s->catalog[0])
+                pathf(s->catalog, sizeof(s->catalog), "%s", p);
+            else if (want_image && !s->boot_image[0] && (size_t)n <= info->boot.head_len &&
+                     n > 0 && !memcmp(head, info->boot.head, (size_t)n))
+                pathf(s->boot_image, sizeof(s->boot_image), "%s", p);
+        }
+    }
+    if (r == 0 && rr != ARCHIVE_EOF)
+        r = mt_err_set(err, -EIO, "%s: a broken ISO 9660 image: %s", base, archive_error_string(a));
+    if (r == 0 && s->n == 0)
+        r = mt_err_set(err, -EINVAL, "%s: an empty ISO 9660 image (no files)", base);
+    free(head);
+    archive_read_free(a);
+    return r;
+}
+
+/* Reads the catalog's first 64 bytes (validation + default entry) to find its file. */
+static int catalog_head(const char *base, const struct iso_info *info, unsigned char *out)
+{
+    int fd = open(base, O_RDONLY | O_CLOEXEC);
+    ssize_t n;
+
+    if (fd < 0)
+        return -errno;
+    n = pread(fd, out, 64, (off_t)info->boot.catalog_lba * ISO_SECTOR);
+    close(fd);
+    return n == 64 ? 0 : -EIO;
+}
+
+/* initrd=a,b in an append line: each must be in the base (relative to dir). */
+static int check_initrds(const char *base, const struct base_scan *s, const char *dir,
+                         const char *append, char *first, size_t first_len, struct mt_err *err)
+{
+    const char *p = append;
+
+    first[0] = '\0';
+    while ((p = strstr(p, "initrd=")) != NULL) {
+        char list[512], *tok, *save = NULL;
+        size_t n = strcspn(p + 7, " \t");
+        if (p != append && p[-1] != ' ' && p[-1] != '\t') {
+            p += 7;
+            continue;
+        }
+        pathf(list, sizeof(list), "%.*s", (int)n, p + 7);
+        for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            char path[512];
+            pathf(path, sizeof(path), "%s%s", tok[0] == '/' ? "" : dir, tok);
+            if (!scan_has(s, path))
+                return mt_err_set(err, -ENOENT, "%s: lacks the initrd %s named in %s", base,
+                                  norm(path), ISOLINUX_CFG);
+            if (!first[0])
+                pathf(first, first_len, "%s", norm(path));
+        }
+        p += 7 + n;
+    }
+    return 0;
+}
+
+/* The kickstart entry: found in isolinux.cfg and checked against the base's files. */
+static int isolinux_entry(const char *base, const struct base_scan *s, struct boot_entry *be,
+                          struct remaster_result *res, struct mt_err *err)
+{
+    struct mt_err sub = {0};
+    char kpath[512];
+    int r;
+
+    if (!scan_has(s, ISOLINUX_BIN))
+        return mt_err_set(err, -ENOENT, "%s: no %s: not a CentOS boot ISO (give --no-isolinux "
+                                        "to keep the base's own boot loader)", base, ISOLINUX_BIN);
+    if (!s->cfg)
+        return mt_err_set(err, -ENOENT, "%s: no %s: not a CentOS boot ISO (give --no-isolinux "
+                                        "to keep the base's own boot loader)", base, ISOLINUX_CFG);
+    r = isolinux_cfg_default_entry(s->cfg, be, &sub);
+    if (r < 0)
+        return mt_err_set(err, r, "%s: %s: %s", base, ISOLINUX_CFG, sub.msg);
+    pathf(kpath, sizeof(kpath), "%s%s", be->kernel[0] == '/' ? "" : "isolinux/", be->kernel);
+    if (!scan_has(s, kpath))
+        return mt_err_set(err, -ENOENT, "%s: lacks the kernel %s named in %s", base, norm(kpath),
+                          ISOLINUX_CFG);
+    pathf(res->kernel, sizeof(res->kernel), "%s", norm(kpath));
+    return check_initrds(base, s, "isolinux/", be->append, res->initrd, sizeof(res->initrd), err);
+}
+
+/* ---- output through callbacks: counts bytes for the progress bar ---- */
+
+struct out_file {
+    int fd;
+    uint64_t done, total;
+    const struct remaster_opts *o;
+};
+
+static la_ssize_t out_write(struct archive *a, void *arg, const void *buf, size_t n)
+{
+    struct out_file *of = arg;
+    size_t done = 0;
+
+    while (done < n) {
+        ssize_t w = write(of->fd, (const char *)buf + done, n - done);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            archive_set_error(a, errno, "%s", strerror(errno));
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    of->done += n;
+    if (of->o->progress)
+        of->o->progress(of->o->progress_arg, "writing", of->done, of->total);
+    return (la_ssize_t)n;
+}
+
+static int set_opt(struct archive *w, const char *k, const char *v, struct mt_err *err)
+{
+    if (archive_write_set_format_option(w, "iso9660", k, v) != ARCHIVE_OK)
+        return mt_err_set(err, -EINVAL, "iso9660 writer option %s=%s: %s", k, v ? v : "",
+                          archive_error_string(w));
+    return 0;
+}
+
+static int copy_data(struct archive *in, struct archive *w, unsigned char *buf, const char *what,
+                     const struct remaster_opts *o, uint64_t *read_total, uint64_t total,
+                     struct mt_err *err)
+{
+    la_ssize_t n;
+
+    while ((n = archive_read_data(in, buf, COPY_BUF)) > 0) {
+        if (archive_write_data(w, buf, (size_t)n) != n)
+            return mt_err_set(err, -EIO, "%s: writing %s: %s", o->out, what, archive_error_string(w));
+        *read_total += (uint64_t)n;
+        if (o->progress)
+            o->progress(o->progress_arg, "reading", *read_total, total);
+    }
+    if (n < 0)
+        return mt_err_set(err, -EIO, "%s: reading %s: %s", o->base, what, archive_error_string(in));
+    return 0;
+}
+
+/* Writes one media item into an archive (ISO writer). */
+static int write_item(struct archive *w, const struct media_item *it, unsigned char *buf,
+                      const char *out, struct mt_err *err)
+{
+    struct archive_entry *e = archive_entry_new();
+    int fd = -1, r = 0;
+    ssize_t n;
+
+    archive_entry_set_pathname(e, it->path);
+    archive_entry_set_mode(e, it->mode);
+    archive_entry_set_size(e, S_ISREG(it->mode) ? (la_int64_t)it->size : 0);
+    archive_entry_set_uid(e, 0);
+    archive_entry_set_gid(e, 0);
+    archive_entry_set_mtime(e, time(NULL), 0);
+    if (S_ISREG(it->mode) && it->src) {
+        fd = open(it->src, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            archive_entry_free(e);
+            return mt_err_errno(err, -errno, "%s", it->src);
+        }
+    }
+    if (archive_write_header(w, e) != ARCHIVE_OK) {
+        r = mt_err_set(err, -EIO, "%s: adding %s: %s", out, it->path, archive_error_string(w));
+    } else if (S_ISREG(it->mode) && it->src) {
+        uint64_t left = it->size;
+        while (left > 0 && (n = read(fd, buf, COPY_BUF)) != 0) {
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                r = mt_err_errno(err, -errno, "%s", it->src);
+                break;
+            }
+            if ((uint64_t)n > left)
+                n = (ssize_t)left; /* the file grew meanwhile: the header holds its old size */
+            if (archive_write_data(w, buf, (size_t)n) != n) {
+                r = mt_err_set(err, -EIO, "%s: adding %s: %s", out, it->path, archive_error_string(w));
+                break;
+            }
+            left -= (uint64_t)n;
+        }
+        if (r == 0 && left > 0)
+            r = mt_err_set(err, -EIO, "%s: shrank while mt-image read it", it->src);
+    } else if (S_ISREG(it->mode) && it->size) {
+        if (archive_write_data(w, it->data, (size_t)it->size) != (la_ssize_t)it->size)
+            r = mt_err_set(err, -EIO, "%s: adding %s: %s", out, it->path, archive_error_string(w));
+    }
+    if (fd >= 0)
+        close(fd);
+    archive_entry_free(e);
+    return r;
+}
+
+int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
+{
+    struct iso_info info;
+    struct base_scan s = {0};
+    struct boot_entry be = {"", ""};
+    unsigned char cat[64];
+    char tmp[PATH_MAX], extra[4096], num[16];
+    char *cfg_out = NULL;
+    struct archive *in = NULL, *w = NULL;
+    struct archive_entry *e;
+    struct out_file of = {-1, 0, 0, o};
+    unsigned char *buf = NULL;
+    uint64_t read_total = 0, base_size = 0;
+    struct stat st;
+    size_t i;
+    int r, rr;
+
+    memset(res, 0, sizeof(*res));
+    r = iso_read_info(o->base, &info, err);
+    if (r < 0)
+        return r;
+    pathf(res->volume_id, sizeof(res->volume_id), "%s", info.volume_id);
+    if (!info.boot.present && o->no_isolinux)
+        return mt_err_set(err, -EINVAL, "%s: has no El Torito boot record: not a bootable ISO",
+                          o->base);
+    r = scan_base(o->base, &info, o->no_isolinux,
+                  info.boot.present && catalog_head(o->base, &info, cat) == 0 ? cat : NULL, &s, err);
+    if (r < 0)
+        goto out;
+    if (!o->no_isolinux) {
+        r = isolinux_entry(o->base, &s, &be, res, err);
+        if (r < 0)
+            goto out;
+        pathf(extra, sizeof(extra), "ks=cdrom:/mt/ks.cfg%s%s", o->append ? " " : "",
+                 o->append ? o->append : "");
+        r = isolinux_cfg_add_entry(s.cfg, &be, extra, o->title, &cfg_out, err);
+        if (r < 0)
+            goto out;
+        res->isolinux = true;
+        pathf(res->boot_image, sizeof(res->boot_image), "%s", ISOLINUX_BIN);
+    } else {
+        if (!s.boot_image[0]) {
+            r = mt_err_set(err, -ENOENT, "%s: the El Torito boot image (at sector %u) is not a "
+                                         "file of the image: cannot keep it", o->base,
+                           info.boot.image_lba);
+            goto out;
+        }
+        pathf(res->boot_image, sizeof(res->boot_image), "%s", s.boot_image);
+    }
+    pathf(res->boot_catalog, sizeof(res->boot_catalog), "%s",
+             s.catalog[0] ? s.catalog : (res->isolinux ? "isolinux/boot.cat" : "boot.catalog"));
+
+    if (stat(o->base, &st) == 0)
+        base_size = (uint64_t)st.st_size;
+    of.total = base_size + o->media->bytes;
+    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
+    of.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (of.fd < 0) {
+        r = mt_err_errno(err, -errno, "%s", tmp);
+        goto out;
+    }
+    buf = malloc(COPY_BUF);
+    w = archive_write_new();
+    if (!buf || !w) {
+        r = mt_err_set(err, -ENOMEM, "out of memory");
+        goto fail;
+    }
+    archive_write_set_format_iso9660(w);
+    archive_write_set_bytes_in_last_block(w, 1);
+    pathf(num, sizeof(num), "%u", res->isolinux ? 4u : (unsigned)info.boot.load_sectors);
+    if ((r = set_opt(w, "boot", res->boot_image, err)) < 0 ||
+        (r = set_opt(w, "boot-catalog", res->boot_catalog, err)) < 0 ||
+        (r = set_opt(w, "boot-type", (res->isolinux || info.boot.media == 0) ? "no-emulation" :
+                                     info.boot.media == 4 ? "hd" : "fd", err)) < 0 ||
+        (r = set_opt(w, "rockridge", "1", err)) < 0 ||
+        (info.volume_id[0] && (r = set_opt(w, "volume-id", info.volume_id, err)) < 0))
+        goto fail;
+    if ((res->isolinux || info.boot.media == 0) && num[0] != '0' &&
+        (r = set_opt(w, "boot-load-size", num, err)) < 0)
+        goto fail;
+    if ((res->isolinux || info.boot.info_table) && (r = set_opt(w, "boot-info-table", "1", err)) < 0)
+        goto fail;
+    if (archive_write_open(w, &of, NULL, out_write, NULL) != ARCHIVE_OK) {
+        r = mt_err_set(err, -EIO, "%s: %s", tmp, archive_error_string(w));
+        goto fail;
+    }
+    in = open_base(o->base, err);
+    if (!in) {
+        r = -EINVAL;
+        goto fail;
+    }
+    while ((rr = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
+        const char *p = norm(archive_entry_pathname(e));
+        if (!strcmp(p, "mt") || !strncmp(p, "mt/", 3) || !strcmp(p, res->boot_catalog))
+            continue; /* replaced: our media, and the catalog the writer makes */
+        res->files++;
+        if (res->isolinux && !strcmp(p, ISOLINUX_CFG)) {
+            archive_entry_set_size(e, (la_int64_t)strlen(cfg_out));
+            if (archive_write_header(w, e) != ARCHIVE_OK ||
+                archive_write_data(w, cfg_out, strlen(cfg_out)) != (la_ssize_t)strlen(cfg_out)) {
+                r = mt_err_set(err, -EIO, "%s: writing %s: %s", tmp, p, archive_error_string(w));
+                goto fail;
+            }
+            continue;
+        }
+        if (archive_write_header(w, e) != ARCHIVE_OK) {
+            r = mt_err_set(err, -EIO, "%s: adding %s: %s", tmp, p, archive_error_string(w));
+            goto fail;
+        }
+        if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 &&
+            (r = copy_data(in, w, buf, p, o, &read_total, of.total, err)) < 0)
+            goto fail;
+    }
+    if (rr != ARCHIVE_EOF) {
+        r = mt_err_set(err, -EIO, "%s: a broken ISO 9660 image: %s", o->base, archive_error_string(in));
+        goto fail;
+    }
+    for (i = 0; i < o->media->n; i++)
+        if ((r = write_item(w, &o->media->items[i], buf, tmp, err)) < 0)
+            goto fail;
+    if (archive_write_close(w) != ARCHIVE_OK) {
+        r = mt_err_set(err, -EIO, "%s: %s", tmp, archive_error_string(w));
+        goto fail;
+    }
+    if (info.volume_id[0] && (r = iso_set_volume_id(tmp, info.volume_id, err)) < 0)
+        goto fail;
+    if (fsync(of.fd) < 0 || close(of.fd) < 0) {
+        of.fd = -1;
+        r = mt_err_errno(err, -errno, "%s", tmp);
+        goto fail;
+    }
+    of.fd = -1;
+    if (rename(tmp, o->out) < 0) {
+        r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
+        goto fail;
+    }
+    res->bytes_out = of.done;
+    r = 0;
+    goto out;
+fail:
+    if (of.fd >= 0)
+        close(of.fd);
+    of.fd = -1;
+    unlink(tmp);
+out:
+    if (in)
+        archive_read_free(in);
+    if (w)
+        archive_write_free(w);
+    if (of.fd >= 0)
+        close(of.fd);
+    free(buf);
+    free(cfg_out);
+    scan_free(&s);
+    return r;
+}
+
+/* ---- PXE ---- */
+
+static int write_file(const char *path, const void *data, size_t len, mode_t mode, struct mt_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    size_t done = 0;
+    ssize_t n;
+
+    if (fd < 0)
+        return mt_err_errno(err, -errno, "%s", path);
+    while (done < len) {
+        n = write(fd, (const char *)data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = -errno;
+            close(fd);
+            return mt_err_errno(err, e, "%s", path);
+        }
+        done += (size_t)n;
+    }
+    if (close(fd) < 0)
+        return mt_err_errno(err, -errno, "%s", path);
+    return 0;
+}
+
+static int copy_file(const char *src, const char *dst, mode_t mode, unsigned char *buf,
+                     struct mt_err *err)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC), out;
+    ssize_t n;
+    int r = 0;
+
+    if (in < 0)
+        return mt_err_errno(err, -errno, "%s", src);
+    out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (out < 0) {
+        r = mt_err_errno(err, -errno, "%s", dst);
+        close(in);
+        return r;
+    }
+    while ((n = read(in, buf, COPY_BUF)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || write(out, buf, (size_t)n) != n) {
+            r = mt_err_errno(err, -errno, "copying %s to %s", src, dst);
+            break;
+        }
+    }
+    close(in);
+    if (close(out) < 0 && r == 0)
+        r = mt_err_errno(err, -errno, "%s", dst);
+    return r;
+}
+
+static int mkdirs(const char *path, struct mt_err *err)
+{
+    char p[PATH_MAX];
+    size_t i;
+
+    pathf(p, sizeof(p), "%s", path);
+    for (i = 1; p[i]; i++) {
+        if (p[i] != '/')
+            continue;
+        p[i] = '\0';
+        if (mkdir(p, 0755) < 0 && errno != EEXIST)
+            return mt_err_errno(err, -errno, "%s", p);
+        p[i] = '/';
+    }
+    if (mkdir(p, 0755) < 0 && errno != EEXIST)
+        return mt_err_errno(err, -errno, "%s", p);
+    return 0;
+}
+
+static int rm_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return type == FTW_DP ? rmdir(p) : unlink(p);
+}
+
+static void rm_tree(const char *dir)
+{
+    nftw(dir, rm_one, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Extracts the base: the kernel and initrd into tftp/, everything into http/os/
+ * when it is the install source. archive_write_disk refuses .., absolute paths and
+ * writing through links. */
+static int extract_base(const struct remaster_opts *o, const char *tmp, const char *kernel,
+                        const char *initrd, bool all, struct mt_err *err)
+{
+    struct archive *in = open_base(o->base, err);
+    struct archive *d = archive_write_disk_new();
+    struct archive_entry *e;
+    unsigned char *buf = malloc(COPY_BUF);
+    char path[PATH_MAX];
+    uint64_t done = 0, total = 0;
+    struct stat st;
+    int r = 0, rr, found = 0;
+
+    if (!in || !buf) {
+        archive_write_free(d);
+        if (in)
+            archive_read_free(in);
+        free(buf);
+        return in ? mt_err_set(err, -ENOMEM, "out of memory") : -EINVAL;
+    }
+    if (stat(o->base, &st) == 0)
+        total = (uint64_t)st.st_size;
+    /* Paths are made absolute under DIR.tmp/http/os here, so the absolute-path guard
+     * cannot be used: the base's names were made relative (norm) before. */
+    archive_write_disk_set_options(d, ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                                          ARCHIVE_EXTRACT_TIME);
+    while ((rr = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
+        const char *p = norm(archive_entry_pathname(e));
+        const char *dst = NULL;
+        char orig[PATH_MAX];
+        pathf(orig, sizeof(orig), "%s", p);
+        if (archive_entry_filetype(e) == AE_IFREG && !strcmp(orig, kernel))
+            dst = "tftp/vmlinuz";
+        else if (archive_entry_filetype(e) == AE_IFREG && !strcmp(orig, initrd))
+            dst = "tftp/initrd.img";
+        if (dst) {
+            pathf(path, sizeof(path), "%s/%s", tmp, dst);
+            int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            la_ssize_t n;
+            if (fd < 0) {
+                r = mt_err_errno(err, -errno, "%s", path);
+                break;
+            }
+            while ((n = archive_read_data(in, buf, COPY_BUF)) > 0)
+                if (write(fd, buf, (size_t)n) != n) {
+                    r = mt_err_errno(err, -errno, "%s", path);
+                    break;
+                }
+            close(fd);
+            if (n < 0 && r == 0)
+                r = mt_err_set(err, -EIO, "%s: reading %s: %s", o->base, orig, archive_error_string(in));
+            if (r < 0)
+                break;
+            found++;
+            if (!all)
+                continue;
+            /* the data was consumed: the os/ copy is made from the tftp/ file */
+            char os_path[PATH_MAX];
+            pathf(os_path, sizeof(os_path), "%s/http/os/%s", tmp, orig);
+            char *slash = strrchr(os_path, '/');
+            *slash = '\0';
+            if ((r = mkdirs(os_path, err)) < 0)
+                break;
+            *slash = '/';
+            if ((r = copy_file(path, os_path, 0644, buf, err)) < 0)
+                break;
+            continue;
+        }
+        if (!all || !orig[0] || !strcmp(orig, "."))
+            continue;
+        pathf(path, sizeof(path), "%s/http/os/%s", tmp, orig);
+        archive_entry_set_pathname(e, path);
+        if (archive_entry_hardlink(e)) {
+            char hl[PATH_MAX];
+            pathf(hl, sizeof(hl), "%s/http/os/%s", tmp, norm(archive_entry_hardlink(e)));
+            archive_entry_set_hardlink(e, hl);
+        }
+        if (archive_write_header(d, e) != ARCHIVE_OK) {
+            r = mt_err_set(err, -EIO, "%s: %s", path, archive_error_string(d));
+            break;
+        }
+        if (archive_entry_filetype(e) == AE_IFREG) {
+            la_ssize_t n;
+            while ((n = archive_read_data(in, buf, COPY_BUF)) > 0) {
+                if (archive_write_data(d, buf, (size_t)n) != n) {
+                    r = mt_err_set(err, -EIO, "%s: %s", path, archive_error_string(d));
+                    break;
+                }
+                done += (uint64_t)n;
+                if (o->progress)
+                    o->progress(o->progress_arg, "extracting", done, total);
+            }
+            if (r == 0 && n < 0)
+                r = mt_err_set(err, -EIO, "%s: reading %s: %s", o->base, orig, archive_error_string(in));
+            if (r < 0)
+                break;
+        }
+        if (archive_write_finish_entry(d) != ARCHIVE_OK) {
+            r = mt_err_set(err, -EIO, "%s: %s", path, archive_error_string(d));
+            break;
+        }
+    }
+    if (r == 0 && rr != ARCHIVE_EOF)
+        r = mt_err_set(err, -EIO, "%s: a broken ISO 9660 image: %s", o->base, archive_error_string(in));
+    if (r == 0 && found < 2)
+        r = mt_err_set(err, -ENOENT, "%s: lacks the kernel or the initrd", o->base);
+    archive_write_close(d);
+    archive_write_free(d);
+    archive_read_free(in);
+    free(buf);
+    return r;
+}
+
+int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
+{
+    struct iso_info info;
+    struct base_scan s = {0};
+    struct boot_entry be = {"", ""}, pxe;
+    char tmp[PATH_MAX], path[PATH_MAX], src[PATH_MAX], extra[4096];
+    const char *pxelinux, *mods;
+    char *cfg = NULL;
+    unsigned char *buf = NULL;
+    struct stat st;
+    size_t i;
+    int r;
+
+    memset(res, 0, sizeof(*res));
+    r = iso_read_info(o->base, &info, err);
+    if (r < 0)
+        return r;
+    pathf(res->volume_id, sizeof(res->volume_id), "%s", info.volume_id);
+    if (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8))
+        return mt_err_set(err, -EINVAL, "--url %s: not an http:// or https:// URL", o->url);
+    r = scan_base(o->base, &info, false, NULL, &s, err);
+    if (r < 0)
+        goto out;
+    /* The PXE images when the base has them, else the CD's own kernel and initrd. */
+    if (scan_has(&s, "images/pxeboot/vmlinuz") && scan_has(&s, "images/pxeboot/initrd.img")) {
+        pathf(res->kernel, sizeof(res->kernel), "images/pxeboot/vmlinuz");
+        pathf(res->initrd, sizeof(res->initrd), "images/pxeboot/initrd.img");
+        if (s.cfg && isolinux_cfg_default_entry(s.cfg, &be, NULL) == 0) {
+            /* keep the CD entry's other arguments, not its initrd path */
+        }
+    } else {
+        r = isolinux_entry(o->base, &s, &be, res, err);
+        if (r < 0) {
+            if (r == -ENOENT && !scan_has(&s, ISOLINUX_CFG)) {
+                r = mt_err_set(err, -ENOENT, "%s: lacks the kernel: neither images/pxeboot/vmlinuz "
+                                             "nor isolinux/isolinux.cfg", o->base);
+            }
+            goto out;
+        }
+        if (!res->initrd[0]) {
+            r = mt_err_set(err, -ENOENT, "%s: the default entry of %s has no initrd=", o->base,
+                           ISOLINUX_CFG);
+            goto out;
+        }
+    }
+    pxelinux = DEFAULT_SYSLINUX_PXE;
+    mods = DEFAULT_SYSLINUX_MODS;
+    if (o->syslinux_dir)
+        pxelinux = mods = o->syslinux_dir;
+    pathf(src, sizeof(src), "%s%s", pxelinux, o->syslinux_dir ? "/pxelinux.0" : "");
+    if (stat(src, &st) < 0) {
+        r = mt_err_errno(err, -errno, "%s (install Debian's pxelinux package, or give --syslinux-dir)", src);
+        goto out;
+    }
+    pathf(path, sizeof(path), "%s/ldlinux.c32", mods);
+    if (stat(path, &st) < 0) {
+        r = mt_err_errno(err, -errno, "%s (install Debian's syslinux-common package, or give --syslinux-dir)",
+                         path);
+        goto out;
+    }
+
+    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
+    if (lstat(o->out, &st) == 0 && !o->force) {
+        r = mt_err_set(err, -EEXIST, "%s: exists; remove it or give --force", o->out);
+        goto out;
+    }
+    rm_tree(tmp);
+    buf = malloc(COPY_BUF);
+    if (!buf) {
+        r = mt_err_set(err, -ENOMEM, "out of memory");
+        goto out;
+    }
+    pathf(path, sizeof(path), "%s/tftp/pxelinux.cfg", tmp);
+    if ((r = mkdirs(path, err)) < 0)
+        goto fail;
+    pathf(path, sizeof(path), "%s/http/mt/payload", tmp);
+    if ((r = mkdirs(path, err)) < 0)
+        goto fail;
+    pathf(path, sizeof(path), "%s/tftp/pxelinux.0", tmp);
+    if ((r = copy_file(src, path, 0644, buf, err)) < 0)
+        goto fail;
+    pathf(src, sizeof(src), "%s/ldlinux.c32", mods);
+    pathf(path, sizeof(path), "%s/tftp/ldlinux.c32", tmp);
+    if ((r = copy_file(src, path, 0644, buf, err)) < 0)
+        goto fail;
+    if ((r = extract_base(o, tmp, res->kernel, res->initrd, o->repo == NULL, err)) < 0)
+        goto fail;
+
+    /* The CD entry's arguments without its initrd=, then ours. */
+    memset(&pxe, 0, sizeof(pxe));
+    pathf(pxe.kernel, sizeof(pxe.kernel), "vmlinuz");
+    {
+        char *a = be.append, *tok, *save = NULL;
+        size_t len = 0;
+        pxe.append[0] = '\0';
+        len += (size_t)snprintf(pxe.append, sizeof(pxe.append), "initrd=initrd.img");
+        for (tok = strtok_r(a, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+            if (strncmp(tok, "initrd=", 7) && strncmp(tok, "ks=", 3) && len < sizeof(pxe.append))
+                len += (size_t)snprintf(pxe.append + len, sizeof(pxe.append) - len, " %s", tok);
+    }
+    {
+        size_t ul = strlen(o->url);
+        pathf(extra, sizeof(extra), "ks=%.*s/mt/ks.cfg ksdevice=bootif%s%s",
+                 (int)(ul && o->url[ul - 1] == '/' ? ul - 1 : ul), o->url, o->append ? " " : "",
+                 o->append ? o->append : "");
+    }
+    r = pxelinux_cfg_render(&pxe, extra, &cfg, err);
+    if (r < 0)
+        goto fail;
+    pathf(path, sizeof(path), "%s/tftp/pxelinux.cfg/default", tmp);
+    if ((r = write_file(path, cfg, strlen(cfg), 0644, err)) < 0)
+        goto fail;
+    for (i = 0; i < o->media->n; i++) {
+        const struct media_item *it = &o->media->items[i];
+        pathf(path, sizeof(path), "%s/http/%s", tmp, it->path);
+        if (S_ISDIR(it->mode))
+            r = mkdirs(path, err);
+        else if (it->src)
+            r = copy_file(it->src, path, it->mode & 07777, buf, err);
+        else
+            r = write_file(path, it->data, (size_t)it->size, it->mode & 07777, err);
+        if (r < 0)
+            goto fail;
+    }
+    if (lstat(o->out, &st) == 0) {
+        char old[PATH_MAX];
+        pathf(old, sizeof(old), "%s.old", o->out);
+        rm_tree(old);
+        if (rename(o->out, old) < 0) {
+            r = mt_err_errno(err, -errno, "renaming %s to %s", o->out, old);
+            goto fail;
+        }
+        if (rename(tmp, o->out) < 0) {
+            r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
+            rename(old, o->out);
+            goto fail;
+        }
+        rm_tree(old);
+    } else if (rename(tmp, o->out) < 0) {
+        r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
+        goto fail;
+    }
+    r = 0;
+    goto out;
+fail:
+    rm_tree(tmp);
+out:
+    free(cfg);
+    free(buf);
+    scan_free(&s);
+    return r;
+}

@@ -1,0 +1,47 @@
+/* remaster: the installer ISO and the PXE tree, built from a base boot ISO that
+ * libarchive reads (iso9660) and, for the ISO, libarchive writes (iso9660 writer,
+ * El Torito). Output goes to OUT.tmp (DIR.tmp) and is renamed into place only when
+ * complete: an error leaves nothing half-written. */
+#ifndef MT_REMASTER_H
+#define MT_REMASTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bootcfg.h"
+#include "media.h"
+#include "mterr.h"
+
+typedef void (*remaster_progress_fn)(void *arg, const char *phase, uint64_t done, uint64_t total);
+
+struct remaster_opts {
+    const char *base;
+    const char *out;          /* ISO file, or PXE directory */
+    const struct media *media;
+    const char *append;       /* extra kernel arguments, may be NULL */
+    const char *title;        /* menu label, may be NULL */
+    bool no_isolinux;         /* ISO: keep the base's own boot loader untouched */
+    /* PXE */
+    const char *url;          /* where the HTTP tree is served from */
+    const char *repo;         /* install source URL; NULL: the base is copied to http/os */
+    const char *syslinux_dir; /* pxelinux.0 and ldlinux.c32; NULL: Debian's paths */
+    bool force;               /* PXE: replace an existing DIR */
+    remaster_progress_fn progress;
+    void *progress_arg;
+};
+
+struct remaster_result {
+    char volume_id[33];
+    char boot_image[256];
+    char boot_catalog[256];
+    char kernel[256];         /* path in the base */
+    char initrd[256];
+    bool isolinux;
+    uint64_t files;           /* entries copied from the base */
+    uint64_t bytes_out;
+};
+
+int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err);
+int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err);
+
+#endif

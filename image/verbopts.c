@@ -1,0 +1,135 @@
+/* verbopts: see verbopts.h. */
+#include "verbopts.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int verbopts_take(struct verbopts *v, int c, const char *arg)
+{
+    switch (c) {
+    case 'b': v->base = arg; return 1;
+    case 'o': v->out = arg; return 1;
+    case 'k': v->m.ks = arg; return 1;
+    case 'p': v->m.payload = arg; return 1;
+    case 'a': v->m.agent = arg; return 1;
+    case 'r': v->m.rootfs = arg; return 1;
+    case 'c': v->m.cs_host = arg; return 1;
+    case 'A': v->append = arg; return 1;
+    case 'P': v->m.rootpw_file = arg; return 1;
+    case 'T': v->title = arg; return 1;
+    default: return 0;
+    }
+}
+
+/* The first of the candidates (relative to the directory of the running binary,
+ * or absolute) that exists. */
+static const char *pick(char *buf, size_t len, const char *const *cands)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    char *slash;
+
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    for (; *cands; cands++) {
+        int n2 = (*cands)[0] == '/' ? snprintf(buf, len, "%s", *cands)
+                                    : snprintf(buf, len, "%s/%s", exe, *cands);
+        if (n2 < 0 || (size_t)n2 >= len)
+            continue;
+        if (access(buf, R_OK) == 0)
+            return buf;
+    }
+    return NULL;
+}
+
+int verbopts_finish(struct verbopts *v, const char *verb)
+{
+    static const char *const ks[] = {"../kickstart/mt-target.ks", "../share/mt-agent/kickstart/mt-target.ks",
+                                     "/usr/share/mt-agent/kickstart/mt-target.ks", NULL};
+    static const char *const agent[] = {"mt-agent", "../sbin/mt-agent", "/usr/sbin/mt-agent", NULL};
+    static const char *const rootfs[] = {"../rootfs", "../share/mt-agent/rootfs",
+                                         "/usr/share/mt-agent/rootfs", NULL};
+
+    if (!v->base || !v->out) {
+        fprintf(stderr, "mt-image %s: --base and --out are required\n", verb);
+        return 2;
+    }
+    if (!v->m.ks && !(v->m.ks = pick(v->ks_buf, sizeof(v->ks_buf), ks))) {
+        fprintf(stderr, "mt-image %s: the kickstart mt-target.ks is not next to mt-image; give --ks FILE\n", verb);
+        return 2;
+    }
+    if (!v->m.agent && !(v->m.agent = pick(v->agent_buf, sizeof(v->agent_buf), agent))) {
+        fprintf(stderr, "mt-image %s: mt-agent is not next to mt-image (make); give --agent BIN\n", verb);
+        return 2;
+    }
+    if (!v->m.rootfs && !(v->m.rootfs = pick(v->rootfs_buf, sizeof(v->rootfs_buf), rootfs))) {
+        fprintf(stderr, "mt-image %s: the rootfs overlay is not next to mt-image; give --rootfs DIR\n", verb);
+        return 2;
+    }
+    return 0;
+}
+
+static bool g_shown;
+
+void verbopts_progress(void *arg, const char *phase, uint64_t done, uint64_t total)
+{
+    struct image_ctx *ctx = arg;
+    static unsigned last = 101;
+    unsigned pct;
+
+    if (ctx->verbosity < 0 || !isatty(STDERR_FILENO) || total == 0)
+        return;
+    pct = (unsigned)((done > total ? total : done) * 100 / total);
+    if (pct == last && g_shown)
+        return;
+    last = pct;
+    fprintf(stderr, "\r%-10s %3u%% (%llu of %llu MiB)", phase, pct,
+            (unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
+    fflush(stderr);
+    g_shown = true;
+}
+
+void verbopts_progress_end(struct image_ctx *ctx)
+{
+    (void)ctx;
+    if (g_shown)
+        fputc('\n', stderr);
+    g_shown = false;
+}
+
+int verbopts_run(struct image_ctx *ctx, struct verbopts *v, struct remaster_opts *ro,
+                 const char *verb,
+                 int (*build)(const struct remaster_opts *, struct remaster_result *, struct mt_err *),
+                 struct remaster_result *res)
+{
+    struct media m;
+    struct mt_err err = {0};
+    int r;
+
+    if (media_build(&v->m, &m, &err) < 0) {
+        fprintf(stderr, "mt-image %s: %s\n", verb, err.msg);
+        return 1;
+    }
+    ro->base = v->base;
+    ro->out = v->out;
+    ro->media = &m;
+    ro->append = v->append;
+    ro->title = v->title;
+    ro->progress = verbopts_progress;
+    ro->progress_arg = ctx;
+    r = build(ro, res, &err);
+    verbopts_progress_end(ctx);
+    media_free(&m);
+    ro->media = NULL;
+    if (r < 0) {
+        fprintf(stderr, "mt-image %s: %s\n", verb, err.msg);
+        return 1;
+    }
+    return 0;
+}
