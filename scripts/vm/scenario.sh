@@ -1,0 +1,192 @@
+# scripts/vm/scenario.sh: the master-target scenarios' harness (sourced, bash).
+#
+# Used by tests/e2e/7*-*.sh and scripts/demo.sh. A scenario is: sparse disk
+# images (the OS disk and a retention disk on pvscsi, each with or without a
+# VMware wwn), a payload disk (virtio-blk, ext4 made with mkfs.ext4 -d: the
+# module RPMs, the Unified Agent tarball and the manifest, as on the install
+# media), the API v1 test server on 127.0.0.1, and a guest whose /init runs
+# `mt-agent firstboot` and prints what the host then reads between markers.
+#
+#   . scripts/vm/scenario.sh
+#   sc_init DIR                         work directory (images, logs)
+#   sc_cs_start                         CA, certificate, passphrase, server (SC_CS_PORT)
+#   sc_payload DIR                      payload directory (fake vendor tarball, module RPMs, SHA256SUMS)
+#   sc_guest OUT STEPS_FILE [IGNORE]    guest initramfs; STEPS_FILE is shell run after firstboot
+#   sc_boot NAME INITRD [run-vm args]   boots, serial log in $SC_DIR/NAME.log; returns qemu's status
+#   sc_section LOG NAME                 the lines between "=== NAME begin" and "=== NAME end"
+#   sc_cs_records                       the server's records (JSON) on stdout
+#   sc_cs_stop
+SC_TOP=${SC_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SC_AGENT=${MT_AGENT:-$SC_TOP/build/mt-agent}
+SC_UUID=${SC_UUID:-564d4a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b}
+SC_IGNORE_DEFAULT=os.release,packages.required
+SC_CS_PID=""
+
+sc_init() {
+    SC_DIR=$1
+    mkdir -p "$SC_DIR"
+    # The full Debian kernel: its reiserfs.ko goes into the kmod-reiserfs package.
+    eval "$("$SC_TOP/scripts/vm/kernel.sh" --flavour amd64)" || return 1
+    SC_KERNEL=$VM_KERNEL
+    SC_KVER=$VM_KVER
+    SC_MODDIR=$VM_MODDIR
+}
+
+# The API v1 test server with a CA and a certificate for 127.0.0.1 and 10.0.2.2
+# (the host as the guest sees it), made now.
+sc_cs_start() {
+    local d=$SC_DIR/cs i
+    mkdir -p "$d"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mt-test-ca" \
+        -keyout "$d/ca.key" -out "$d/ca.pem" 2>/dev/null || return 1
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=mt-test-cs" -keyout "$d/cs.key" -out "$d/cs.csr" \
+        2>/dev/null || return 1
+    printf 'subjectAltName=IP:127.0.0.1,IP:10.0.2.2,DNS:localhost\n' >"$d/san.ext"
+    openssl x509 -req -in "$d/cs.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+        -extfile "$d/san.ext" -out "$d/cs.pem" 2>/dev/null || return 1
+    printf 'mt-test-passphrase-%s\n' "$RANDOM$RANDOM" >"$d/passphrase"
+    chmod 0600 "$d/passphrase"
+    rm -f "$d/port"
+    python3 "$SC_TOP/tests/cs_server.py" --cert "$d/cs.pem" --key "$d/cs.key" \
+        --passphrase-file "$d/passphrase" --db "$d/cs.sqlite" --port 0 --port-file "$d/port" \
+        >"$d/server.log" 2>&1 &
+    SC_CS_PID=$!
+    type t_track_pid >/dev/null 2>&1 && t_track_pid "$SC_CS_PID"
+    for i in $(seq 1 100); do
+        [ -s "$d/port" ] && break
+        sleep 0.1
+    done
+    [ -s "$d/port" ] || { echo "scenario: the test server did not start:" >&2; cat "$d/server.log" >&2; return 1; }
+    SC_CS_PORT=$(cat "$d/port")
+}
+
+sc_cs_records() {
+    python3 "$SC_TOP/tests/cs_server.py" --db "$SC_DIR/cs/cs.sqlite" --dump
+}
+
+sc_cs_stop() {
+    [ -n "$SC_CS_PID" ] && kill "$SC_CS_PID" 2>/dev/null && wait "$SC_CS_PID" 2>/dev/null
+    SC_CS_PID=""
+}
+
+# A payload directory as the install media carries it: the Unified Agent tarball
+# (the test VM's stand-ins for ApplyCustomChanges.sh and the installer, from
+# scripts/vm/payload), the module RPMs and SHA256SUMS; then the payload disk.
+SC_AGENT_TARBALL=MT-UnifiedAgent-RHEL6-64.tar.gz
+sc_payload() {
+    local out=$1 d
+    mkdir -p "$out"
+    d=$(mktemp -d "$SC_DIR/ua.XXXXXX")
+    cp "$SC_TOP/scripts/vm/payload/ApplyCustomChanges.sh" "$SC_TOP/scripts/vm/payload/install" "$d/"
+    chmod 644 "$d/ApplyCustomChanges.sh" # as the vendor ships it: apply must chmod 755 it
+    chmod 755 "$d/install"
+    tar -czf "$out/$SC_AGENT_TARBALL" --owner=0 --group=0 -C "$d" ApplyCustomChanges.sh install || return 1
+    rm -rf "$d"
+    (cd "$out" && sha256sum -- *.tar.gz $(ls *.rpm 2>/dev/null) >SHA256SUMS) || return 1
+    rm -f "$SC_DIR/payload.img"
+    truncate -s 64M "$SC_DIR/payload.img"
+    mkfs.ext4 -q -F -L MT_PAYLOAD -d "$out" "$SC_DIR/payload.img" || return 1
+}
+
+# The guest: mt-agent with a configuration naming sda as the OS disk, sdb as
+# the retention disk, the payload disk, and the test server.
+sc_guest() {
+    local out=$1 steps=$2 ignore=${3:-$SC_IGNORE_DEFAULT} g=$SC_DIR/guest
+    mkdir -p "$g/etc/mt-agent" "$g/var/lib/mt-agent" "$g/opt/mt-agent/payload" "$g/mnt/retention"
+    cp "$SC_DIR/cs/ca.pem" "$g/etc/mt-agent/ca.pem"
+    install -m 0600 "$SC_DIR/cs/passphrase" "$g/etc/mt-agent/passphrase"
+    cat >"$g/etc/mt-agent/mt-agent.conf" <<EOF
+[cs]
+backend = http
+host = 10.0.2.2
+port = $SC_CS_PORT
+ca_file = /etc/mt-agent/ca.pem
+passphrase_file = /etc/mt-agent/passphrase
+timeout = 60
+
+[layout]
+disk = @OS_DISK@
+retention_disk = @RET_DISK@
+
+[payload]
+dir = /opt/mt-agent/payload
+agent_tarball = $SC_AGENT_TARBALL
+script_timeout = 120
+
+[check]
+min_cpus = 1
+min_ram_mib = 256
+min_os_disk_gib = 20
+min_retention_gib = 1
+EOF
+    cat >"$g/init" <<EOF
+#!/bin/sh
+. /lib/vm-lib.sh
+echo # the first line carries the firmware's terminal escapes
+vm_setup
+vm_load_modules crc32c_generic scsi_mod sd_mod sg vmw_pvscsi virtio_pci virtio_blk virtio_net xfs
+# Disks are probed asynchronously: wait (bounded) for both SCSI disks and the payload disk.
+i=0
+while [ \$i -lt 300 ]; do
+    set -- /dev/sd?
+    [ \$# -ge 2 ] && [ -e "\$2" ] && [ -e /dev/vda ] && break
+    sleep 0.1
+    i=\$((i + 1))
+done
+# Their names follow probe order, so tell them by size: the OS disk is the big one.
+os="" ret=""
+for d in /sys/block/sd?; do
+    if [ "\$(cat \$d/size)" -gt 33554432 ]; then os=\${d##*/}; else ret=\${d##*/}; fi
+done
+sed -i "s/@OS_DISK@/\$os/; s/@RET_DISK@/\$ret/" /etc/mt-agent/mt-agent.conf
+echo "=== disks begin"; echo "os=\$os ret=\$ret"; echo "=== disks end"
+vm_net_up eth0
+ntpd -p 10.0.2.2 2>/dev/null
+mount -o ro /dev/vda /opt/mt-agent/payload || echo "scenario: cannot mount the payload disk"
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+echo "=== firstboot begin"
+mt-agent firstboot --no-reboot --ignore $ignore
+echo "=== firstboot end rc=\$?"
+mt-agent --json check --ignore $ignore >/tmp/check.json
+echo "check rc=\$?"
+echo "=== check begin"; cat /tmp/check.json; echo; echo "=== check end"
+echo "=== journal begin"; cat /var/lib/mt-agent/state.json; echo; echo "=== journal end"
+echo "=== log begin"; cat /var/log/mt-agent.log; echo "=== log end"
+. /scenario-steps.sh
+vm_poweroff
+EOF
+    "$SC_TOP/scripts/vm/guest.sh" --out "$out" --init "$g/init" --agent "$SC_AGENT" \
+        --dir "$g/etc:/etc" --dir "$g/var:/var" --dir "$g/opt:/opt" --dir "$g/mnt:/mnt" \
+        --file "$steps:/scenario-steps.sh" --modules "virtio_blk crc32c_generic" \
+        --kver "$SC_KVER" --moddir "$SC_MODDIR"
+}
+
+# sc_boot NAME INITRD [run-vm.sh args...]: the OS disk and retention disk are the caller's --disk args.
+sc_boot() {
+    local name=$1 initrd=$2
+    shift 2
+    "$SC_TOP/scripts/vm/run-vm.sh" --kernel "$SC_KERNEL" --initrd "$initrd" --timeout "${SC_TIMEOUT:-300}" \
+        --mem 1024 --uuid "$SC_UUID" --append "console=ttyS0 panic=-1 quiet" "$@" \
+        -- -drive "file=$SC_DIR/payload.img,format=raw,if=virtio,readonly=on" >"$SC_DIR/$name.log" 2>&1
+}
+
+# sc_disks LOG: sets SC_OS and SC_RET to the names the guest gave the two disks.
+sc_disks() {
+    local line
+    line=$(sc_section "$1" disks)
+    SC_OS=$(echo "$line" | sed -n 's/.*os=\([a-z]*\).*/\1/p')
+    SC_RET=$(echo "$line" | sed -n 's/.*ret=\([a-z]*\).*/\1/p')
+}
+
+sc_section() {
+    sed -n "/^=== $2 begin/,/^=== $2 end/p" "$1" | sed '1d;$d' | tr -d '\r'
+}
+
+# sc_keep_logs NAME: when the test failed, keep the guest's serial logs in
+# $MT_BUILD/test-logs/NAME for the developer (the work directory is removed).
+sc_keep_logs() {
+    [ "${t_fail:-0}" -gt 0 ] || return 0
+    mkdir -p "${MT_BUILD:-$SC_TOP/build}/test-logs/$1"
+    cp "$SC_DIR"/*.log "${MT_BUILD:-$SC_TOP/build}/test-logs/$1/" 2>/dev/null
+    echo "# serial logs kept in ${MT_BUILD:-$SC_TOP/build}/test-logs/$1"
+}
