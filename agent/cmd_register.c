@@ -6,9 +6,29 @@
 #include <errno.h>
 #include <string.h>
 
+#include "check.h"
 #include "cs_cli.h"
 #include "cs_document.h"
 #include "hostid.h"
+#include "inventory.h"
+
+/* The readiness summary for the document: every check but the cs.* ones
+ * (they are about this very registration). NULL when the checks cannot run. */
+static json_object *check_summary(const struct mt_ctx *ctx, const struct inventory *inv, json_object *journal)
+{
+    struct check_ctx c = {&ctx->cfg, inv, journal};
+    struct check_report rep;
+    struct mt_err err = {0};
+    json_object *s;
+
+    if (check_run(&c, NULL, "cs.reachable,cs.registered", ctx->cfg.check.strict, &rep, &err) < 0) {
+        log_warn("register: the readiness checks did not run (%s); the document has no check summary", err.msg);
+        return NULL;
+    }
+    s = check_report_summary_json(&rep);
+    check_report_free(&rep);
+    return s;
+}
 
 static int cmd_register(struct mt_ctx *ctx, int argc, char **argv)
 {
@@ -19,8 +39,9 @@ static int cmd_register(struct mt_ctx *ctx, int argc, char **argv)
     struct mt_err err = {0};
     char host_id[HOSTID_MAX], where[300], ts[32];
     const char *src, *body;
-    json_object *doc, *host, *reg;
+    json_object *doc, *host = NULL, *reg, *inv_json = NULL, *summary = NULL;
     struct cs_document_input in;
+    struct inventory inv;
     int r, code;
 
     r = cs_cli_parse(&verb_register, argc, argv, &o);
@@ -51,17 +72,34 @@ static int cmd_register(struct mt_ctx *ctx, int argc, char **argv)
     }
     snprintf(where, sizeof(where), "%s:%u", ep.host, ep.port);
 
-    /* The inventory module replaces the fallback host facts once it lands. */
-    host = cs_document_host_fallback();
+    /* Host identity and disks from the inventory; DMI facts alone when it fails. */
+    memset(&inv, 0, sizeof(inv));
     memset(&in, 0, sizeof(in));
+    r = inventory_collect(&inv, &err);
+    if (r == 0) {
+        inv_json = inventory_to_json(&inv);
+        json_object_object_get_ex(inv_json, "host", &in.host);
+        json_object_object_get_ex(inv_json, "disks", &in.disks);
+        summary = check_summary(ctx, &inv, j.root);
+    } else {
+        log_warn("register: inventory failed (%s); registering with the DMI facts only", err.msg);
+        host = cs_document_host_fallback();
+        in.host = host;
+    }
     in.host_id = host_id;
     in.agent_version = MT_AGENT_VERSION;
     in.data_port = ctx->cfg.cs.data_port;
-    in.host = host;
     in.journal = j.root;
+    in.check_summary = summary;
     doc = cs_document_build(&in);
     if (host)
         json_object_put(host);
+    if (inv_json)
+        json_object_put(inv_json);
+    if (summary)
+        json_object_put(summary);
+    if (r == 0)
+        inventory_free(&inv);
     if (!doc) {
         cs_endpoint_scrub(&ep);
         journal_free(&j);

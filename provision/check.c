@@ -16,6 +16,8 @@ extern const struct check_def check_defs_disk[];
 extern const size_t check_n_disk;
 extern const struct check_def check_defs_host[];
 extern const size_t check_n_host;
+extern const struct check_def check_defs_cs[];
+extern const size_t check_n_cs;
 
 /* One line per area; an area's helper adds its line here. */
 static const struct {
@@ -25,6 +27,7 @@ static const struct {
     {check_defs_platform, &check_n_platform},
     {check_defs_disk, &check_n_disk},
     {check_defs_host, &check_n_host},
+    {check_defs_cs, &check_n_cs},
 };
 
 /* DESIGN.md "Readiness checks": the order checks are listed and run in. */

@@ -478,7 +478,7 @@ int cs_call(const struct cs_endpoint *ep, const char *method, const char *path, 
 {
     static bool curl_ready;
     struct tls_state tls;
-    char url[600], where[300], last[600] = "";
+    char url[600], where[300], last[600] = "", transport_note[300] = "";
     unsigned long start = now_ms(), elapsed;
     enum cs_failure last_fail = CS_FAIL_UNREACHABLE;
     long last_retry_after = -1;
@@ -565,8 +565,15 @@ int cs_call(const struct cs_endpoint *ep, const char *method, const char *path, 
                          a.curl_err[0] ? a.curl_err : curl_easy_strerror(a.cc));
                 goto cert_failed;
             }
-            last_fail = CS_FAIL_UNREACHABLE;
-            snprintf(last, sizeof(last), "%s", a.curl_err[0] ? a.curl_err : curl_easy_strerror(a.cc));
+            /* Once the server has answered with an error, a later transport
+             * failure does not make it "unreachable": keep the server error. */
+            if (last_fail != CS_FAIL_SERVER) {
+                last_fail = CS_FAIL_UNREACHABLE;
+                snprintf(last, sizeof(last), "%s", a.curl_err[0] ? a.curl_err : curl_easy_strerror(a.cc));
+            } else {
+                snprintf(transport_note, sizeof(transport_note), "; the last attempt failed: %s",
+                         a.curl_err[0] ? a.curl_err : curl_easy_strerror(a.cc));
+            }
             retry = true;
         } else {
             long st = res->resp.status;
@@ -614,6 +621,7 @@ int cs_call(const struct cs_endpoint *ep, const char *method, const char *path, 
             }
             if (cs_status_retryable(st)) {
                 last_fail = CS_FAIL_SERVER;
+                transport_note[0] = '\0';
                 last_retry_after = res->resp.retry_after_s;
                 snprintf(last, sizeof(last), "HTTP %ld%s%s%s%s", st, res->resp.error_code[0] ? " " : "",
                          res->resp.error_code, res->resp.error_message[0] ? ": " : "", res->resp.error_message);
@@ -648,9 +656,9 @@ int cs_call(const struct cs_endpoint *ep, const char *method, const char *path, 
         if (retry_after_too_long)
             snprintf(ra, sizeof(ra), "; it asked to retry after %ld s, beyond the deadline", last_retry_after);
         r = mt_err_set(err, -EAGAIN,
-                       "server error: %s answered %s%s (%u attempt%s in %.1f s, deadline [cs] timeout %lu s); "
+                       "server error: %s answered %s%s%s (%u attempt%s in %.1f s, deadline [cs] timeout %lu s); "
                        "try again later or ask the configuration server's administrator",
-                       where, last, ra, res->attempts, res->attempts == 1 ? "" : "s",
+                       where, last, ra, transport_note, res->attempts, res->attempts == 1 ? "" : "s",
                        (double)res->elapsed_ms / 1000.0, ep->deadline_ms / 1000UL);
     } else {
         r = mt_err_set(err, -EHOSTUNREACH,

@@ -13,6 +13,10 @@
 #
 # The guest of an e2e test reaches the host's 127.0.0.1:PORT as 10.0.2.2:PORT, hence the SAN.
 
+# The interpreter itself, once: a pyenv shim costs seconds per call on a loaded box.
+CS_PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
+export CS_PY
+
 cs_pki() {
     local d=$1
     mkdir -p "$d"
@@ -44,7 +48,7 @@ cs_start() {
     local d=$1 i
     shift
     rm -f "$d/port"
-    python3 "$MT_TOP/tests/cs_server.py" --cert "$CS_CERT" --key "$CS_KEY" --alt-cert "$CS_ALT_CERT" \
+    "$CS_PY" "$MT_TOP/tests/cs_server.py" --cert "$CS_CERT" --key "$CS_KEY" --alt-cert "$CS_ALT_CERT" \
         --alt-key "$CS_ALT_KEY" --passphrase-file "$CS_PASS" --db "$d/cs.db" --port-file "$d/port" "$@" \
         >"$d/server.out" 2>"$d/server.err" &
     CS_PID=$!
@@ -72,7 +76,7 @@ cs_stop() {
 }
 
 cs_admin() {
-    python3 - "$CS_PORT" "$CS_CA" "$@" <<'EOF'
+    "$CS_PY" - "$CS_PORT" "$CS_CA" "$@" <<'EOF'
 import http.client, ssl, sys
 port, ca, method, path = sys.argv[1:5]
 body = sys.argv[5] if len(sys.argv) > 5 else None
@@ -88,7 +92,7 @@ EOF
 cs_root() {
     local root=$1
     shift
-    mkdir -p "$root/etc/mt-agent" "$root/var/lib/mt-agent"
+    mkdir -p "$root/etc/mt-agent" "$root/var/lib/mt-agent" "$root/sys/block"
     cp "$CS_CA" "$root/etc/mt-agent/cs-ca.pem"
     cp -p "$CS_PASS" "$root/etc/mt-agent/passphrase"
     chmod 600 "$root/etc/mt-agent/passphrase"

@@ -344,6 +344,7 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # agents retrying fast must not find the backlog full
 
     def __init__(self, addr, opts):
         self.opts = opts

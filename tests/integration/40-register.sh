@@ -7,8 +7,8 @@
 . "$MT_TOP/tests/cs_lib.sh"
 t_require openssl python3
 
-sqlq() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print("" if r is None else r[0])' "$CS_DB" "$1"; }
-jget() { python3 -c 'import json,sys
+sqlq() { "$CS_PY" -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print("" if r is None else r[0])' "$CS_DB" "$1"; }
+jget() { "$CS_PY" -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."):
     d=d.get(k) if isinstance(d,dict) else None
@@ -37,13 +37,16 @@ doc=$(sqlq "SELECT document FROM master_targets WHERE host_id = '$hid'")
 echo "$doc" >"$T_TMP/doc.json"
 assert_eq "document: data_port" "$(jget "$T_TMP/doc.json" data_port)" "9443"
 assert_eq "document: agent version" "$(jget "$T_TMP/doc.json" agent_version)" "$("$MT_AGENT" --version | sed 's/^mt-agent //')"
-for k in host retention modules custom_changes; do
+for k in host disks checks retention modules custom_changes; do
     [ -n "$(jget "$T_TMP/doc.json" $k)" ] && ok "document has $k" || not_ok "document has $k"
 done
 
+"$CS_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["checks"]; assert isinstance(d["disks"], list) and all(k in c for k in ("pass","fail","skip"))' "$T_TMP/doc.json" &&
+    ok "document: disks from the inventory and the check summary" || not_ok "document: disks from the inventory and the check summary"
+
 # --json: one document
 expect_exit 0 "register --json (second time)" "$MT_AGENT" --root "$root" --json register
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and d["created"] is False and d["host_id"]==sys.argv[2]' \
+"$CS_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and d["created"] is False and d["host_id"]==sys.argv[2]' \
     "$T_OUT" "$hid" && ok "--json: one document, ok, created false" || not_ok "--json: one document, ok, created false"
 
 # 100 registrations of the same host leave one record
@@ -62,9 +65,9 @@ assert_grep "heartbeat says when the next one is due" "next in 60 s" "$T_OUT"
 
 # the server's admin dump (the demo prints it)
 cs_admin GET /admin/records >"$T_TMP/records.json"
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r)==1 and r[0]["host_id"]==sys.argv[2]' "$T_TMP/records.json" "$hid" &&
+"$CS_PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r)==1 and r[0]["host_id"]==sys.argv[2]' "$T_TMP/records.json" "$hid" &&
     ok "GET /admin/records lists the master target" || not_ok "GET /admin/records lists the master target"
-python3 "$MT_TOP/tests/cs_server.py" --db "$CS_DB" --dump >"$T_TMP/dump.json"
+"$CS_PY" "$MT_TOP/tests/cs_server.py" --db "$CS_DB" --dump >"$T_TMP/dump.json"
 assert_grep "cs_server.py --dump lists it" "\"host_id\": \"$hid\"" "$T_TMP/dump.json"
 
 # --- host_id sources -------------------------------------------------------------
@@ -96,10 +99,10 @@ assert_grep "malformed fingerprint: says what is expected" "64 hex digits" "$T_E
 root3=$T_TMP/root3
 cs_root "$root3"
 sed -i '/^ca_file/d' "$root3/etc/mt-agent/mt-agent.conf"
-before=$(cs_admin GET /admin/requests | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["method"]=="PUT"))')
+before=$(cs_admin GET /admin/requests | "$CS_PY" -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["method"]=="PUT"))')
 expect_exit 4 "neither ca_file nor fingerprint: refused" "$MT_AGENT" --root "$root3" register
 assert_grep "refusal prints the fingerprint the server offered (openssl's)" "refused: no way to verify .*$CS_FPR" "$T_ERR"
-after=$(cs_admin GET /admin/requests | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["method"]=="PUT"))')
+after=$(cs_admin GET /admin/requests | "$CS_PY" -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["method"]=="PUT"))')
 assert_eq "refused: no request was sent" "$after" "$before"
 expect_exit 0 "then pinning that fingerprint works" "$MT_AGENT" --root "$root3" register --cs-fingerprint "$CS_FPR"
 printf '\nfingerprint = %s\n' "$CS_FPR" >>"$root3/etc/mt-agent/mt-agent.conf"
@@ -125,7 +128,7 @@ else
 fi
 
 # --- the server's checks: replay and skew (a client of our own, python) ------------
-python3 - "$CS_PORT" "$CS_CA" "$CS_PASS" "$hid" >"$T_TMP/replay.out" <<'EOF'
+"$CS_PY" - "$CS_PORT" "$CS_CA" "$CS_PASS" "$hid" >"$T_TMP/replay.out" <<'EOF'
 import hashlib, hmac, http.client, json, ssl, sys, time
 port, ca, passfile, hid = sys.argv[1:5]
 key = hashlib.pbkdf2_hmac("sha256", open(passfile, "rb").readline().rstrip(b"\r\n"), b"mt-agent/v1", 100000, 32)
