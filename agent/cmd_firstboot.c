@@ -226,15 +226,17 @@ static int run_step(struct fb_run *fr, const struct fb_step *s, char **json_out)
     return code;
 }
 
-static bool payload_dir(const struct mt_config *cfg, struct fb_options *o)
+/* [payload] dir and manifest, resolved for the child verbs; true when the directory exists. */
+static bool payload_paths(const struct mt_config *cfg, struct fb_options *o)
 {
-    char real[PATH_MAX];
     struct stat st;
 
-    snprintf(o->payload_dir, sizeof(o->payload_dir), "%s", cfg->payload.dir);
-    if (rootpath_resolve(cfg->payload.dir, real, sizeof(real), 0) < 0)
+    if (cfg->payload.manifest[0] &&
+        rootpath_resolve(cfg->payload.manifest, o->manifest, sizeof(o->manifest), 0) < 0)
+        o->manifest[0] = '\0';
+    if (rootpath_resolve(cfg->payload.dir, o->payload_dir, sizeof(o->payload_dir), 0) < 0)
         return false;
-    return stat(real, &st) == 0 && S_ISDIR(st.st_mode);
+    return stat(o->payload_dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int cmd_firstboot(struct mt_ctx *ctx, int argc, char **argv)
@@ -286,7 +288,7 @@ static int cmd_firstboot(struct mt_ctx *ctx, int argc, char **argv)
         log_warn("firstboot: cannot open %s (%s); the steps' output goes to stderr only", LOG_PATH,
                  strerror(errno));
 
-    fo.payload_dir_exists = payload_dir(&ctx->cfg, &fo);
+    fo.payload_dir_exists = payload_paths(&ctx->cfg, &fo);
     firstboot_plan(&ctx->cfg, &fo, steps);
     if (journal_set_state("running", NULL) < 0) {
         code = EXIT_FAILED;

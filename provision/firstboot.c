@@ -80,23 +80,18 @@ void firstboot_plan(const struct mt_config *cfg, const struct fb_options *o, str
             arg(&steps[FB_MODULES], "install");
             arg(&steps[FB_MODULES], "--from");
             arg(&steps[FB_MODULES], "%s", o->payload_dir);
-            if (cfg->payload.manifest[0]) {
+            if (o->manifest[0]) {
                 arg(&steps[FB_MODULES], "--manifest");
-                arg(&steps[FB_MODULES], "%s", cfg->payload.manifest);
+                arg(&steps[FB_MODULES], "%s", o->manifest);
             }
         } else {
             skip(&steps[FB_MODULES], "[payload] modules is empty");
         }
-        if (cfg->payload.agent_tarball[0]) {
+        /* apply takes [payload] agent_tarball and manifest from the configuration itself */
+        if (cfg->payload.agent_tarball[0])
             arg(&steps[FB_APPLY], "apply");
-            arg(&steps[FB_APPLY], "--agent");
-            if (cfg->payload.agent_tarball[0] == '/')
-                arg(&steps[FB_APPLY], "%s", cfg->payload.agent_tarball);
-            else
-                arg(&steps[FB_APPLY], "%s/%s", o->payload_dir, cfg->payload.agent_tarball);
-        } else {
+        else
             skip(&steps[FB_APPLY], "[payload] agent_tarball is not set");
-        }
     }
     if (!steps[FB_APPLY].enabled)
         skip(&steps[FB_REBOOT], "no custom changes to apply");

@@ -39,7 +39,10 @@ struct fb_step {
 struct fb_options {
     const char *ignore;             /* extra check ids to ignore, comma list (may be NULL) */
     bool payload_dir_exists;        /* [payload] dir exists on the box */
-    char payload_dir[FB_ARG_LEN];   /* as the child verbs take it (a host path) */
+    /* [payload] dir and manifest as paths this process opens (through the root
+     * resolver): a verb's command-line paths are taken literally. */
+    char payload_dir[FB_ARG_LEN];
+    char manifest[FB_ARG_LEN];      /* empty: the verbs' default (SHA256SUMS in the directory) */
 };
 
 /* The check ids the preflight leaves to later steps: they are what those steps make true. */
