@@ -74,7 +74,7 @@ static void packages_required(const struct check_ctx *c, struct check_result *r)
          host_path_exists("/var/lib/rpm/Packages.db")) &&
         run_which("rpm", rpm, sizeof(rpm)) == 0) {
         /* rpm -q NAME...: one line per package, "package X is not installed" for the missing */
-        const char *argv[40];
+        const char *argv[44];
         struct run_opts o = {0};
         struct run_result res = {0};
         size_t a = 0;
@@ -82,10 +82,13 @@ static void packages_required(const struct check_ctx *c, struct check_result *r)
         argv[a++] = rpm;
         argv[a++] = "--root";
         argv[a++] = rootpath_root();
+        /* the box's database, whatever this rpm's own default (Debian's is ~/.rpmdb) */
+        argv[a++] = "--dbpath";
+        argv[a++] = "/var/lib/rpm";
         argv[a++] = "-q";
         argv[a++] = "--qf";
         argv[a++] = "%{NAME}\\n";
-        for (i = 0; i < n && a < 39; i++)
+        for (i = 0; i < n && a < 43; i++)
             argv[a++] = names[i];
         argv[a] = NULL;
         o.timeout_ms = 30000;
@@ -107,7 +110,7 @@ static void packages_required(const struct check_ctx *c, struct check_result *r)
             }
         }
         run_result_free(&res);
-        source = "rpm database";
+        source = "rpm database, rpm --root -q";
     } else {
         char *status = NULL;
         ssize_t len = rootpath_read_file("/var/lib/dpkg/status", &status, 64u << 20);
