@@ -531,6 +531,23 @@ static int identity_from_pages(struct inv_disk *d, const struct raw_pages *rp)
     return r;
 }
 
+/* The bytes a page says it has (a device may transfer padding after them). */
+static size_t page_bytes(const uint8_t *p, size_t len)
+{
+    size_t want;
+    if (len < 4)
+        return len;
+    want = 4 + (((size_t)p[2] << 8) | p[3]);
+    return want < len ? want : len;
+}
+
+static bool same_page(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+{
+    la = page_bytes(a, la);
+    lb = page_bytes(b, lb);
+    return la == lb && memcmp(a, b, la) == 0;
+}
+
 /* Compare what SG_IO returned with what sysfs has (newer kernels). */
 static void crosscheck(struct inv_disk *d, const struct raw_pages *dev)
 {
@@ -542,12 +559,12 @@ static void crosscheck(struct inv_disk *d, const struct raw_pages *dev)
     pages_sysfs(d, &sys);
     if (sys.has83 && dev->has83) {
         compared = true;
-        if (sys.l83 != dev->l83 || memcmp(sys.p83, dev->p83, sys.l83) != 0)
+        if (!same_page(sys.p83, sys.l83, dev->p83, dev->l83))
             list_add(diff, sizeof(diff), "vpd_pg83 differs from the SG_IO page 0x83");
     }
     if (sys.has80 && dev->has80) {
         compared = true;
-        if (sys.l80 != dev->l80 || memcmp(sys.p80, dev->p80, sys.l80) != 0)
+        if (!same_page(sys.p80, sys.l80, dev->p80, dev->l80))
             list_add(diff, sizeof(diff), "vpd_pg80 differs from the SG_IO page 0x80");
     }
     snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/wwid", d->name);
@@ -743,10 +760,8 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
         /* the device is the authority; sysfs is what a fixture tree has */
         if (rootpath_is_host() && !o->no_sgio) {
             pages_sgio(d, rp);
-            if (!rp->err[0]) {
+            if (!rp->err[0])
                 snprintf(d->vpd_source, sizeof(d->vpd_source), "sg_io");
-                crosscheck(d, rp);
-            }
         }
         if (!d->vpd_source[0]) {
             char sgerr[INV_STR];
@@ -759,6 +774,8 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
         }
         if (d->vpd_source[0])
             r = identity_from_pages(d, rp);
+        if (r == 0 && strcmp(d->vpd_source, "sg_io") == 0)
+            crosscheck(d, rp);
     }
     free(dp);
     free(rp);

@@ -1,0 +1,106 @@
+#!/bin/bash
+# inventory and disk.enableuuid on real emulated SCSI disks: the agent in a
+# VMware-like qemu guest (pvscsi, two disks with a wwn like disk.EnableUUID =
+# TRUE, one without) reads VPD pages with SG_IO INQUIRY on the device nodes
+# (-v says "VPD via SG_IO" for every disk, and the sysfs copy the 6.1 kernel
+# also has is only the cross-check), and its ids equal what the guest's
+# /lib/udev/scsi_id and sysfs wwid report. disk.enableuuid fails for the disk
+# without a wwn, and only for it.
+. "$(dirname "$0")/../lib.sh"
+t_require qemu-system-x86_64 python3
+
+eval "$("$MT_TOP/scripts/vm/kernel.sh")" || { not_ok "guest kernel (scripts/vm/kernel.sh)"; t_done; }
+cat >"$T_TMP/init" <<'EOF'
+#!/bin/sh
+. /lib/vm-lib.sh
+vm_setup
+echo 1 >/proc/sys/kernel/printk
+vm_load_modules sd_mod vmw_pvscsi
+vm_wait_disks 3 "/dev/sd?" || echo "vm: disks missing"
+sleep 0.3
+echo "=== inventory begin"
+mt-agent -v --json inventory 2>/tmp/inv.err
+echo "=== inventory end rc=$?"
+echo "=== stderr begin"
+cat /tmp/inv.err
+echo "=== stderr end"
+echo "=== check begin"
+mt-agent --json check --only disk.enableuuid,disk.scsi-id-unique 2>/dev/null
+echo "=== check end rc=$?"
+echo "=== ids begin"
+for d in /sys/block/sd*; do
+    n=${d##*/}
+    echo "$n $(/lib/udev/scsi_id -g -u -d /dev/$n) $(cat $d/device/wwid 2>/dev/null || echo none)"
+done
+echo "=== ids end"
+vm_poweroff
+EOF
+"$MT_TOP/scripts/vm/guest.sh" --out "$T_TMP/guest.gz" --init "$T_TMP/init" >/dev/null 2>"$T_ERR" ||
+    { not_ok "guest initramfs"; sed 's/^/    # /' "$T_ERR"; t_done; }
+for i in 0 1 2; do truncate -s 64M "$T_TMP/d$i.img"; done
+t0=$(date +%s)
+"$MT_TOP/scripts/vm/run-vm.sh" --kernel "$VM_KERNEL" --initrd "$T_TMP/guest.gz" --timeout 180 --net none \
+    --disk "$T_TMP/d0.img,wwn=0x6000c2912345678a,serial=6000c2912345678a9abcdef012345678" \
+    --disk "$T_TMP/d1.img" \
+    --disk "$T_TMP/d2.img,wwn=0x6000c29fedcba987,serial=6000c29fedcba98765432100fedcba98" \
+    >"$T_TMP/console" 2>&1
+rc=$?
+echo "# guest: boot, inventory, check, power off in $(($(date +%s) - t0)) s (qemu exit $rc)"
+tr -d '\r' <"$T_TMP/console" >"$T_TMP/log"
+section() { sed -n "/=== $1 begin/,/^=== $1 end/p" "$T_TMP/log" | sed '1d;$d' | grep -v '^\[ *[0-9]*\.[0-9]*\] '; }
+assert_grep "guest powered off by itself" '^vm: poweroff' "$T_TMP/log"
+assert_grep "inventory exits 0 in the guest" '^=== inventory end rc=0' "$T_TMP/log"
+section inventory >"$T_TMP/inv.json"
+section stderr >"$T_TMP/inv.err"
+section check >"$T_TMP/check.json"
+section ids >"$T_TMP/ids"
+assert_eq "three SCSI disks seen by the guest" "$(wc -l <"$T_TMP/ids")" 3
+
+for n in $(awk '{print $1}' "$T_TMP/ids"); do
+    assert_grep "$n: VPD via SG_IO (not sysfs)" "^mt-agent: $n: VPD via SG_IO" "$T_TMP/inv.err"
+    assert_grep "$n: SG_IO pages equal the sysfs copies" "^mt-agent: $n: VPD via SG_IO, sysfs cross-check: match$" "$T_TMP/inv.err"
+done
+
+python3 - "$T_TMP/inv.json" "$T_TMP/ids" >"$T_TMP/cmp" <<'EOF'
+import json, sys
+inv = json.load(open(sys.argv[1]))
+disks = dict((d["name"], d) for d in inv["disks"])
+for line in open(sys.argv[2]):
+    f = line.split()
+    name, wwid = f[0], f[-1]
+    sid = " ".join(f[1:-1])
+    d = disks.get(name)
+    if d is None:
+        print("%s missing" % name); continue
+    print("%s scsi_id %s" % (name, "same" if d["scsi_id"] == sid else "differ: %r vs scsi_id %r" % (d["scsi_id"], sid)))
+    want_naa = wwid[4:] if wwid.startswith("naa.") else ""
+    print("%s naa %s" % (name, "same" if d["naa"] == want_naa and d["has_naa"] == bool(want_naa) else "differ: %r vs wwid %r" % (d["naa"], wwid)))
+    print("%s source %s driver %s" % (name, d["vpd_source"], d["driver"]))
+print("nonaa " + " ".join(sorted(n for n, d in disks.items() if d["transport"] == "scsi" and not d["has_naa"])))
+EOF
+for n in $(awk '{print $1}' "$T_TMP/ids"); do
+    assert_grep "$n: scsi_id equals /lib/udev/scsi_id -g -u" "^$n scsi_id same$" "$T_TMP/cmp"
+    assert_grep "$n: NAA equals sysfs wwid (none when there is none)" "^$n naa same$" "$T_TMP/cmp"
+    assert_grep "$n: vpd_source sg_io, driver vmw_pvscsi" "^$n source sg_io driver vmw_pvscsi$" "$T_TMP/cmp"
+done
+nonaa=$(awk '$NF != "none" {next} {print $1}' "$T_TMP/ids" | tr '\n' ' ' | sed 's/ $//')
+assert_eq "exactly one disk lacks a wwn in sysfs" "$(echo $nonaa | wc -w)" 1
+assert_grep "inventory finds no NAA on exactly that disk" "^nonaa $nonaa$" "$T_TMP/cmp"
+assert_grep "its scsi_id is the vendor-specific fallback" "^$nonaa 0VMware_Virtual_disk_" "$T_TMP/ids"
+
+assert_grep "check exits 1 in the guest" '^=== check end rc=1' "$T_TMP/log"
+python3 - "$T_TMP/check.json" "$nonaa" $(awk '{print $1}' "$T_TMP/ids") >"$T_TMP/ck" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+bad, names = sys.argv[2], sys.argv[3:]
+c = dict((x["id"], x) for x in doc["checks"])
+e = c["disk.enableuuid"]
+named = [n for n in names if (n + " ") in e["detail"] or (n + ":") in e["detail"]]
+print("enableuuid %s %s named=%s" % (e["status"], e["severity"], ",".join(named)))
+print("remedy %s" % ("ok" if "disk.EnableUUID" in e["remediation"] and "power the VM off" in e["remediation"] else e["remediation"]))
+print("unique %s" % c["disk.scsi-id-unique"]["status"])
+EOF
+assert_grep "disk.enableuuid fails, naming $nonaa alone" "^enableuuid fail error named=$nonaa$" "$T_TMP/ck"
+assert_grep "with the VMware remediation" "^remedy ok$" "$T_TMP/ck"
+assert_grep "disk.scsi-id-unique passes" "^unique pass$" "$T_TMP/ck"
+t_done
