@@ -401,6 +401,8 @@ int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, str
         goto fail;
     }
     archive_write_set_format_iso9660(w);
+    /* 1 MiB writes instead of libarchive's 10 KiB blocks; no padding of the last one */
+    archive_write_set_bytes_per_block(w, (int)COPY_BUF);
     archive_write_set_bytes_in_last_block(w, 1);
     pathf(num, sizeof(num), "%u", res->isolinux ? 4u : (unsigned)info.boot.load_sectors);
     if ((r = set_opt(w, "boot", res->boot_image, err)) < 0 ||

@@ -81,9 +81,12 @@ void verbopts_progress(void *arg, const char *phase, uint64_t done, uint64_t tot
 {
     struct image_ctx *ctx = arg;
     static unsigned last = 101;
+    static int tty = -1; /* asked once: this runs for every block written */
     unsigned pct;
 
-    if (ctx->verbosity < 0 || !isatty(STDERR_FILENO) || total == 0)
+    if (tty < 0)
+        tty = isatty(STDERR_FILENO);
+    if (ctx->verbosity < 0 || !tty || total == 0)
         return;
     pct = (unsigned)((done > total ? total : done) * 100 / total);
     if (pct == last && g_shown)
