@@ -63,18 +63,15 @@ static int cmd_apply(struct mt_ctx *ctx, int argc, char **argv)
     struct apply_opts o;
     struct apply_report rep;
     struct mt_err err = {0};
-    char tarball[PATH_MAX], dflt[PATH_MAX * 2];
+    char tarball[PATH_MAX], dflt[PATH_MAX * 2], manifest[PATH_MAX];
     const char *agent = NULL;
     int c, r;
 
     memset(&o, 0, sizeof(o));
     o.install_dir = ctx->cfg.payload.install_dir;
     o.timeout_s = ctx->cfg.payload.script_timeout;
-    if (ctx->cfg.payload.manifest[0]) {
-        static char manifest[PATH_MAX];
-        if (rootpath_resolve(ctx->cfg.payload.manifest, manifest, sizeof(manifest), 0) == 0)
-            o.manifest = manifest;
-    }
+    if (ctx->cfg.payload.manifest[0])
+        o.manifest = ctx->cfg.payload.manifest;
     optind = 0;
     while ((c = getopt_long(argc, argv, "a:s:m:fxS:t:", opts, NULL)) != -1) {
         switch (c) {
@@ -98,20 +95,19 @@ static int cmd_apply(struct mt_ctx *ctx, int argc, char **argv)
     if (optind < argc)
         return verb_usage_error(&verb_apply, "unexpected argument '%s'", argv[optind]);
     if (!agent) {
-        /* [payload] agent_tarball, relative to [payload] dir, both host paths */
+        /* [payload] agent_tarball, relative to [payload] dir */
         if (!ctx->cfg.payload.agent_tarball[0])
             return verb_usage_error(&verb_apply, "give --agent TARBALL (or [payload] agent_tarball)");
         if (ctx->cfg.payload.agent_tarball[0] == '/')
             snprintf(dflt, sizeof(dflt), "%s", ctx->cfg.payload.agent_tarball);
         else
             snprintf(dflt, sizeof(dflt), "%s/%s", ctx->cfg.payload.dir, ctx->cfg.payload.agent_tarball);
-        r = rootpath_resolve(dflt, tarball, sizeof(tarball), 0);
-        if (r < 0) {
-            log_error("%s: %s", dflt, strerror(-r));
-            return EXIT_USAGE;
-        }
-    } else {
-        snprintf(tarball, sizeof(tarball), "%s", agent);
+        agent = dflt;
+    }
+    payload_locate(agent, tarball, sizeof(tarball));
+    if (o.manifest) {
+        payload_locate(o.manifest, manifest, sizeof(manifest));
+        o.manifest = manifest;
     }
     o.tarball = tarball;
     o.progress = show_progress;

@@ -63,6 +63,93 @@ int apply_expected_digest(const char *tarball, const char *sha256, const char *m
     return 0;
 }
 
+/* multipath.conf tokens: words, "quoted strings", { and }; comments skipped. */
+static const char *mp_token(const char *p, char *tok, size_t len)
+{
+    size_t n = 0;
+
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        if (*p == '#' || *p == '!') {
+            while (*p && *p != '\n')
+                p++;
+            continue;
+        }
+        break;
+    }
+    if (!*p)
+        return NULL;
+    if (*p == '{' || *p == '}') {
+        tok[0] = *p;
+        tok[1] = '\0';
+        return p + 1;
+    }
+    if (*p == '"') {
+        for (p++; *p && *p != '"' && *p != '\n'; p++)
+            if (n + 1 < len)
+                tok[n++] = *p;
+        tok[n] = '\0';
+        return *p == '"' ? p + 1 : p;
+    }
+    for (; *p && !strchr(" \t\r\n{}#!", *p); p++)
+        if (n + 1 < len)
+            tok[n++] = *p;
+    tok[n] = '\0';
+    return p;
+}
+
+bool apply_multipath_blacklists_wwid(const char *conf, const char *wwid)
+{
+    char tok[512], prev[512] = "", stack[8][32];
+    int depth = 0;
+    bool want_value = false;
+    const char *p = conf;
+    size_t wl = strlen(wwid);
+
+    if (!conf || !wl)
+        return false;
+    while ((p = mp_token(p, tok, sizeof(tok)))) {
+        if (strcmp(tok, "{") == 0) {
+            if (depth < 8)
+                snprintf(stack[depth], sizeof(stack[depth]), "%s", prev);
+            depth++;
+            want_value = false;
+        } else if (strcmp(tok, "}") == 0) {
+            if (depth > 0)
+                depth--;
+            want_value = false;
+        } else if (want_value) {
+            const char *v = tok;
+            size_t vl = strlen(tok);
+            if (v[0] == '^') {
+                v++;
+                vl--;
+            }
+            if (vl && v[vl - 1] == '$')
+                vl--;
+            if (vl == wl && strncmp(v, wwid, wl) == 0)
+                return true;
+            want_value = false;
+        } else if (depth == 1 && strcmp(stack[0], "blacklist") == 0 && strcmp(tok, "wwid") == 0) {
+            want_value = true;
+        }
+        snprintf(prev, sizeof(prev), "%s", tok);
+    }
+    return false;
+}
+
+void payload_locate(const char *arg, char *out, size_t outlen)
+{
+    char real[PATH_MAX];
+
+    if (!rootpath_is_host() && arg[0] == '/' && rootpath_resolve(arg, real, sizeof(real), 0) == 0 &&
+        access(real, F_OK) == 0)
+        snprintf(out, outlen, "%s", real);
+    else
+        snprintf(out, outlen, "%s", arg);
+}
+
 static void iso_now(char *buf, size_t len)
 {
     time_t t = time(NULL);

@@ -94,4 +94,15 @@ int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_er
 int apply_expected_digest(const char *tarball, const char *sha256, const char *manifest,
                           char out[SHA256_HEX_LEN + 1], char *source, size_t sourcelen, struct mt_err *err);
 
+/* Pure: does a multipath.conf text blacklist `wwid` (a "wwid" line directly
+ * in a "blacklist { }" section, value quoted or not, optionally anchored ^...$)?
+ * Comments (# and !) are ignored; "blacklist_exceptions" does not count. */
+bool apply_multipath_blacklists_wwid(const char *conf, const char *wwid);
+
+/* A payload path from the command line or the configuration: on the host, as
+ * given; under --root, the path under the root when it exists there (firstboot
+ * passes [payload] paths, which are host paths), else as given (a file next to
+ * the sysroot, as tests use). */
+void payload_locate(const char *arg, char *out, size_t outlen);
+
 #endif

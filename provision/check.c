@@ -18,6 +18,8 @@ extern const struct check_def check_defs_host[];
 extern const size_t check_n_host;
 extern const struct check_def check_defs_cs[];
 extern const size_t check_n_cs;
+extern const struct check_def check_defs_payload[];
+extern const size_t check_n_payload;
 
 /* One line per area; an area's helper adds its line here. */
 static const struct {
@@ -28,6 +30,7 @@ static const struct {
     {check_defs_disk, &check_n_disk},
     {check_defs_host, &check_n_host},
     {check_defs_cs, &check_n_cs},
+    {check_defs_payload, &check_n_payload},
 };
 
 /* DESIGN.md "Readiness checks": the order checks are listed and run in. */

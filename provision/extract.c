@@ -500,28 +500,21 @@ static int extract_entry(struct extractor *x, struct archive *a, struct archive_
     }
 }
 
-int extract_archive(const char *archive, const struct extract_opts *o, struct extract_result *res,
-                    struct mt_err *err)
+int extract_walk(const char *archive, extract_entry_fn fn, void *data, const struct extract_opts *o,
+                 char sha256[SHA256_HEX_LEN + 1], uint64_t *bytes, struct mt_err *err)
 {
-    struct extractor x;
+    struct extract_opts none;
     struct reader rd;
     struct archive *a = NULL;
     struct archive_entry *e;
     struct stat st;
-    char tmpl[PATH_MAX];
+    unsigned long entries = 0;
     int r = 0, ar;
 
-    memset(res, 0, sizeof(*res));
-    memset(&x, 0, sizeof(x));
+    memset(&none, 0, sizeof(none));
     memset(&rd, 0, sizeof(rd));
-    x.archive = archive;
-    x.root = x.cached_fd = -1;
-    x.max_entry = o->max_entry_bytes ? o->max_entry_bytes : EXTRACT_DEFAULT_MAX_ENTRY;
-    x.max_total = o->max_total_bytes ? o->max_total_bytes : EXTRACT_DEFAULT_MAX_TOTAL;
-    x.res = res;
-    x.err = err;
-    rd.o = o;
-
+    rd.o = o ? o : &none;
+    sha256[0] = '\0';
     rd.fd = open(archive, O_RDONLY | O_CLOEXEC);
     if (rd.fd < 0)
         return mt_err_errno(err, -errno, "%s: cannot open", archive);
@@ -536,22 +529,6 @@ int extract_archive(const char *archive, const struct extract_opts *o, struct ex
         close(rd.fd);
         return mt_err_set(err, -ENOMEM, "%s: out of memory", archive);
     }
-
-    if ((size_t)snprintf(tmpl, sizeof(tmpl), "%s/staging.XXXXXX", o->parent) >= sizeof(tmpl)) {
-        r = mt_err_set(err, -ENAMETOOLONG, "%s: staging path too long", o->parent);
-        goto out;
-    }
-    if (!mkdtemp(tmpl)) {
-        r = mt_err_errno(err, -errno, "%s: cannot create a staging directory", o->parent);
-        goto out;
-    }
-    snprintf(res->staging, sizeof(res->staging), "%s", tmpl);
-    x.root = open(tmpl, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (x.root < 0) {
-        r = mt_err_errno(err, -errno, "%s: cannot open the staging directory", tmpl);
-        goto out;
-    }
-
     a = archive_read_new();
     if (!a) {
         r = mt_err_set(err, -ENOMEM, "%s: out of memory", archive);
@@ -572,11 +549,12 @@ int extract_archive(const char *archive, const struct extract_opts *o, struct ex
             if (rd.read_errno)
                 r = mt_err_set(err, -rd.read_errno, "%s: read failed: %s", archive, strerror(rd.read_errno));
             else
-                r = mt_err_set(err, -EIO, "%s: %s (after %llu files); the archive is truncated or damaged",
-                               archive, archive_error_string(a), (unsigned long long)res->files);
+                r = mt_err_set(err, -EIO, "%s: %s (after %lu entries); the archive is truncated or damaged",
+                               archive, archive_error_string(a), entries);
             goto out;
         }
-        r = extract_entry(&x, a, e);
+        entries++;
+        r = fn(data, a, e);
         if (r < 0)
             goto out;
     }
@@ -585,20 +563,56 @@ int extract_archive(const char *archive, const struct extract_opts *o, struct ex
         r = mt_err_errno(err, r, "%s: read failed", archive);
         goto out;
     }
-    res->archive_bytes = rd.hash.bytes;
-    payload_hash_final(&rd.hash, res->sha256);
-
+    if (bytes)
+        *bytes = rd.hash.bytes;
+    payload_hash_final(&rd.hash, sha256);
 out:
     if (a)
         archive_read_free(a);
+    payload_hash_free(&rd.hash);
+    free(rd.buf);
+    close(rd.fd);
+    return r;
+}
+
+static int extract_entry_cb(void *data, struct archive *a, struct archive_entry *e)
+{
+    return extract_entry(data, a, e);
+}
+
+int extract_archive(const char *archive, const struct extract_opts *o, struct extract_result *res,
+                    struct mt_err *err)
+{
+    struct extractor x;
+    char tmpl[PATH_MAX];
+    int r = 0;
+
+    memset(res, 0, sizeof(*res));
+    memset(&x, 0, sizeof(x));
+    x.archive = archive;
+    x.root = x.cached_fd = -1;
+    x.max_entry = o->max_entry_bytes ? o->max_entry_bytes : EXTRACT_DEFAULT_MAX_ENTRY;
+    x.max_total = o->max_total_bytes ? o->max_total_bytes : EXTRACT_DEFAULT_MAX_TOTAL;
+    x.res = res;
+    x.err = err;
+
+    if (access(archive, R_OK) < 0)
+        return mt_err_errno(err, -errno, "%s: cannot open", archive);
+    if ((size_t)snprintf(tmpl, sizeof(tmpl), "%s/staging.XXXXXX", o->parent) >= sizeof(tmpl))
+        return mt_err_set(err, -ENAMETOOLONG, "%s: staging path too long", o->parent);
+    if (!mkdtemp(tmpl))
+        return mt_err_errno(err, -errno, "%s: cannot create a staging directory", o->parent);
+    snprintf(res->staging, sizeof(res->staging), "%s", tmpl);
+    x.root = open(tmpl, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (x.root < 0)
+        r = mt_err_errno(err, -errno, "%s: cannot open the staging directory", tmpl);
+    else
+        r = extract_walk(archive, extract_entry_cb, &x, o, res->sha256, &res->archive_bytes, err);
     if (x.cached_fd >= 0)
         close(x.cached_fd);
     if (x.root >= 0)
         close(x.root);
-    payload_hash_free(&rd.hash);
-    free(rd.buf);
-    close(rd.fd);
-    if (r < 0 && res->staging[0]) {
+    if (r < 0) {
         extract_remove_tree(res->staging);
         res->staging[0] = '\0';
     }

@@ -48,6 +48,18 @@ struct extract_result {
 int extract_archive(const char *archive, const struct extract_opts *o, struct extract_result *res,
                     struct mt_err *err);
 
+struct archive;
+struct archive_entry;
+/* Called for each entry of an archive; may read the entry's data with
+ * archive_read_data*(). Returns 0 to go on or -errno (with err set) to stop. */
+typedef int (*extract_entry_fn)(void *data, struct archive *a, struct archive_entry *e);
+
+/* Read `archive` once from start to end, hashing every byte (sha256, bytes may
+ * be NULL), and call fn for each entry. o (may be NULL) gives the progress
+ * callback. Used to list RPM payloads without extracting them. */
+int extract_walk(const char *archive, extract_entry_fn fn, void *data, const struct extract_opts *o,
+                 char sha256[SHA256_HEX_LEN + 1], uint64_t *bytes, struct mt_err *err);
+
 /* Remove a directory tree without following symbolic links. 0 or -errno. */
 int extract_remove_tree(const char *dir);
 

@@ -15,6 +15,8 @@ newroot() { # a fresh sysroot
     local r=$T_TMP/$1
     rm -rf "$r"
     mkdir -p "$r/etc" "$r/var/lib" "$r/var/log"
+    # sysfs + mountinfo: sda (VPD 0x83 NAA ${WWID#3}) holds /, so inventory's scsi_id is $WWID
+    python3 "$MT_TOP/tests/fixtures/payload/mkroot.py" "$r" "${WWID#3}"
     echo "$WWID" >"$r/fake-vendor.wwid"
     echo "$r"
 }
@@ -149,4 +151,28 @@ expect_exit 0 "next apply after SIGKILL (marker present)" apply
 assert_grep "warns: completed, not run again" "was interrupted .*the vendor marker exists, so it completed; not run again" "$T_ERR"
 assert_eq "script not run again" "$(runs "$R")" 1
 assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
+
+# 11. check customchanges.applied verifies the effects, not the journal
+ck() { "$MT_AGENT" --root "$1" --json check --only customchanges.applied >"$T_OUT" 2>"$T_ERR"
+       python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; print(c["status"]); print(c["detail"], file=sys.stderr)' "$T_OUT" 2>"$T_TMP/ck.detail"; }
+R=$T_TMP/r1
+assert_eq "check passes after apply" "$(ck "$R")" pass
+assert_grep "detail names the root disk and its wwid" "blacklists root disk sda \(wwid $WWID\)" "$T_TMP/ck.detail"
+cp "$R/etc/multipath.conf" "$T_TMP/mp.saved"
+sed -i "/wwid \"$WWID\"/d" "$R/etc/multipath.conf"
+assert_eq "check fails when multipath.conf lost the blacklist (journal still says applied)" "$(ck "$R")" fail
+assert_grep "detail says the root disk is not blacklisted" "does not blacklist the root disk sda \(wwid $WWID\)" "$T_TMP/ck.detail"
+cp "$T_TMP/mp.saved" "$R/etc/multipath.conf"
+rm "$R/etc/.appliedmtcustomchanges"
+assert_eq "check fails without the vendor marker" "$(ck "$R")" fail
+assert_grep "detail names the marker and the journal" "appliedmtcustomchanges is missing.*journal: applied" "$T_TMP/ck.detail"
+R=$(newroot r8)
+assert_eq "check fails before apply" "$(ck "$R")" fail
+# disk.EnableUUID=FALSE: no NAA, no WWID: the vendor script fails, the check says why
+R=$T_TMP/r9; rm -rf "$R"; mkdir -p "$R/etc"; python3 "$MT_TOP/tests/fixtures/payload/mkroot.py" "$R"; : >"$R/fake-vendor.wwid"
+expect_exit 1 "apply fails when the root disk has no WWID" apply
+assert_grep "the script's reason is shown" "cannot read the WWID of the root disk" "$T_ERR"
+touch "$R/etc/.appliedmtcustomchanges"
+assert_eq "check fails for a root disk without WWID" "$(ck "$R")" fail
+assert_grep "detail: no WWID" "root disk sda has no WWID" "$T_TMP/ck.detail"
 t_done
