@@ -130,9 +130,10 @@ int cs_endpoint_from_config(struct cs_endpoint *ep, const struct mt_config *cfg,
             return mt_err_errno(err, r, "[cs] ca_file %s: cannot resolve", cfg->cs.ca_file);
     }
     if (cfg->cs.fingerprint[0]) {
-        r = cs_endpoint_set_fingerprint(ep, cfg->cs.fingerprint, err);
+        struct mt_err e = {0};
+        r = cs_endpoint_set_fingerprint(ep, cfg->cs.fingerprint, &e);
         if (r < 0)
-            return mt_err_set(err, r, "[cs] %s", err ? err->msg : "fingerprint: bad value");
+            return mt_err_set(err, r, "[cs] %s", e.msg);
     }
     return 0;
 }
