@@ -162,7 +162,7 @@ static FILE *open_log(void)
 int cs_cli_asr_register(struct mt_ctx *ctx, const struct cs_cli *o, struct journal *j, const char *host_id)
 {
     const char *pf = o->passphrase_file ? o->passphrase_file : ctx->cfg.cs.passphrase_file;
-    char conf_real[4096], pass_real[4096], pass_check[8], where[300], ts[32];
+    char conf_real[4096], pass_real[4096], pass_check[CS_PASSPHRASE_MAX + 1], where[300], ts[32];
     struct cs_endpoint ep;
     struct mt_err err = {0};
     struct run_opts ro = {0};
@@ -186,7 +186,7 @@ int cs_cli_asr_register(struct mt_ctx *ctx, const struct cs_cli *o, struct journ
     /* The same refusal as the http backend: a passphrase file that is not 0600 root. */
     r = cs_passphrase_read(pf, pass_check, sizeof(pass_check), &err);
     OPENSSL_cleanse(pass_check, sizeof(pass_check));
-    if (r < 0 && r != -EINVAL) {
+    if (r < 0) {
         log_error("%s", err.msg);
         return EXIT_USAGE;
     }

@@ -287,6 +287,11 @@ int cs_fingerprint_parse(const char *text, unsigned char out[32])
     return parse_hex_exact(text, out, 32, true);
 }
 
+bool cs_fingerprint_equal(const unsigned char a[32], const unsigned char b[32])
+{
+    return ct_memcmp(a, b, 32) == 0;
+}
+
 void cs_fingerprint_format(const unsigned char fpr[32], char out[CS_FPR_TEXT_LEN])
 {
     static const char digits[] = "0123456789ABCDEF";

@@ -65,6 +65,9 @@ bool cs_verify_response(const unsigned char key[CS_KEY_LEN], long status, const 
  * pairs), either case, blanks around ignored. 0 or -EINVAL. */
 int cs_fingerprint_parse(const char *text, unsigned char out[32]);
 
+/* Two fingerprints compared in constant time (CRYPTO_memcmp where OpenSSL has it). */
+bool cs_fingerprint_equal(const unsigned char a[32], const unsigned char b[32]);
+
 /* "AB:CD:..." (upper case, colons), as openssl x509 -fingerprint -sha256 prints it. */
 void cs_fingerprint_format(const unsigned char fpr[32], char out[CS_FPR_TEXT_LEN]);
 

@@ -186,6 +186,10 @@ struct tls_state {
 #define store_ctx_cert(x) ((x)->cert)
 #define store_ctx_untrusted(x) ((x)->untrusted)
 #endif
+/* X509_V_ERR_UNSPECIFIED is OpenSSL 1.0.2+. */
+#ifndef X509_V_ERR_UNSPECIFIED
+#define X509_V_ERR_UNSPECIFIED X509_V_ERR_APPLICATION_VERIFICATION
+#endif
 
 /* Called by OpenSSL instead of X509_verify_cert (SSL_CTX_set_cert_verify_callback,
  * OpenSSL >= 0.9.7): records the offered fingerprint, then accepts the
@@ -207,7 +211,7 @@ static int verify_cert_cb(X509_STORE_CTX *x, void *arg)
     }
     cs_fingerprint_format(md, st->offered);
     if (st->ep->have_pin) {
-        if (CRYPTO_memcmp(md, st->ep->pin, 32) == 0) {
+        if (cs_fingerprint_equal(md, st->ep->pin)) {
             st->accepted = true;
             return 1;
         }
