@@ -8,8 +8,10 @@
 #                      CS_PID (tracked by t_track_pid when tests/lib.sh is loaded)
 #   cs_stop            kill the server started last (by pid)
 #   cs_admin METHOD PATH [JSON]   call the unsigned admin endpoints (records, requests, fault)
-#   cs_root ROOT ["key = value"...]  a --root tree for the agent: ROOT/etc/mt-agent/{mt-agent.conf,cs-ca.pem,
-#                      passphrase} pointing at this server ([cs] backend http), extra [cs] keys appended
+#   cs_root ROOT ["key = value"...]  a --root tree for the agent: the captured sysfs of
+#                      tests/fixtures/sysroot/capture/vmware-wwn (without product_uuid), and
+#                      ROOT/etc/mt-agent/{mt-agent.conf,cs-ca.pem,passphrase} pointing at this server
+#                      ([cs] backend http), extra [cs] keys appended
 #
 # The guest of an e2e test reaches the host's 127.0.0.1:PORT as 10.0.2.2:PORT, hence the SAN.
 
@@ -92,7 +94,14 @@ EOF
 cs_root() {
     local root=$1
     shift
+    local fx=$MT_TOP/tests/fixtures/sysroot/capture/vmware-wwn/root
     mkdir -p "$root/etc/mt-agent" "$root/var/lib/mt-agent" "$root/sys/block"
+    # real sysfs/procfs of a VMware-like guest (two pvscsi disks with NAA ids), so the
+    # registration document carries disks; its product_uuid removed: the tests choose the host_id source
+    if [ -d "$fx" ]; then
+        cp -a "$fx/." "$root/"
+        rm -f "$root/sys/class/dmi/id/product_uuid"
+    fi
     cp "$CS_CA" "$root/etc/mt-agent/cs-ca.pem"
     cp -p "$CS_PASS" "$root/etc/mt-agent/passphrase"
     chmod 600 "$root/etc/mt-agent/passphrase"

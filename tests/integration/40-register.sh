@@ -44,6 +44,15 @@ done
 "$CS_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["checks"]; assert isinstance(d["disks"], list) and all(k in c for k in ("pass","fail","skip"))' "$T_TMP/doc.json" &&
     ok "document: disks from the inventory and the check summary" || not_ok "document: disks from the inventory and the check summary"
 
+# the disks with their SCSI ids, as /lib/udev/scsi_id printed them in the captured guest
+fx=$MT_TOP/tests/fixtures/sysroot/capture/vmware-wwn
+if [ -f "$fx/scsi_id.txt" ]; then
+    got=$("$CS_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print("\n".join("%s %s" % (x["name"], x["scsi_id"]) for x in d["disks"]))' "$T_TMP/doc.json")
+    assert_eq "document: disks with their SCSI ids (scsi_id -g -u oracle)" "$got" "$(cat "$fx/scsi_id.txt")"
+else
+    not_ok "fixture $fx/scsi_id.txt is missing"
+fi
+
 # --json: one document
 expect_exit 0 "register --json (second time)" "$MT_AGENT" --root "$root" --json register
 "$CS_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and d["created"] is False and d["host_id"]==sys.argv[2]' \
