@@ -87,6 +87,9 @@ stub_agent() { # DIR: an mt-agent that records its argv and prints a plan with n
     cat >"$1/mnt/source/mt/mt-agent" <<'EOF'
 #!/bin/sh
 echo "$*" >"$MT_KS_ROOT/tmp/agent-argv"
+d=""
+while [ $# -gt 0 ]; do [ "$1" = --disk ] && d=$2; shift; done
+set -- x x x "$d"
 echo "# plan for $4"
 echo "part / --fstype=ext4 --label=MT_ROOT --size=40960 --ondisk=$4 --asprimary"
 echo "part /var/crash --fstype=ext4 --label=MT_CRASH --size=5120 --ondisk=$4 --asprimary"
@@ -106,8 +109,9 @@ assert_eq "network-include is static from the boot line" "$(cat "$r/tmp/network-
 assert_grep "the OS disk is the first non-removable one (sdb, not the USB sda)" '^clearpart --all --initlabel --drives=sdb$' "$r/tmp/part-include"
 assert_grep "ignoredisk keeps the installer off other disks" '^ignoredisk --only-use=sdb$' "$r/tmp/part-include"
 assert_grep "mt-agent plan was run for the disk in kickstart format with the media's config" \
-    "--config $r/tmp/mt/rootfs/etc/mt-agent/mt-agent.conf plan --disk sdb --format kickstart" "$r/tmp/agent-argv"
+    "--root $r --config $r/tmp/mt/rootfs/etc/mt-agent/mt-agent.conf plan --disk sdb --format kickstart" "$r/tmp/agent-argv"
 assert_eq "only the plan's part lines are included (4)" "$(grep -c '^part ' "$r/tmp/part-include")" 4
+assert_eq "  all on the OS disk" "$(grep -c '^part .* --ondisk=sdb ' "$r/tmp/part-include")" 4
 if grep -q '^bootloader\|^#' "$r/tmp/part-include"; then not_ok "the plan's other lines are dropped"; else ok "the plan's other lines are dropped"; fi
 expect_exit 0 "network-include passes the lint as a fragment" python3 "$lint" --fragment "$r/tmp/network-include"
 expect_exit 0 "part-include passes the lint as a fragment" python3 "$lint" --fragment "$r/tmp/part-include"
@@ -139,7 +143,28 @@ assert_grep "a failing plan is warned about" 'WARNING: mt-agent plan failed' "$r
 assert_grep "the fallback sizes /var/crash as RAM + 1 GiB" '^part /var/crash --fstype=ext4 --label=MT_CRASH --size=5120 --ondisk=sda' "$r/tmp/part-include"
 expect_exit 0 "the fallback part-include passes the lint" python3 "$lint" --fragment "$r/tmp/part-include"
 
-# The real mt-agent's plan, where that verb has landed: lint what it prints.
+# The real mt-agent on the media: the %pre includes its plan for the disk (8 GiB of
+# RAM: /var/crash RAM + 1 GiB, swap = RAM by the RHEL 6 rule) and the result lints.
+r=$T_TMP/r3
+mkroot "$r" "ks=cdrom:/mt/ks.cfg ip=10.1.2.3 netmask=255.255.255.0"
+printf 'MemTotal:        8388608 kB\n' >"$r/proc/meminfo"
+mkdir -p "$r/dev" "$r/proc/self"
+truncate -s 200G "$r/dev/sdb"
+printf 'Filename\tType\tSize\tUsed\tPriority\n' >"$r/proc/swaps"
+echo "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw" >"$r/proc/self/mountinfo"
+cp "$MT_AGENT" "$r/mnt/source/mt/mt-agent"
+check "%pre runs with the real mt-agent" env MT_KS_ROOT="$r" sh "$T_TMP/pre.sh"
+if grep -q 'WARNING: mt-agent plan failed' "$r/tmp/mt-pre.log"; then
+    not_ok "the real plan was used (not the fallback)"; sed 's/^/    # /' "$r/tmp/mt-pre.log" | tail -n 5
+else ok "the real plan was used (not the fallback)"; fi
+assert_grep "  / 40 GiB on sdb" '^part / --fstype=ext4 --size=40960 --ondisk=sdb ' "$r/tmp/part-include"
+assert_grep "  /var/crash RAM + 1 GiB" '^part /var/crash --fstype=ext4 --size=9216 --ondisk=sdb ' "$r/tmp/part-include"
+assert_grep "  swap = RAM (8 GiB)" '^part swap .*--size=8192 --ondisk=sdb ' "$r/tmp/part-include"
+assert_grep "  /home grows" '^part /home --fstype=ext4 --size=1024 --grow --ondisk=sdb ' "$r/tmp/part-include"
+expect_exit 0 "the kickstart with the real plan included passes the lint" python3 "$lint" \
+    --include /tmp/network-include="$r/tmp/network-include" --include /tmp/part-include="$r/tmp/part-include" "$ks"
+
+# The real mt-agent's plan on an image file: lint what it prints.
 img=$T_TMP/disk.img
 truncate -s 100G "$img"
 if "$MT_AGENT" plan --disk "$img" --format kickstart >"$T_TMP/plan.ks" 2>"$T_TMP/plan.err"; then
