@@ -101,7 +101,8 @@ static const char *mp_token(const char *p, char *tok, size_t len)
 
 bool apply_multipath_blacklists_wwid(const char *conf, const char *wwid)
 {
-    char tok[512], prev[512] = "", stack[8][32];
+    char tok[512], prev[512] = "";
+    bool top_is_blacklist = false;   /* the depth-1 section we are in is "blacklist" */
     int depth = 0;
     bool want_value = false;
     const char *p = conf;
@@ -111,8 +112,8 @@ bool apply_multipath_blacklists_wwid(const char *conf, const char *wwid)
         return false;
     while ((p = mp_token(p, tok, sizeof(tok)))) {
         if (strcmp(tok, "{") == 0) {
-            if (depth < 8)
-                snprintf(stack[depth], sizeof(stack[depth]), "%s", prev);
+            if (depth == 0)
+                top_is_blacklist = strcmp(prev, "blacklist") == 0;
             depth++;
             want_value = false;
         } else if (strcmp(tok, "}") == 0) {
@@ -131,7 +132,7 @@ bool apply_multipath_blacklists_wwid(const char *conf, const char *wwid)
             if (vl == wl && strncmp(v, wwid, wl) == 0)
                 return true;
             want_value = false;
-        } else if (depth == 1 && strcmp(stack[0], "blacklist") == 0 && strcmp(tok, "wwid") == 0) {
+        } else if (depth == 1 && top_is_blacklist && strcmp(tok, "wwid") == 0) {
             want_value = true;
         }
         snprintf(prev, sizeof(prev), "%s", tok);
