@@ -45,8 +45,18 @@ static int cmd_heartbeat(struct mt_ctx *ctx, int argc, char **argv)
     }
     snprintf(where, sizeof(where), "%s:%u", ep.host, ep.port);
     snprintf(path, sizeof(path), "/api/v1/master-targets/%s/heartbeat", host_id);
+    code = cs_cli_journal_release(&j);
+    if (code) {
+        cs_endpoint_scrub(&ep);
+        return code;
+    }
     r = cs_call(&ep, "POST", path, NULL, 0, true, &res, &err);
     cs_endpoint_scrub(&ep);
+    code = cs_cli_journal_reopen(&j);
+    if (code) {
+        cs_result_free(&res);
+        return code;
+    }
     if (r == 0 && res.resp.heartbeat_s <= 0) {
         res.failure = CS_FAIL_MALFORMED;
         r = mt_err_set(&err, -EPROTO, "malformed response from %s (HTTP %ld): no positive heartbeat_s",

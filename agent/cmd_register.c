@@ -107,6 +107,12 @@ static int cmd_register(struct mt_ctx *ctx, int argc, char **argv)
         return EXIT_FAILED;
     }
     body = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+    code = cs_cli_journal_release(&j);
+    if (code) {
+        cs_endpoint_scrub(&ep);
+        json_object_put(doc);
+        return code;
+    }
     {
         char path[128 + HOSTID_MAX];
         snprintf(path, sizeof(path), "/api/v1/master-targets/%s", host_id);
@@ -115,6 +121,11 @@ static int cmd_register(struct mt_ctx *ctx, int argc, char **argv)
     }
     cs_endpoint_scrub(&ep);
     json_object_put(doc);
+    code = cs_cli_journal_reopen(&j);
+    if (code) {
+        cs_result_free(&res);
+        return code;
+    }
     if (r == 0 && (res.resp.heartbeat_s <= 0 || (res.resp.status != 200 && res.resp.status != 201))) {
         res.failure = CS_FAIL_MALFORMED;
         r = mt_err_set(&err, -EPROTO, "malformed response from %s (HTTP %ld): no positive heartbeat_s in the "

@@ -68,6 +68,32 @@ int cs_cli_endpoint(const struct mt_ctx *ctx, const struct cs_cli *o, struct cs_
     return 0;
 }
 
+int cs_cli_journal_release(struct journal *j)
+{
+    struct mt_err err = {0};
+    int r = journal_commit(j, &err);
+
+    journal_free(j);
+    if (r < 0) {
+        log_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    return 0;
+}
+
+int cs_cli_journal_reopen(struct journal *j)
+{
+    struct mt_err err = {0};
+
+    if (journal_load(j, &err) < 0) {
+        log_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    if (j->moved_aside[0])
+        log_warn("%s", err.msg);
+    return 0;
+}
+
 int cs_cli_exit_code(enum cs_failure f, int err_code)
 {
     switch (f) {

@@ -22,6 +22,12 @@ int cs_cli_parse(const struct verb *v, int argc, char **argv, struct cs_cli *o);
  * Returns 0 or an exit code (message printed). */
 int cs_cli_endpoint(const struct mt_ctx *ctx, const struct cs_cli *o, struct cs_endpoint *ep);
 
+/* The journal is not kept locked through network retries (up to [cs] timeout):
+ * release commits what changed so far (the host_id) and frees it; reopen loads
+ * it again to record the outcome. 0, or an exit code (message printed). */
+int cs_cli_journal_release(struct journal *j);
+int cs_cli_journal_reopen(struct journal *j);
+
 /* The exit code for a failed call. */
 int cs_cli_exit_code(enum cs_failure f, int err_code);
 

@@ -109,6 +109,16 @@ fault '{"fault": "skew", "count": 1}'
 run_case "clock skew (server says so)" 4 "authentication failure: .*HTTP 401 clock_skew" register
 fault '{"fault": "500", "count": 100}'
 run_case "heartbeat under 500" 4 "server error" heartbeat
+# the journal is not locked through the retries: status answers while register is still retrying
+"$MT_AGENT" --root "$root" -q register >/dev/null 2>&1 &
+rp=$!
+t_track_pid "$rp"
+sleep 1
+expect_exit 0 "status while register retries" timeout 30 "$MT_AGENT" --root "$root" status
+kill -0 "$rp" 2>/dev/null && ok "register was still retrying when status had finished (no journal lock held)" ||
+    not_ok "register was still retrying when status had finished (no journal lock held)"
+wait "$rp"
+assert_eq "the retrying register ended with exit 4" "$?" "4"
 clear_faults
 # --json: one document naming the failure
 fault '{"fault": "bad-sig", "count": 1}'
