@@ -63,24 +63,6 @@ static void check_reiserfs(const struct check_ctx *c, struct check_result *r)
     module_check(c, r, "reiserfs", tools, "kmod-reiserfs and reiserfs-utils");
 }
 
-/* The disk holding "/": its mount list (comma separated) has "/" itself. */
-static const struct inv_disk *root_disk(const struct inventory *inv)
-{
-    size_t i;
-
-    for (i = 0; inv && i < inv->n_disks; i++) {
-        const char *p = inv->disks[i].mounts;
-        while (p && *p) {
-            const char *e = strchr(p, ',');
-            size_t l = e ? (size_t)(e - p) : strlen(p);
-            if (l == 1 && p[0] == '/')
-                return &inv->disks[i];
-            p = e ? e + 1 : NULL;
-        }
-    }
-    return NULL;
-}
-
 static const char *journal_apply_status(const struct check_ctx *c)
 {
     json_object *a, *s;
@@ -103,9 +85,9 @@ static void check_customchanges(const struct check_ctx *c, struct check_result *
                   APPLY_MARKER, journal_apply_status(c));
         return;
     }
-    d = root_disk(c->inv);
+    d = inventory_root_disk(c->inv, c->cfg ? c->cfg->layout.disk : NULL);
     if (!d) {
-        check_set(r, CHECK_FAIL, "%s exists, but no disk in the inventory holds / (see mt-agent inventory): "
+        check_set(r, CHECK_FAIL, "%s exists, but no disk in the inventory holds / and [layout] disk names none (see mt-agent inventory): "
                                  "cannot verify the multipath blacklist", APPLY_MARKER);
         return;
     }

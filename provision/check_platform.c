@@ -66,25 +66,11 @@ static void os_arch(const struct check_ctx *c, struct check_result *r)
     check_remedy(r, "Install the 64-bit (x86_64) CentOS 6.6; the RHEL6-64 Unified Agent is 64-bit only.");
 }
 
-/* The OS disk: [layout] disk, else the disk holding "/", else the first disk. */
+/* The OS disk: the disk holding "/" (or [layout] disk while running from RAM), else the first disk. */
 static const struct inv_disk *os_disk(const struct check_ctx *c)
 {
-    const struct inventory *inv = c->inv;
-    size_t i;
-    if (c->cfg && c->cfg->layout.disk[0]) {
-        const char *d = c->cfg->layout.disk;
-        if (strncmp(d, "/dev/", 5) == 0)
-            d += 5;
-        return inventory_find_disk(inv, d);
-    }
-    for (i = 0; i < inv->n_disks; i++) {
-        const char *m = inv->disks[i].mounts;
-        /* "/" alone in the comma list */
-        if (strcmp(m, "/") == 0 || strncmp(m, "/,", 2) == 0 || strstr(m, ",/,") ||
-            (strlen(m) >= 2 && strcmp(m + strlen(m) - 2, ",/") == 0))
-            return &inv->disks[i];
-    }
-    return inv->n_disks ? &inv->disks[0] : NULL;
+    const struct inv_disk *d = inventory_root_disk(c->inv, c->cfg ? c->cfg->layout.disk : NULL);
+    return d ? d : c->inv->n_disks ? &c->inv->disks[0] : NULL;
 }
 
 static void host_resources(const struct check_ctx *c, struct check_result *r)

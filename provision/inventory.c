@@ -868,6 +868,33 @@ const struct inv_disk *inventory_find_disk(const struct inventory *inv, const ch
     return NULL;
 }
 
+/* True when the comma-separated mount list has "/" itself. */
+static bool mounts_have_root(const char *m)
+{
+    while (m && *m) {
+        const char *e = strchr(m, ',');
+        size_t l = e ? (size_t)(e - m) : strlen(m);
+        if (l == 1 && m[0] == '/')
+            return true;
+        m = e ? e + 1 : NULL;
+    }
+    return false;
+}
+
+const struct inv_disk *inventory_root_disk(const struct inventory *inv, const char *layout_disk)
+{
+    size_t i;
+
+    for (i = 0; inv && i < inv->n_disks; i++)
+        if (mounts_have_root(inv->disks[i].mounts))
+            return &inv->disks[i];
+    if (!layout_disk || !layout_disk[0])
+        return NULL;
+    if (strncmp(layout_disk, "/dev/", 5) == 0)
+        layout_disk += 5;
+    return inventory_find_disk(inv, layout_disk);
+}
+
 const char *inv_bootproto_name(enum inv_bootproto b)
 {
     return b == INV_BOOT_STATIC ? "static" : b == INV_BOOT_DHCP ? "dhcp" : "unknown";

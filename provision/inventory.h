@@ -109,6 +109,11 @@ json_object *inventory_to_json(const struct inventory *inv);
 json_object *inventory_host_to_json(const struct inv_host *host);
 
 const struct inv_disk *inventory_find_disk(const struct inventory *inv, const char *name);
+
+/* The disk holding "/". When "/" is on no disk (the box runs from RAM: the
+ * installer, a PXE ramdisk), the disk named `layout_disk` ([layout] disk, "sda"
+ * or "/dev/sda"; may be NULL or empty). NULL when neither is found. */
+const struct inv_disk *inventory_root_disk(const struct inventory *inv, const char *layout_disk);
 const char *inv_bootproto_name(enum inv_bootproto b);
 
 #endif

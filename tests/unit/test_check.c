@@ -232,10 +232,36 @@ static void test_pending_reads_journal(void **state)
     check_report_free(&rep);
 }
 
+/* The root disk: the one holding "/"; from RAM (no disk holds it), [layout] disk. */
+static void test_root_disk(void **state)
+{
+    struct inv_disk d[3];
+    struct inventory inv;
+    (void)state;
+    memset(d, 0, sizeof(d));
+    memset(&inv, 0, sizeof(inv));
+    strcpy(d[0].name, "sda");
+    strcpy(d[0].mounts, "/boot,/home");
+    strcpy(d[1].name, "sdb");
+    strcpy(d[1].mounts, "/var/crash,/");
+    strcpy(d[2].name, "sdc");
+    strcpy(d[2].mounts, "/mnt/retention");
+    inv.disks = d;
+    inv.n_disks = 3;
+    assert_ptr_equal(inventory_root_disk(&inv, "sda"), &d[1]);
+    strcpy(d[1].mounts, "/var/crash,/root");
+    assert_ptr_equal(inventory_root_disk(&inv, "sda"), &d[0]);
+    assert_ptr_equal(inventory_root_disk(&inv, "/dev/sdc"), &d[2]);
+    assert_null(inventory_root_disk(&inv, ""));
+    assert_null(inventory_root_disk(&inv, NULL));
+    assert_null(inventory_root_disk(&inv, "sdz"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_catalogue_complete),
+        cmocka_unit_test(test_root_disk),
         cmocka_unit_test(test_parse_ids),
         cmocka_unit_test_setup(test_enableuuid, setup),
         cmocka_unit_test_setup(test_scsi_id_unique, setup),
