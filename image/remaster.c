@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,35 @@ static void pathf(char *buf, size_t len, const char *fmt, ...)
     if (vsnprintf(buf, len, fmt, ap) < 0)
         buf[0] = '\0';
     va_end(ap);
+}
+
+/* Interrupted (SIGINT, SIGTERM, SIGHUP) while writing: remove OUT.tmp, so that no
+ * half-written output stays behind, then die of the signal. */
+static char g_tmp_path[PATH_MAX];
+
+static void on_signal(int sig)
+{
+    if (g_tmp_path[0])
+        unlink(g_tmp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void guard_tmp(const char *path)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = path ? on_signal : SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    if (path)
+        snprintf(g_tmp_path, sizeof(g_tmp_path), "%s", path);
+    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, NULL);
+    if (!path)
+        g_tmp_path[0] = '\0';
 }
 
 /* What the first pass over the base learned. */
@@ -389,6 +419,7 @@ int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, str
         base_size = (uint64_t)st.st_size;
     of.total = base_size + o->media->bytes;
     pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
+    guard_tmp(tmp);
     of.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (of.fd < 0) {
         r = mt_err_errno(err, -errno, "%s", tmp);
@@ -480,6 +511,7 @@ fail:
     of.fd = -1;
     unlink(tmp);
 out:
+    guard_tmp(NULL);
     if (in)
         archive_read_free(in);
     if (w)

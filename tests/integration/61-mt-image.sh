@@ -166,6 +166,21 @@ expect_exit 2 "pxe without --url is a usage error" "$MT_IMAGE" pxe --base "$base
 expect_exit 0 "iso --help" "$MT_IMAGE" iso --help
 assert_grep "  shows the options" '--no-isolinux' "$T_OUT"
 
+# interrupted while writing: OUT.tmp is removed, no OUT appears
+bigfile() { truncate -s 300M "$1/Packages/big.img"; }
+mkbase "$T_TMP/big.iso" bigfile
+"$MT_IMAGE" -q iso --base "$T_TMP/big.iso" --out "$T_TMP/int.iso" &
+pid=$!
+i=0
+while [ ! -e "$T_TMP/int.iso.tmp" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+assert_eq "SIGTERM while writing ends mt-image by the signal" "$rc" 143
+[ ! -e "$T_TMP/int.iso.tmp" ] && [ ! -e "$T_TMP/int.iso" ] && ok "  leaving neither OUT.tmp nor OUT" ||
+    not_ok "  leaving neither OUT.tmp nor OUT"
+rm -f "$T_TMP/big.iso"
+
 # ---- pxe ----
 pxe=$T_TMP/pxe
 expect_exit 0 "mt-image pxe" "$MT_IMAGE" pxe --base "$base" --out "$pxe" --url http://10.0.0.1:8080/ --payload "$payload"
