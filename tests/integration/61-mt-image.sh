@@ -224,4 +224,15 @@ expect_exit 1 "pxe with a missing syslinux dir" "$MT_IMAGE" pxe --base "$base" -
 assert_grep "  names the file and the package" "nosys/pxelinux.0.*pxelinux package" "$T_ERR"
 [ ! -e "$T_TMP/pxe4" ] && ok "  and leaves nothing" || not_ok "  and leaves nothing"
 
+# every option of each verb is in mt-image(1) and in the bash completion
+man_text=$(groff -man -Tutf8 "$MT_TOP/image/mt-image.1" 2>/dev/null | sed 's/.\x08//g')
+for verb in iso pxe; do
+    words=$(bash -c '. "$1"; COMP_WORDS=(mt-image "$2" --); COMP_CWORD=2; _mt_image; printf "%s\n" "${COMPREPLY[@]}"' \
+        _ "$MT_TOP/rootfs/etc/bash_completion.d/mt-agent" "$verb")
+    for o in $("$MT_IMAGE" "$verb" --help | grep -o -- '--[a-z-]*' | sort -u); do
+        echo "$man_text" | grep -q -- "$o" && ok "mt-image(1) documents $verb $o" || not_ok "mt-image(1) documents $verb $o"
+        echo "$words" | grep -qx -- "$o" && ok "bash completes $verb $o" || not_ok "bash completes $verb $o"
+    done
+done
+
 t_done
