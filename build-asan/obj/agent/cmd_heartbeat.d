@@ -1,0 +1,16 @@
+build-asan/obj/agent/cmd_heartbeat.o: agent/cmd_heartbeat.c \
+ agent/cs_cli.h provision/cs_client.h provision/config.h \
+ provision/mterr.h provision/cs_auth.h provision/cs_response.h \
+ provision/journal.h agent/verbs.h provision/config.h agent/output.h \
+ provision/hostid.h
+agent/cs_cli.h:
+provision/cs_client.h:
+provision/config.h:
+provision/mterr.h:
+provision/cs_auth.h:
+provision/cs_response.h:
+provision/journal.h:
+agent/verbs.h:
+provision/config.h:
+agent/output.h:
+provision/hostid.h:

@@ -1,0 +1,3 @@
+build-asan/obj/tests/unit/test_run.o: tests/unit/test_run.c \
+ provision/run.h
+provision/run.h:
