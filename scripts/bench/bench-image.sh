@@ -41,7 +41,8 @@ median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 sync
 mt=() xo=() cpt=() cps=()
 for i in 1 2 3; do
-    mt+=("$(t_mt)"); xo+=("$(t_xorriso)"); cpt+=("$(t_cp)"); cps+=("$(t_cpsync)")
+    # sync first (not timed): no run pays for the previous one's dirty pages
+    sync; mt+=("$(t_mt)"); sync; xo+=("$(t_xorriso)"); sync; cpt+=("$(t_cp)"); sync; cps+=("$(t_cpsync)")
     rm -f "$work/mt.iso" "$work/x.iso" "$work/cp.iso" "$work/cps.iso"
 done
 m=$(median "${mt[@]}") x=$(median "${xo[@]}") c=$(median "${cpt[@]}") cs=$(median "${cps[@]}")
