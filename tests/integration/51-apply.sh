@@ -152,6 +152,21 @@ assert_grep "warns: completed, not run again" "was interrupted .*the vendor mark
 assert_eq "script not run again" "$(runs "$R")" 1
 assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
 
+# 10b. two applies at once (an operator and firstboot): the journal lock makes one wait, the script runs once
+R=$(newroot r10)
+echo slow >"$R/fake-vendor.mode"
+"$MT_AGENT" --root "$R" apply --agent "$tarball" --sha256 "$sum" >"$T_TMP/c1.out" 2>&1 &
+c1=$!
+t_track_pid "$c1"
+"$MT_AGENT" --root "$R" apply --agent "$tarball" --sha256 "$sum" >"$T_TMP/c2.out" 2>&1 &
+c2=$!
+t_track_pid "$c2"
+wait "$c1"; rc1=$?
+wait "$c2"; rc2=$?
+assert_eq "both concurrent applies succeed" "$rc1 $rc2" "0 0"
+assert_eq "the script ran once for two concurrent applies" "$(runs "$R")" 1
+assert_eq "one of them says already applied" "$(cat "$T_TMP/c1.out" "$T_TMP/c2.out" | grep -c 'ApplyCustomChanges.sh: already applied')" 1
+
 # 11. check customchanges.applied verifies the effects, not the journal
 ck() { "$MT_AGENT" --root "$1" --json check --only customchanges.applied >"$T_OUT" 2>"$T_ERR"
        python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; print(c["status"]); print(c["detail"], file=sys.stderr)' "$T_OUT" 2>"$T_TMP/ck.detail"; }
