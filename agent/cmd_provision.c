@@ -1,17 +1,248 @@
 /* provision: partition and format the OS disk */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "provision.h"
 #include "verbs.h"
 
-/* Placeholder until the issue that builds this verb lands. */
+#define BUSY_WAIT_MS 120000 /* a killed run's mkfs still finishing */
+
+static const struct option OPTS[] = {
+    {"disk", required_argument, NULL, 'd'},
+    {"wipe", no_argument, NULL, 'w'},
+    {"yes", no_argument, NULL, 'y'},
+    {"target-root", required_argument, NULL, 't'},
+    {"ram-mib", required_argument, NULL, 'm'},
+    {"lazy-init", no_argument, NULL, 'l'},
+    {NULL, 0, NULL, 0},
+};
+
+static void on_progress(void *data, const char *label, uint64_t done, uint64_t total)
+{
+    (void)data;
+    progress_update(label, done, total);
+    if (done >= total)
+        progress_done();
+}
+
+static void on_action(void *data, const json_object *a)
+{
+    json_object *v;
+    const char *what = "", *target = "", *label = NULL, *uuid = NULL;
+    (void)data;
+
+    if (json_object_object_get_ex(a, "action", &v))
+        what = json_object_get_string(v);
+    if (json_object_object_get_ex(a, "target", &v))
+        target = json_object_get_string(v);
+    if (json_object_object_get_ex(a, "label", &v))
+        label = json_object_get_string(v);
+    if (json_object_object_get_ex(a, "uuid", &v))
+        uuid = json_object_get_string(v);
+    if (uuid)
+        out_printf("%-20s %s  %s  UUID=%s\n", what, target, label ? label : "", uuid);
+    else
+        out_printf("%-20s %s\n", what, target);
+}
+
+/* On a terminal the operator types "yes"; anything else keeps the disk. */
+static bool confirm(const char *disk)
+{
+    char line[64];
+
+    fprintf(stderr, "Type 'yes' to destroy everything on %s: ", disk);
+    fflush(stderr);
+    if (!fgets(line, sizeof(line), stdin))
+        return false;
+    line[strcspn(line, "\r\n")] = '\0';
+    return strcmp(line, "yes") == 0;
+}
+
+static int parse_mib(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (!s || !*s || *s == '-')
+        return -EINVAL;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end || v == 0 || v > (1ULL << 40))
+        return -EINVAL;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int finish(struct mt_ctx *ctx, json_object *doc, const char *result, int rc)
+{
+    json_object_object_add(doc, "result", json_object_new_string(result));
+    if (ctx->json)
+        out_json(doc);
+    else
+        json_object_put(doc);
+    return rc;
+}
+
 static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
 {
-    (void)ctx;
-    (void)argc;
-    (void)argv;
-    log_error("provision: not implemented yet");
-    return EXIT_FAILED;
+    const char *disk = ctx->cfg.layout.disk[0] ? ctx->cfg.layout.disk : NULL, *target_root = NULL;
+    bool wipe = false, yes = false, lazy = false, was_already;
+    uint64_t ram_mib = 0, ram_bytes;
+    struct layout_policy pol;
+    struct provision_inspection in;
+    struct provision_opts po;
+    struct journal j;
+    struct mt_err err = {0, ""};
+    json_object *doc, *actions;
+    char path[4096];
+    int c, r, waited = 0, rc;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
+        switch (c) {
+        case 'd': disk = optarg; break;
+        case 'w': wipe = true; break;
+        case 'y': yes = true; break;
+        case 't': target_root = optarg; break;
+        case 'l': lazy = true; break;
+        case 'm':
+            if (parse_mib(optarg, &ram_mib) < 0)
+                return verb_usage_error(&verb_provision, "--ram-mib wants a whole number of MiB above 0, not '%s'",
+                                        optarg);
+            break;
+        default: return verb_usage_error(&verb_provision, "unknown option");
+        }
+    }
+    if (optind < argc)
+        return verb_usage_error(&verb_provision, "unexpected argument '%s'", argv[optind]);
+    if (!disk)
+        return verb_usage_error(&verb_provision, "--disk is required (or set [layout] disk)");
+    if (target_root && target_root[0] != '/')
+        return verb_usage_error(&verb_provision, "--target-root wants an absolute path, not '%s'", target_root);
+    if (devuse_disk_path(disk, path, sizeof(path)) < 0)
+        return verb_usage_error(&verb_provision, "--disk '%s' is not a usable path", disk);
+    if (ram_mib)
+        ram_bytes = ram_mib * LAYOUT_MIB;
+    else if (layout_ram_bytes(&ram_bytes, &err) < 0) {
+        log_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    layout_policy_from_config(&ctx->cfg, &pol);
+
+    /* The journal's lock is held to the end: two provisions never interleave. */
+    r = journal_load(&j, &err);
+    if (r < 0) {
+        log_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    if (j.moved_aside[0])
+        log_warn("%s", err.msg);
+
+    for (;;) {
+        r = provision_inspect(path, ram_bytes, &pol, ctx->cfg.layout.retention_label,
+                              journal_section(&j, "provision"), &in, &err);
+        if (r < 0) {
+            log_error("%s", err.msg);
+            provision_inspection_free(&in);
+            journal_free(&j);
+            return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
+        }
+        if (!provision_busy_may_clear(&in) || waited >= BUSY_WAIT_MS)
+            break;
+        if (waited == 0)
+            log_info("%s: waiting for the previous run's process to let go (%s)", path, in.found);
+        provision_inspection_free(&in);
+        usleep(250000);
+        waited += 250;
+    }
+
+    doc = json_object_new_object();
+    json_object_object_add(doc, "disk", json_object_new_string(path));
+    json_object_object_add(doc, "verdict", json_object_new_string(provision_verdict_name(in.verdict)));
+    json_object_object_add(doc, "found", devuse_to_json(&in.use));
+    json_object_object_add(doc, "plan", layout_plan_to_json(&in.plan, path));
+    actions = json_object_new_array();
+    json_object_object_add(doc, "actions", actions);
+
+    rc = EXIT_DONE;
+    switch (in.verdict) {
+    case PROVISION_BUSY:
+        log_error("%s is in use: %s; nothing was written. Unmount it, swapoff, remove what holds it, then run again",
+                  path, in.found);
+        rc = EXIT_REFUSED;
+        break;
+    case PROVISION_RETENTION:
+        log_error("%s holds the retention volume (label %s): provision never destroys it, --wipe or not (%s). "
+                  "To really reuse this disk, erase it by hand first (wipefs -a %s)",
+                  path, ctx->cfg.layout.retention_label, in.found, path);
+        rc = EXIT_REFUSED;
+        break;
+    case PROVISION_FOREIGN:
+        if (!wipe) {
+            log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)", path,
+                      in.found);
+            rc = EXIT_REFUSED;
+            break;
+        }
+        log_warn("--wipe: this destroys on %s: %s", path, in.found);
+        if (!yes) {
+            if (!isatty(STDIN_FILENO)) {
+                log_error("%s: --wipe needs --yes when standard input is not a terminal; nothing was written", path);
+                rc = EXIT_REFUSED;
+            } else if (!confirm(path)) {
+                log_error("%s: not confirmed; nothing was written", path);
+                rc = EXIT_REFUSED;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    if (rc != EXIT_DONE) {
+        provision_inspection_free(&in);
+        journal_free(&j);
+        return finish(ctx, doc, "refused", rc);
+    }
+
+    memset(&po, 0, sizeof(po));
+    po.target_root = target_root;
+    po.lazy_init = lazy;
+    po.progress = on_progress;
+    po.action = on_action;
+    if (in.verdict == PROVISION_RESUME)
+        log_info("%s: resuming the provisioning our journal recorded", path);
+    was_already = in.verdict == PROVISION_ALREADY;
+    r = provision_apply(&in, &po, &j, actions, &err);
+    progress_done();
+    if (r < 0) {
+        log_error("%s", err.msg);
+        rc = finish(ctx, doc, "failed", EXIT_FAILED);
+    } else {
+        if (!target_root)
+            log_info("no --target-root: no fstab written");
+        const char *result = was_already ? "already provisioned" : "provisioned";
+        out_printf("%s: %s\n", path, result);
+        rc = finish(ctx, doc, result, EXIT_DONE);
+    }
+    provision_inspection_free(&in);
+    journal_free(&j);
+    return rc;
 }
 
 const struct verb verb_provision = {
-    "provision", cmd_provision, "--disk DEV|IMAGE [--wipe] [--yes] [--target-root DIR]",
-    "partition and format the OS disk", NULL,
+    "provision", cmd_provision, "--disk DEV|IMAGE [--wipe] [--yes] [--target-root DIR] [--ram-mib N] [--lazy-init]",
+    "partition and format the OS disk",
+    "  --disk DEV|IMAGE     the OS disk: kernel name (sda), device node, or image file\n"
+    "  --wipe               destroy what is on the disk (listed first); never a mounted disk,\n"
+    "                       swap, the running root, or a retention volume\n"
+    "  --yes                confirm --wipe without asking (required when stdin is not a terminal)\n"
+    "  --target-root DIR    write the fstab entries (by UUID) into DIR/etc/fstab\n"
+    "  --ram-mib N          plan for N MiB of RAM instead of this machine's\n"
+    "  --lazy-init          mkfs.ext4 -E lazy_journal_init=1 too (fast on large thin disks)\n",
 };

@@ -529,6 +529,10 @@ int devuse_probe(const char *path, struct devuse *u, struct mt_err *err)
         }
         if (ioctl(fd, BLKSSZGET, &ss) == 0 && ss > 0)
             u->sector_size = (unsigned)ss;
+        /* What was written through a partition's node (mkfs) is not in the
+         * whole disk's page cache: drop it so libblkid reads the disk. Needs
+         * CAP_SYS_ADMIN; without it the cache may be stale, nothing worse. */
+        ioctl(fd, BLKFLSBUF, 0);
     } else
         u->size_bytes = (uint64_t)st.st_size;
 
