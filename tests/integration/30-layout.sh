@@ -3,7 +3,8 @@
 # 6, 16, 128 GiB) in its three forms, sizes read from a sparse image, the 2 TiB
 # msdos limit, too-small disks, bad options; what devuse sees on an image.
 . "$MT_TOP/tests/lib.sh"
-t_require python3 mkfs.ext4 mkfs.xfs sfdisk
+. "$MT_TOP/tests/integration/layout.lib"
+t_require python3 mkfs.ext4 mkfs.xfs sfdisk blkid
 
 jget() { # FILE EXPR: evaluate a python expression on the JSON document d
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
@@ -92,4 +93,29 @@ assert_grep "directory: says what it wants" "neither a block device nor an image
 printf '[layout]\nroot_mib = 20000\nroot_min_mib = 30000\n' >"$T_TMP/bad.conf"
 expect_exit 2 "root_min above root: usage error" "$MT_AGENT" --config "$T_TMP/bad.conf" plan --disk sda --disk-size-mib 102400 --ram-mib 1024
 assert_grep "root_min above root: named" "root_min_mib" "$T_ERR"
+
+# provision lays exactly that plan down: sparse images of each size, checked by
+# sfdisk --json and blkid (layout.lib), for every RAM size the disk can take
+layout_root
+for disk in 25G 100G 1T; do
+    for ram in 1024 6144 16384 131072; do
+        [ $disk = 25G ] && [ $ram -gt 1024 ] && continue
+        rm -f "$R/img/m.img"; truncate -s $disk "$R/img/m.img"
+        expect_exit 0 "provision $disk image for $ram MiB RAM" "$MT_AGENT" --root "$R" provision --disk /img/m.img --ram-mib $ram --lazy-init --target-root /target
+        layout_verify "provision $disk, $ram MiB RAM" "$R/img/m.img" $ram "$R/target/etc/fstab"
+    done
+done
+# and a 25 GiB disk with 6 GiB RAM is refused as too small, untouched
+rm -f "$R/img/m.img"; truncate -s 25G "$R/img/m.img"
+expect_exit 1 "provision a too small disk" "$MT_AGENT" --root "$R" provision --disk /img/m.img --ram-mib 6144
+assert_grep "too small: the numbers" "disk of 25600 MiB is too small for RAM 6144 MiB: it needs at least 26625 MiB" "$T_ERR"
+assert_eq "too small: nothing written" "$(stat -c %b "$R/img/m.img")" 0
+# 3 TiB: msdos on the first 2 TiB, the note printed, sfdisk agrees
+rm -f "$R/img/m.img"; truncate -s 3T "$R/img/m.img"
+expect_exit 0 "provision a 3 TiB image" "$MT_AGENT" --root "$R" --json provision --disk /img/m.img --ram-mib 6144 --lazy-init
+assert_eq "3 TiB: the plan notes the msdos limit" "$(jget "$T_OUT" '"only the first 2 TiB" in d["plan"]["notes"][0]')" True
+layout_verify "provision 3 TiB (first 2 TiB)" "$R/img/m.img" 6144
+last_end=$(sfdisk --json "$R/img/m.img" | python3 -c 'import json,sys; p=json.load(sys.stdin)["partitiontable"]["partitions"][-1]; print((p["start"] + p["size"]) * 512)')
+assert_eq "3 TiB: the last partition ends at 2 TiB" "$last_end" 2199023255552
+rm -f "$R/img/m.img"
 t_done
