@@ -20,6 +20,8 @@ extern const struct check_def check_defs_cs[];
 extern const size_t check_n_cs;
 extern const struct check_def check_defs_payload[];
 extern const size_t check_n_payload;
+extern const struct check_def check_defs_layout[];
+extern const size_t check_n_layout;
 
 /* One line per area; an area's helper adds its line here. */
 static const struct {
@@ -31,6 +33,7 @@ static const struct {
     {check_defs_host, &check_n_host},
     {check_defs_cs, &check_n_cs},
     {check_defs_payload, &check_n_payload},
+    {check_defs_layout, &check_n_layout},
 };
 
 /* DESIGN.md "Readiness checks": the order checks are listed and run in. */

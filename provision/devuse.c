@@ -732,3 +732,33 @@ json_object *devuse_to_json(const struct devuse *u)
     json_object_object_add(o, "description", json_object_new_string(desc));
     return o;
 }
+
+int devuse_mounted_at(const char *mountpoint, char *node, size_t len)
+{
+    char *text = NULL, *line, *save = NULL, real[PATH_MAX], name[64];
+    ssize_t n = rootpath_read_file("/proc/self/mountinfo", &text, 16 << 20);
+    unsigned fmaj = 0, fmin = 0;
+    bool found = false;
+
+    if (n < 0)
+        return (int)n;
+    if (rootpath_resolve(mountpoint, real, sizeof(real), 0) < 0)
+        copy(real, sizeof(real), mountpoint);
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        unsigned maj, min;
+        char mnt[PATH_MAX];
+        if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, mnt) != 3)
+            continue;
+        unescape_octal(mnt);
+        if (strcmp(mnt, real) == 0 || strcmp(mnt, mountpoint) == 0) {
+            fmaj = maj;
+            fmin = min;
+            found = true;
+        }
+    }
+    free(text);
+    if (!found || fmaj == 0 || sysfs_name(fmaj, fmin, name, sizeof(name)) < 0)
+        return -ENOENT;
+    snprintf(node, len, "/dev/%s", name);
+    return 0;
+}

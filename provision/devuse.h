@@ -106,4 +106,9 @@ int devuse_describe(const struct devuse *u, char *buf, size_t len);
  * signatures, mounts, swaps, holders, running_root, loops, busy, has_data). */
 json_object *devuse_to_json(const struct devuse *u);
 
+/* The block device mounted at `mountpoint` (a host path; the last mount
+ * there wins), as a host path in node (/dev/sdb1). 0, or -ENOENT when nothing
+ * is mounted there. */
+int devuse_mounted_at(const char *mountpoint, char *node, size_t len);
+
 #endif

@@ -1,0 +1,62 @@
+#!/bin/bash
+# bench-provision: `mt-agent provision` wall time on a 100 GiB sparse image
+# (6 GiB RAM plan) against the bare commands it stands for, run on the same
+# partitions of an identical image: sfdisk writing the same table, then
+# mkfs.ext4 / mkswap with the same options on loop devices bound to each
+# partition (losetup -o --sizelimit). Median of 5 runs each.
+# Target: overhead under 10% (ratio < 1.10). Not a test: prints, never fails on speed.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+agent=${MT_AGENT:-$top/${BUILD:-build}/mt-agent}
+work=$(mktemp -d "${TMPDIR:-/tmp}/mt-bench-provision.XXXXXX")
+root=$work/root
+loops=""
+cleanup() {
+    for l in $loops; do losetup -d "$l" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$root/var/lib" "$root/img"
+img=$root/img/disk.img
+N=${BENCH_RUNS:-5}
+ms() { date +%s%3N; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# the plan, for the bare commands (parsed from plan --format json, MiB)
+truncate -s 100G "$img"
+parts=$("$agent" --root "$root" plan --disk /img/disk.img --ram-mib 6144 --format json |
+    python3 -c 'import json,sys
+for p in json.load(sys.stdin)["partitions"]:
+    print(p["start_mib"], p["size_mib"], p["fstype"], p["label"], "83" if p["fstype"] != "swap" else "82", "*" if p["boot"] else "-")')
+
+bare() {
+    local start size fs label type boot l table="label: dos"$'\n'
+    rm -f "$img"; truncate -s 100G "$img"
+    while read -r start size fs label type boot; do
+        table="$table$((start * 2048)),$((size * 2048)),$type$([ "$boot" = "*" ] && echo ",*")"$'\n'
+    done <<<"$parts"
+    printf '%s' "$table" | sfdisk -q "$img"
+    while read -r start size fs label type boot; do
+        l=$(losetup -f --show -o $((start * 1048576)) --sizelimit $((size * 1048576)) "$img")
+        loops="$l $loops"
+        if [ "$fs" = swap ]; then mkswap -L "$label" "$l" >/dev/null
+        else mkfs.ext4 -F -L "$label" -E lazy_itable_init=1 "$l" >/dev/null 2>&1; fi
+        losetup -d "$l"; loops=${loops#"$l "}
+    done <<<"$parts"
+}
+
+agent_run() {
+    rm -f "$img" "$root/var/lib/mt-agent/state.json"; truncate -s 100G "$img"
+    "$agent" --root "$root" provision --disk /img/disk.img --ram-mib 6144 >/dev/null
+}
+
+b=""; a=""
+for i in $(seq 1 "$N"); do # interleaved, so both see the same machine load
+    t=$(ms); bare; b="$b $(( $(ms) - t ))"
+    t=$(ms); agent_run; a="$a $(( $(ms) - t ))"
+done
+bm=$(echo $b | tr ' ' '\n' | median)
+am=$(echo $a | tr ' ' '\n' | median)
+echo "baseline (sfdisk + mkfs.ext4 x3 + mkswap on loop devices, 100 GiB image): median $bm ms  [runs:$b]"
+echo "mt-agent provision (same image, same plan):                          median $am ms  [runs:$a]"
+awk -v a="$am" -v b="$bm" 'BEGIN { r = a / b; printf "ratio provision/baseline: %.3f (overhead %+.1f%%); target < 1.10 %s\n", r, (r - 1) * 100, r < 1.10 ? "(met)" : "(NOT met)" }'
