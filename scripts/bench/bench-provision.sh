@@ -11,12 +11,23 @@ agent=${MT_AGENT:-$top/${BUILD:-build}/mt-agent}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mt-bench-provision.XXXXXX")
 root=$work/root
 loops=""
+mounts=""
 cleanup() {
+    local m busy=0
     for l in $loops; do losetup -d "$l" 2>/dev/null || true; done
-    rm -rf "$work"
+    for m in $mounts; do umount "$m" 2>/dev/null || busy=1; done
+    # never remove a tree that still has the host's /dev bound into it
+    if [ $busy = 0 ]; then rm -rf "$work"; else echo "bench-provision: left $work (a mount is busy)" >&2; fi
 }
 trap cleanup EXIT
 mkdir -p "$root/var/lib" "$root/img"
+# the agent's --root sees the host's /dev, /sys, /proc (read-only binds) and its own journal
+for d in dev sys proc; do
+    mkdir -p "$root/$d"
+    mount --bind "/$d" "$root/$d"
+    mounts="$root/$d $mounts"
+    mount -o remount,bind,ro "$root/$d"
+done
 img=$root/img/disk.img
 N=${BENCH_RUNS:-5}
 ms() { date +%s%3N; }
@@ -33,7 +44,7 @@ bare() {
     local start size fs label type boot l table="label: dos"$'\n'
     rm -f "$img"; truncate -s 100G "$img"
     while read -r start size fs label type boot; do
-        table="$table$((start * 2048)),$((size * 2048)),$type$([ "$boot" = "*" ] && echo ",*")"$'\n'
+        table="$table$((start * 2048)),$((size * 2048)),$type$(if [ "$boot" = "*" ]; then echo ",*"; fi)"$'\n'
     done <<<"$parts"
     printf '%s' "$table" | sfdisk -q "$img"
     while read -r start size fs label type boot; do
