@@ -289,6 +289,7 @@ static int cmd_firstboot(struct mt_ctx *ctx, int argc, char **argv)
                  strerror(errno));
 
     fo.payload_dir_exists = payload_paths(&ctx->cfg, &fo);
+    snprintf(fo.target_root, sizeof(fo.target_root), "%s", rootpath_root());
     firstboot_plan(&ctx->cfg, &fo, steps);
     if (journal_set_state("running", NULL) < 0) {
         code = EXIT_FAILED;

@@ -64,6 +64,10 @@ void firstboot_plan(const struct mt_config *cfg, const struct fb_options *o, str
     if (cfg->layout.disk[0]) {
         arg(&steps[FB_PROVISION], "provision");
         disk_arg(&steps[FB_PROVISION], cfg->layout.disk);
+        if (o->target_root[0]) {
+            arg(&steps[FB_PROVISION], "--target-root");
+            arg(&steps[FB_PROVISION], "%s", o->target_root);
+        }
     } else {
         skip(&steps[FB_PROVISION], "[layout] disk is not set: the OS disk was laid out by the installer");
     }

@@ -43,6 +43,9 @@ struct fb_options {
      * resolver): a verb's command-line paths are taken literally. */
     char payload_dir[FB_ARG_LEN];
     char manifest[FB_ARG_LEN];      /* empty: the verbs' default (SHA256SUMS in the directory) */
+    /* The running system's root as this process opens it ("/", or DIR under
+     * --root): provision writes the new layout's fstab entries there. */
+    char target_root[FB_ARG_LEN];
 };
 
 /* The check ids the preflight leaves to later steps: they are what those steps make true. */

@@ -54,10 +54,13 @@ static void test_full_configuration(void **state)
     strcpy(o.manifest, "/media/SHA256SUMS");
     strcpy(c.cs.host, "10.0.0.5");
     o.ignore = "os.release,packages.required";
+    strcpy(o.target_root, "/srv/root");
     firstboot_plan(&c, &o, s);
 
-    assert_int_equal(s[FB_PROVISION].argc, 3);
+    assert_int_equal(s[FB_PROVISION].argc, 5);
     assert_string_equal(s[FB_PROVISION].argv[2], "/dev/sda");
+    assert_string_equal(s[FB_PROVISION].argv[3], "--target-root");
+    assert_string_equal(s[FB_PROVISION].argv[4], "/srv/root");
     assert_string_equal(s[FB_PREFLIGHT].argv[2],
                         "layout.partitions,layout.swap,modules.xfs,modules.reiserfs,customchanges.applied,"
                         "retention.volume,cs.registered,os.release,packages.required");
