@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 # A sysroot with no VM, no kernel modules and no configuration server: the checks that need them are left aside by name.
-IGN=platform.vmware,os.release,os.arch,host.resources,disk.enableuuid,time.sync,modules.xfs,modules.reiserfs,customchanges.applied,cs.reachable,cs.registered
+IGN=platform.vmware,os.release,os.arch,host.resources,disk.enableuuid,time.sync,modules.xfs,modules.reiserfs,customchanges.applied,cs.reachable,cs.registered,layout.partitions,layout.swap,retention.volume
 
 mkroot() { # DIR [fake-vendor mode]
     local r=$1
