@@ -92,8 +92,15 @@ void verbopts_progress(void *arg, const char *phase, uint64_t done, uint64_t tot
     if (pct == last && g_shown)
         return;
     last = pct;
-    fprintf(stderr, "\r%-10s %3u%% (%llu of %llu MiB)", phase, pct,
-            (unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
+    {
+        char bar[41];
+        unsigned fill = pct * (sizeof(bar) - 1) / 100, i;
+        for (i = 0; i < sizeof(bar) - 1; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[sizeof(bar) - 1] = '\0';
+        fprintf(stderr, "\r%-10s [%s] %3u%% %llu/%llu MiB", phase, bar, pct,
+                (unsigned long long)(done >> 20), (unsigned long long)(total >> 20));
+    }
     fflush(stderr);
     g_shown = true;
 }
