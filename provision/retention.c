@@ -43,6 +43,19 @@ static int mkdir_p(const char *real)
     return 0;
 }
 
+/* A block device another process holds O_EXCL (a mounted file system, an mkfs). */
+static bool excl_busy(const struct devuse *u)
+{
+    int fd;
+    if (!u->is_block)
+        return false;
+    fd = open(u->real, O_RDONLY | O_EXCL | O_CLOEXEC);
+    if (fd < 0)
+        return errno == EBUSY;
+    close(fd);
+    return false;
+}
+
 /* The ext4 volume labelled `label`: its partition (0: whole disk) and UUID. */
 static const struct devuse_sig *find_volume(const struct devuse *u, const char *label)
 {
@@ -129,11 +142,25 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
         goto out;
     }
     owned = state && jdisk && strcmp(state, "formatting") == 0 && strcmp(jdisk, u.path) == 0;
+    /* A run killed mid-mkfs leaves its mkfs running (holding the loop device of
+     * an image, or the block device O_EXCL): when the disk is ours, wait for it
+     * to let go (bounded) rather than refuse or format under it. */
+    for (i = 0; owned && i < 480 && !find_volume(&u, label) && !u.n_mounts && !u.n_swaps && !u.n_holders &&
+                (u.n_loops || excl_busy(&u));
+         i++) {
+        char path[PATH_MAX];
+        usleep(250000);
+        snprintf(path, sizeof(path), "%s", u.path);
+        devuse_free(&u);
+        if ((r = devuse_probe(path, &u, err)) < 0)
+            goto out;
+        devuse_describe(&u, res->found, sizeof(res->found));
+    }
 
     vol = find_volume(&u, label);
     if (!vol) {
         char real[PATH_MAX];
-        if (devuse_busy(&u)) {
+        if (devuse_busy(&u) || excl_busy(&u)) {
             r = mt_err_set(err, -EBUSY, "%s is in use: %s; nothing was written", disk, res->found);
             goto out;
         }
@@ -151,9 +178,20 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
         json_object_object_add(sec, "updated", json_object_new_int64((int64_t)time(NULL)));
         if ((r = journal_commit(j, err)) < 0)
             goto out;
-        /* mkfs.ext4 takes an image file as it is */
-        rootpath_resolve(u.path, real, sizeof(real), 0);
-        r = provision_mkfs(real, "ext4", label, false, NULL, NULL, err);
+        /* an image through an autoclear loop device, so a killed run's mkfs
+         * is seen holding it (above) */
+        if (u.is_block) {
+            rootpath_resolve(u.path, real, sizeof(real), 0);
+            r = provision_mkfs(real, "ext4", label, false, NULL, NULL, err);
+        } else {
+            char node[PATH_MAX];
+            int fd;
+            r = loopdev_attach(u.real, 0, u.size_bytes, &fd, node, sizeof(node), err);
+            if (r == 0 && (r = rootpath_resolve(node, real, sizeof(real), 0)) == 0)
+                r = provision_mkfs(real, "ext4", label, false, NULL, NULL, err);
+            if (fd >= 0)
+                close(fd);
+        }
         if (r < 0)
             goto out;
         res->created = true;

@@ -1,6 +1,14 @@
-build-asan/obj/agent/cmd_provision.o: agent/cmd_provision.c agent/verbs.h \
- provision/config.h provision/mterr.h agent/output.h
+build-asan/obj/agent/cmd_provision.o: agent/cmd_provision.c \
+ provision/journal.h provision/mterr.h provision/provision.h \
+ provision/devuse.h provision/journal.h provision/layout.h \
+ provision/config.h agent/verbs.h provision/config.h agent/output.h
+provision/journal.h:
+provision/mterr.h:
+provision/provision.h:
+provision/devuse.h:
+provision/journal.h:
+provision/layout.h:
+provision/config.h:
 agent/verbs.h:
 provision/config.h:
-provision/mterr.h:
 agent/output.h:
