@@ -1,9 +1,0 @@
-build-asan/obj/image/cmd_iso.o: image/cmd_iso.c image/image.h \
- image/remaster.h image/bootcfg.h provision/mterr.h image/media.h \
- image/verbopts.h
-image/image.h:
-image/remaster.h:
-image/bootcfg.h:
-provision/mterr.h:
-image/media.h:
-image/verbopts.h:

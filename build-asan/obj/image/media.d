@@ -1,5 +1,0 @@
-build-asan/obj/image/media.o: image/media.c image/media.h \
- provision/mterr.h image/bootcfg.h
-image/media.h:
-provision/mterr.h:
-image/bootcfg.h:

@@ -1,3 +1,0 @@
-build-asan/obj/provision/rootpath.o: provision/rootpath.c \
- provision/rootpath.h
-provision/rootpath.h:

@@ -1,2 +1,0 @@
-build-asan/obj/provision/run.o: provision/run.c provision/run.h
-provision/run.h:
