@@ -63,11 +63,13 @@ static int os_disk(const struct check_ctx *c, struct devuse *u, char *why, size_
     return -ENOENT;
 }
 
+/* The RAM the plan is made for (layout_ram_bytes, as plan and provision use
+ * it), else the inventory's MemTotal. */
 static uint64_t ram_mib(const struct check_ctx *c)
 {
-    uint64_t b = c->inv ? c->inv->host.ram_bytes : 0;
-    if (!b && layout_ram_bytes(&b, NULL) < 0)
-        b = 0;
+    uint64_t b = 0;
+    if (layout_ram_bytes(&b, NULL) < 0 || !b)
+        b = c->inv ? c->inv->host.ram_bytes : 0;
     return b / LAYOUT_MIB;
 }
 
