@@ -115,7 +115,7 @@ fuzz: fuzz-build
 demo:
 	sh scripts/install-deps.sh
 	$(MAKE) all
-	BUILD=$(BUILD) sh scripts/demo.sh
+	BUILD=$(BUILD) bash scripts/demo.sh
 
 bench:
 	sh scripts/install-deps.sh

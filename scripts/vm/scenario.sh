@@ -20,7 +20,25 @@ SC_TOP=${SC_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 SC_AGENT=${MT_AGENT:-$SC_TOP/build/mt-agent}
 SC_UUID=${SC_UUID:-564d4a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b}
 SC_IGNORE_DEFAULT=os.release,packages.required
-SC_CS_PID=""
+SC_CS_PID="" SC_DATA_PID=""
+
+# chronyd for the guest (a master target keeps time: the configuration server
+# rejects skewed requests, and time.sync checks a daemon runs). Debian's chrony
+# package is fetched with apt-get download and unpacked in the VM cache; nothing
+# is installed on this machine.
+sc_chronyd() {
+    local cache=${MT_VM_CACHE:-/var/cache/mt-agent-vm} dl
+    if [ ! -x "$cache/chrony/usr/sbin/chronyd" ]; then
+        dl=$(mktemp -d "$cache/chrony-dl.XXXXXX")
+        chmod 755 "$dl"
+        (cd "$dl" && apt-get download -qq chrony >/dev/null 2>&1) || { rm -rf "$dl"; return 1; }
+        rm -rf "$cache/chrony.tmp"
+        dpkg-deb -x "$dl"/chrony_*.deb "$cache/chrony.tmp" && rm -rf "$dl" || return 1
+        rm -rf "$cache/chrony"
+        mv "$cache/chrony.tmp" "$cache/chrony"
+    fi
+    SC_CHRONYD=$cache/chrony/usr/sbin/chronyd
+}
 
 sc_init() {
     SC_DIR=$1
@@ -30,6 +48,7 @@ sc_init() {
     SC_KERNEL=$VM_KERNEL
     SC_KVER=$VM_KVER
     SC_MODDIR=$VM_MODDIR
+    sc_chronyd || { echo "scenario: cannot fetch chrony (apt-get download chrony)" >&2; return 1; }
 }
 
 # The API v1 test server with a CA and a certificate for 127.0.0.1 and 10.0.2.2
@@ -58,6 +77,26 @@ sc_cs_start() {
     done
     [ -s "$d/port" ] || { echo "scenario: the test server did not start:" >&2; cat "$d/server.log" >&2; return 1; }
     SC_CS_PORT=$(cat "$d/port")
+    # The data port (9443 on a real configuration server): here a listener that
+    # accepts and closes, so that cs.reachable sees it open.
+    rm -f "$d/dataport"
+    python3 -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+while True:
+    c, _ = s.accept()
+    c.close()
+' "$d/dataport" >/dev/null 2>&1 &
+    SC_DATA_PID=$!
+    type t_track_pid >/dev/null 2>&1 && t_track_pid "$SC_DATA_PID"
+    for i in $(seq 1 50); do
+        [ -s "$d/dataport" ] && break
+        sleep 0.1
+    done
+    SC_DATA_PORT=$(cat "$d/dataport")
 }
 
 sc_cs_records() {
@@ -65,8 +104,11 @@ sc_cs_records() {
 }
 
 sc_cs_stop() {
-    [ -n "$SC_CS_PID" ] && kill "$SC_CS_PID" 2>/dev/null && wait "$SC_CS_PID" 2>/dev/null
-    SC_CS_PID=""
+    local p
+    for p in $SC_CS_PID $SC_DATA_PID; do
+        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    done
+    SC_CS_PID="" SC_DATA_PID=""
 }
 
 # A payload directory as the install media carries it: the Unified Agent tarball
@@ -82,6 +124,10 @@ sc_payload() {
     chmod 755 "$d/install"
     tar -czf "$out/$SC_AGENT_TARBALL" --owner=0 --group=0 -C "$d" ApplyCustomChanges.sh install || return 1
     rm -rf "$d"
+    # kmod-reiserfs with the guest kernel's real reiserfs.ko, reiserfs-utils, xfsprogs
+    sh "$SC_TOP/tests/fixtures/payload/mkrpms.sh" "$out" "$SC_KVER" \
+        "$SC_MODDIR/kernel/fs/reiserfs/reiserfs.ko" >/dev/null || return 1
+    rm -rf "$out/bad"
     (cd "$out" && sha256sum -- *.tar.gz $(ls *.rpm 2>/dev/null) >SHA256SUMS) || return 1
     rm -f "$SC_DIR/payload.img"
     truncate -s 64M "$SC_DIR/payload.img"
@@ -92,7 +138,19 @@ sc_payload() {
 # the retention disk, the payload disk, and the test server.
 sc_guest() {
     local out=$1 steps=$2 ignore=${3:-$SC_IGNORE_DEFAULT} g=$SC_DIR/guest
-    mkdir -p "$g/etc/mt-agent" "$g/var/lib/mt-agent" "$g/opt/mt-agent/payload" "$g/mnt/retention"
+    mkdir -p "$g/etc/mt-agent" "$g/var/lib/mt-agent" "$g/opt/mt-agent/payload" "$g/mnt/retention" \
+        "$g/etc/rpm" "$g/var/lib/rpm"
+    # rpm where EL keeps its database (Debian's rpm defaults to ~/.rpmdb)
+    echo '%_dbpath /var/lib/rpm' >"$g/etc/rpm/macros"
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$g/etc/passwd"
+    printf 'root:x:0:\n' >"$g/etc/group"
+    printf 'server 10.0.2.2 iburst\ndriftfile /var/lib/chrony/drift\n' >"$g/etc/chrony.conf"
+    # chronyd enabled at boot the SysV way, as on CentOS 6; the guest's /init runs rc3.d
+    mkdir -p "$g/etc/rc.d/init.d" "$g/etc/rc.d/rc3.d"
+    printf '#!/bin/sh\n# chkconfig: 2345 58 74\n[ "$1" = start ] || exit 0\nmkdir -p /var/lib/chrony /run/chrony\nexec /usr/sbin/chronyd -u root -f /etc/chrony.conf\n' \
+        >"$g/etc/rc.d/init.d/chronyd"
+    chmod 755 "$g/etc/rc.d/init.d/chronyd"
+    ln -sf ../init.d/chronyd "$g/etc/rc.d/rc3.d/S58chronyd"
     cp "$SC_DIR/cs/ca.pem" "$g/etc/mt-agent/ca.pem"
     install -m 0600 "$SC_DIR/cs/passphrase" "$g/etc/mt-agent/passphrase"
     cat >"$g/etc/mt-agent/mt-agent.conf" <<EOF
@@ -100,6 +158,7 @@ sc_guest() {
 backend = http
 host = 10.0.2.2
 port = $SC_CS_PORT
+data_port = $SC_DATA_PORT
 ca_file = /etc/mt-agent/ca.pem
 passphrase_file = /etc/mt-agent/passphrase
 timeout = 60
@@ -124,7 +183,7 @@ EOF
 . /lib/vm-lib.sh
 echo # the first line carries the firmware's terminal escapes
 vm_setup
-vm_load_modules crc32c_generic scsi_mod sd_mod sg vmw_pvscsi virtio_pci virtio_blk virtio_net xfs
+vm_load_modules crc32c_generic ext4 scsi_mod sd_mod sg vmw_pvscsi virtio_pci virtio_blk virtio_net xfs
 # Disks are probed asynchronously: wait (bounded) for both SCSI disks and the payload disk.
 i=0
 while [ \$i -lt 300 ]; do
@@ -141,12 +200,16 @@ done
 sed -i "s/@OS_DISK@/\$os/; s/@RET_DISK@/\$ret/" /etc/mt-agent/mt-agent.conf
 echo "=== disks begin"; echo "os=\$os ret=\$ret"; echo "=== disks end"
 vm_net_up eth0
-ntpd -p 10.0.2.2 2>/dev/null
+for s in /etc/rc.d/rc3.d/S*; do "\$s" start || echo "scenario: \$s start failed"; done
 mount -o ro /dev/vda /opt/mt-agent/payload || echo "scenario: cannot mount the payload disk"
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 echo "=== firstboot begin"
 mt-agent firstboot --no-reboot --ignore $ignore
 echo "=== firstboot end rc=\$?"
+# What the installed system's boot does with the fstab provision wrote.
+swapon -a || echo "scenario: swapon -a failed"
+echo "=== fstab begin"; cat /etc/fstab; echo "=== fstab end"
+echo "=== swaps begin"; cat /proc/swaps; echo "=== swaps end"
 mt-agent --json check --ignore $ignore >/tmp/check.json
 echo "check rc=\$?"
 echo "=== check begin"; cat /tmp/check.json; echo; echo "=== check end"
@@ -157,7 +220,8 @@ vm_poweroff
 EOF
     "$SC_TOP/scripts/vm/guest.sh" --out "$out" --init "$g/init" --agent "$SC_AGENT" \
         --dir "$g/etc:/etc" --dir "$g/var:/var" --dir "$g/opt:/opt" --dir "$g/mnt:/mnt" \
-        --file "$steps:/scenario-steps.sh" --modules "virtio_blk crc32c_generic" \
+        --file "$steps:/scenario-steps.sh" \
+        --bin /usr/bin/rpm:/usr/bin/rpm --bin "$SC_CHRONYD:/usr/sbin/chronyd" --dir /usr/lib/rpm:/usr/lib/rpm --modules "virtio_blk crc32c_generic ext4" \
         --kver "$SC_KVER" --moddir "$SC_MODDIR"
 }
 
