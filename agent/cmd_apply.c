@@ -116,6 +116,9 @@ static int cmd_apply(struct mt_ctx *ctx, int argc, char **argv)
     progress_done();
     if (rep.journal_note[0])
         log_warn("%s", rep.journal_note);
+    if (rep.stale_removed)
+        log_warn("removed %u staging director%s left by an apply that was killed", rep.stale_removed,
+                 rep.stale_removed == 1 ? "y" : "ies");
     if (rep.custom_changes.recovered)
         log_warn("an earlier %s run was interrupted (journal says started, not finished): %s", APPLY_SCRIPT,
                  rep.custom_changes.outcome == APPLY_STEP_MARKER

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "apply.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -149,6 +150,24 @@ void payload_locate(const char *arg, char *out, size_t outlen)
         snprintf(out, outlen, "%s", real);
     else
         snprintf(out, outlen, "%s", arg);
+}
+
+static void remove_stale_runs(const char *parent, struct apply_report *rep)
+{
+    DIR *d = opendir(parent);
+    struct dirent *e;
+    char p[PATH_MAX * 2];
+
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, APPLY_RUN_PREFIX ".", sizeof(APPLY_RUN_PREFIX)) != 0)
+            continue;
+        snprintf(p, sizeof(p), "%s/%s", parent, e->d_name);
+        if (extract_remove_tree(p) == 0)
+            rep->stale_removed++;
+    }
+    closedir(d);
 }
 
 static void iso_now(char *buf, size_t len)
@@ -408,6 +427,11 @@ int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_er
 
     memset(&xo, 0, sizeof(xo));
     xo.parent = parent;
+    if (!o->extract_only) {
+        /* under the lock no other apply runs: a run.* left here is from an apply that was killed */
+        remove_stale_runs(parent, rep);
+        xo.prefix = APPLY_RUN_PREFIX;
+    }
     xo.progress = o->progress;
     xo.data = o->data;
     r = extract_archive(o->tarball, &xo, &xr, err);

@@ -23,6 +23,8 @@
  *     (ulimit -c in bashrc), so a second run converges, while never running it
  *     would leave the box without the multipath blacklist. The journal keeps
  *     the interrupted attempt under "interrupted".
+ *   - its staging directory (run.XXXXXX) is removed by the next apply, which
+ *     holds the journal lock, so no other apply can be using it.
  *
  * Under --root the scripts run with cwd = the staging directory and MT_ROOT set
  * to the root: a chroot would need a complete system in the root, and on the
@@ -44,6 +46,7 @@
 #define APPLY_LOG "/var/log/mt-agent.log"
 #define APPLY_STAGING_PARENT "/var/lib/mt-agent/staging"
 #define APPLY_TAIL_LINES 20
+#define APPLY_RUN_PREFIX "run"         /* staging directories of a run (extract-only keeps "staging.*") */
 
 struct apply_opts {
     const char *tarball;          /* real path */
@@ -81,6 +84,7 @@ struct apply_report {
     struct apply_step_report custom_changes, installer;
     bool reboot_required;
     char journal_note[1100];      /* non-empty when the journal was found corrupt and moved aside */
+    unsigned stale_removed;       /* staging directories left by a killed apply, removed */
 };
 
 /* Verify, extract, run what has not run. Returns 0 (report says what happened),

@@ -598,7 +598,8 @@ int extract_archive(const char *archive, const struct extract_opts *o, struct ex
 
     if (access(archive, R_OK) < 0)
         return mt_err_errno(err, -errno, "%s: cannot open", archive);
-    if ((size_t)snprintf(tmpl, sizeof(tmpl), "%s/staging.XXXXXX", o->parent) >= sizeof(tmpl))
+    if ((size_t)snprintf(tmpl, sizeof(tmpl), "%s/%s.XXXXXX", o->parent, o->prefix ? o->prefix : "staging") >=
+        sizeof(tmpl))
         return mt_err_set(err, -ENAMETOOLONG, "%s: staging path too long", o->parent);
     if (!mkdtemp(tmpl))
         return mt_err_errno(err, -errno, "%s: cannot create a staging directory", o->parent);

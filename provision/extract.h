@@ -27,7 +27,8 @@
 #define EXTRACT_DEFAULT_MAX_TOTAL (16ULL << 30)
 
 struct extract_opts {
-    const char *parent;          /* real path of the directory that receives staging.XXXXXX */
+    const char *parent;          /* real path of the directory that receives PREFIX.XXXXXX */
+    const char *prefix;          /* NULL: "staging" */
     uint64_t max_entry_bytes;    /* 0: EXTRACT_DEFAULT_MAX_ENTRY */
     uint64_t max_total_bytes;    /* 0: EXTRACT_DEFAULT_MAX_TOTAL */
     /* Called as the archive is read (bytes of the archive file, its size). */

@@ -41,7 +41,7 @@ assert_grep "multipath.conf blacklists the root wwid" "wwid \"$WWID\"" "$R/etc/m
 assert_grep "says a reboot is required" "reboot required" "$T_OUT"
 assert_grep "script output in the sysroot's /var/log/mt-agent.log" "continue\? \[Y\|N\]" "$R/var/log/mt-agent.log"
 assert_grep "log says how it ended" "ApplyCustomChanges.sh ended: exit status 0" "$R/var/log/mt-agent.log"
-assert_grep "the script ran in the staging directory" "applying custom changes \(cwd $R/var/lib/mt-agent/staging/staging\." "$R/var/log/appliedmtcustomchanges.log"
+assert_grep "the script ran in the staging directory" "applying custom changes \(cwd $R/var/lib/mt-agent/staging/run\." "$R/var/log/appliedmtcustomchanges.log"
 assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
 assert_eq "journal: exit status 0" "$(jget "$R" 'cc["exit_status"]')" 0
 assert_eq "journal: started_at and finished_at" "$(jget "$R" '"started_at" in cc and "finished_at" in cc')" True
@@ -137,7 +137,10 @@ R=$(newroot r6)
 killed_run "$R" hang
 assert_eq "journal after SIGKILL: started" "$(jget "$R" 'cc["status"]')" started
 assert_eq "journal after SIGKILL: no finished_at" "$(jget "$R" '"finished_at" in cc')" False
+assert_eq "the killed apply left its staging directory" "$(ls "$R/var/lib/mt-agent/staging" | grep -c '^run\.')" 1
 expect_exit 0 "next apply after SIGKILL (no marker)" apply
+assert_grep "the leftover staging directory is removed" "removed 1 staging directory left by an apply that was killed" "$T_ERR"
+assert_eq "no staging directory left" "$(ls -A "$R/var/lib/mt-agent/staging")" ""
 assert_grep "warns about the interrupted run" "was interrupted .*marker is absent, so it did not complete; it was run again" "$T_ERR"
 assert_eq "script ran again" "$(runs "$R")" 2
 assert_eq "journal: applied, interrupted attempt kept" "$(jget "$R" 'cc["status"] + " " + str("interrupted" in cc)')" "applied True"
