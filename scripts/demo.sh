@@ -23,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 . "$top/scripts/vm/scenario.sh"
 
-step "guest kernel (Debian cloud kernel, cached after the first run)"
+step "guest kernel (Debian amd64 kernel package, cached after the first run) and chrony"
 sc_init "$work"
 step "configuration server: a CA, a certificate for 127.0.0.1/10.0.2.2, tests/cs_server.py"
 sc_cs_start
@@ -63,8 +63,30 @@ print("  summary: %d pass, %d fail, %d skip (%d errors, %d warnings)" %
 echo
 echo "==== the configuration server's record of the new master target"
 sc_cs_records | python3 -c '
-import json, sys
-for r in json.load(sys.stdin):
-    print(json.dumps(r, indent=2, sort_keys=True)[:4000])'
+import json, sys, time
+recs = json.load(sys.stdin)
+print("  %d record(s)" % len(recs))
+for r in recs:
+    d = r["document"]
+    h = d.get("host", {})
+    t = lambda s: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(s)) if s else "-"
+    print("  host_id          %s" % r["host_id"])
+    print("  registered       %s (registrations: %s, last heartbeat: %s)" % (t(r.get("created_at")), r.get("registrations"), t(r.get("last_heartbeat"))))
+    print("  host             %s, %s %s, %s, %s vCPU, %s MiB RAM" % (h.get("hostname"), h.get("vendor"), h.get("product"),
+          h.get("kernel"), h.get("cpus"), (h.get("ram_bytes") or 0) >> 20))
+    print("  agent            %s, data port %s" % (d.get("agent_version"), d.get("data_port")))
+    for k in d.get("disks", []):
+        if k.get("transport") == "scsi":
+            print("  disk             %-4s %6.1f GiB  scsi_id %s" % (k["name"], k["size_bytes"] / 2**30, k.get("scsi_id") or "(none: EnableUUID off)"))
+    ret = d.get("retention", {})
+    print("  retention        %s at %s, UUID %s" % (ret.get("disk"), ret.get("mount"), ret.get("uuid")))
+    mods = d.get("modules", {})
+    print("  module packages  %s (kernel %s, %s)" % (", ".join(p["nevra"] for p in mods.get("packages", {}).values()),
+          mods.get("kernel"), ", ".join("%s: %s" % kv for kv in sorted(mods.get("modules", {}).items()))))
+    cc = d.get("custom_changes", {})
+    print("  custom changes   %s (reboot required: %s)" % (cc.get("status"), cc.get("reboot_required")))
+    c = d.get("checks", {})
+    print("  checks at registration: %s pass, %s fail, %s skip" % (c.get("pass"), c.get("fail"), c.get("skip")))
+'
 echo
 step "done"
