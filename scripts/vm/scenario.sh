@@ -142,6 +142,10 @@ sc_guest() {
         "$g/etc/rpm" "$g/var/lib/rpm"
     # rpm where EL keeps its database (Debian's rpm defaults to ~/.rpmdb)
     echo '%_dbpath /var/lib/rpm' >"$g/etc/rpm/macros"
+    # The guest's NIC is configured statically (vm_net_up), as a master target must be
+    mkdir -p "$g/etc/sysconfig/network-scripts"
+    printf 'DEVICE=eth0\nBOOTPROTO=static\nIPADDR=10.0.2.15\nNETMASK=255.255.255.0\nGATEWAY=10.0.2.2\nONBOOT=yes\n' \
+        >"$g/etc/sysconfig/network-scripts/ifcfg-eth0"
     printf 'root:x:0:0:root:/root:/bin/sh\n' >"$g/etc/passwd"
     printf 'root:x:0:\n' >"$g/etc/group"
     printf 'server 10.0.2.2 iburst\ndriftfile /var/lib/chrony/drift\n' >"$g/etc/chrony.conf"

@@ -53,13 +53,14 @@ print("summary", s)
 for b in bad: print("FAIL", b)
 ids = {c["id"]: c["status"] for c in doc["checks"]}
 for must in ("disk.enableuuid", "layout.partitions", "layout.swap", "retention.volume",
-             "customchanges.applied", "modules.xfs", "cs.registered", "platform.vmware"):
+             "customchanges.applied", "modules.xfs", "modules.reiserfs", "cs.registered", "cs.reachable",
+             "time.sync", "network.static-ip", "platform.vmware"):
     print("STATUS", must, ids.get(must))
 sys.exit(0 if s["fail"] == 0 and not bad else 1)
 EOF
 if [ $? -eq 0 ]; then ok "boot 1: check fails nothing (ignoring $SC_IGNORE_DEFAULT)"; else
     not_ok "boot 1: check fails something"; sed 's/^/    # /' "$T_OUT"; fi
-for c in disk.enableuuid layout.partitions retention.volume customchanges.applied cs.registered platform.vmware; do
+for c in disk.enableuuid layout.partitions layout.swap retention.volume customchanges.applied modules.xfs modules.reiserfs cs.registered cs.reachable time.sync network.static-ip platform.vmware; do
     assert_grep "boot 1: $c passes" "^STATUS $c pass" "$T_OUT"
 done
 
