@@ -808,7 +808,9 @@ int inventory_collect_opts(struct inventory *inv, const struct inventory_opts *o
         free(l.names);
         return mt_err_errno(err, r, "inventory: listing disks (%s)", inv->disk_source);
     }
-    qsort(l.names, l.n, sizeof(*l.names), cmp_name);
+    r = 0; /* no /sys/block (a sysroot without devices): no disks, not an error */
+    if (l.n > 1)
+        qsort(l.names, l.n, sizeof(*l.names), cmp_name);
 
     if (rootpath_read_file("/proc/self/mountinfo", &mountinfo, 4u << 20) < 0)
         mountinfo = NULL;

@@ -64,4 +64,12 @@ else
     ok "no system()/popen() in the C sources"
 fi
 
+# A sysroot with nothing in it (no /sys, no /proc): check still reports every
+# check, with a reason, instead of failing with an empty message.
+mkdir -p "$T_TMP/emptyroot"
+expect_exit 1 "check on an empty sysroot: exit 1 (error checks fail)" "$MT_AGENT" --root "$T_TMP/emptyroot" --json check
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d["checks"]) >= 17 and all(c["detail"] for c in d["checks"]) else 1)' "$T_OUT" &&
+    ok "every check reported with a detail" || not_ok "every check reported with a detail"
+if grep -qE 'error: *$' "$T_ERR"; then not_ok "no empty error message"; else ok "no empty error message"; fi
+
 t_done
