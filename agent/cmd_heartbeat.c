@@ -25,19 +25,9 @@ static int cmd_heartbeat(struct mt_ctx *ctx, int argc, char **argv)
                   "set [cs] backend = http to use API v1");
         return EXIT_USAGE;
     }
-    r = journal_load(&j, &err);
-    if (r < 0) {
-        log_error("%s", err.msg);
-        return EXIT_FAILED;
-    }
-    if (j.moved_aside[0])
-        log_warn("%s", err.msg);
-    r = hostid_resolve(journal_section(&j, "host"), host_id, NULL, &err);
-    if (r < 0) {
-        log_error("heartbeat: %s", err.msg);
-        journal_free(&j);
-        return EXIT_FAILED;
-    }
+    code = cs_cli_open("heartbeat", &j, host_id, NULL);
+    if (code)
+        return code;
     code = cs_cli_endpoint(ctx, &o, &ep);
     if (code) {
         journal_free(&j);
@@ -45,18 +35,9 @@ static int cmd_heartbeat(struct mt_ctx *ctx, int argc, char **argv)
     }
     snprintf(where, sizeof(where), "%s:%u", ep.host, ep.port);
     snprintf(path, sizeof(path), "/api/v1/master-targets/%s/heartbeat", host_id);
-    code = cs_cli_journal_release(&j);
-    if (code) {
-        cs_endpoint_scrub(&ep);
+    code = cs_cli_call(&j, &ep, "POST", path, NULL, &res, &err, &r);
+    if (code)
         return code;
-    }
-    r = cs_call(&ep, "POST", path, NULL, 0, true, &res, &err);
-    cs_endpoint_scrub(&ep);
-    code = cs_cli_journal_reopen(&j);
-    if (code) {
-        cs_result_free(&res);
-        return code;
-    }
     if (r == 0 && res.resp.heartbeat_s <= 0) {
         res.failure = CS_FAIL_MALFORMED;
         r = mt_err_set(&err, -EPROTO, "malformed response from %s (HTTP %ld): no positive heartbeat_s",
@@ -76,16 +57,7 @@ static int cmd_heartbeat(struct mt_ctx *ctx, int argc, char **argv)
         }
         cs_cli_record(reg, "heartbeat", where, &res, err.msg);
     }
-    code = cs_cli_exit_code(res.failure, r);
-    {
-        struct mt_err cerr = {0};
-        if (journal_commit(&j, &cerr) < 0) {
-            log_error("%s", cerr.msg);
-            if (code == EXIT_DONE)
-                code = EXIT_FAILED;
-        }
-    }
-    journal_free(&j);
+    code = cs_cli_finish(&j, res.failure, r);
     if (r < 0) {
         code = cs_cli_fail("heartbeat", where, &res, &err, code);
         cs_result_free(&res);

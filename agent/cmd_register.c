@@ -47,19 +47,9 @@ static int cmd_register(struct mt_ctx *ctx, int argc, char **argv)
     r = cs_cli_parse(&verb_register, argc, argv, &o);
     if (r >= 0)
         return r;
-    r = journal_load(&j, &err);
-    if (r < 0) {
-        log_error("%s", err.msg);
-        return EXIT_FAILED;
-    }
-    if (j.moved_aside[0])
-        log_warn("%s", err.msg);
-    r = hostid_resolve(journal_section(&j, "host"), host_id, &src, &err);
-    if (r < 0) {
-        log_error("register: %s", err.msg);
-        journal_free(&j);
-        return EXIT_FAILED;
-    }
+    code = cs_cli_open("register", &j, host_id, &src);
+    if (code)
+        return code;
     if (ctx->cfg.cs.backend == CS_BACKEND_ASR) {
         code = cs_cli_asr_register(ctx, &o, &j, host_id);
         journal_free(&j);
@@ -107,25 +97,15 @@ static int cmd_register(struct mt_ctx *ctx, int argc, char **argv)
         return EXIT_FAILED;
     }
     body = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
-    code = cs_cli_journal_release(&j);
-    if (code) {
-        cs_endpoint_scrub(&ep);
-        json_object_put(doc);
-        return code;
-    }
     {
         char path[128 + HOSTID_MAX];
         snprintf(path, sizeof(path), "/api/v1/master-targets/%s", host_id);
         log_info("registering %s (host_id from %s) with %s", host_id, src, where);
-        r = cs_call(&ep, "PUT", path, body, strlen(body), true, &res, &err);
+        code = cs_cli_call(&j, &ep, "PUT", path, body, &res, &err, &r);
     }
-    cs_endpoint_scrub(&ep);
     json_object_put(doc);
-    code = cs_cli_journal_reopen(&j);
-    if (code) {
-        cs_result_free(&res);
+    if (code)
         return code;
-    }
     if (r == 0 && (res.resp.heartbeat_s <= 0 || (res.resp.status != 200 && res.resp.status != 201))) {
         res.failure = CS_FAIL_MALFORMED;
         r = mt_err_set(&err, -EPROTO, "malformed response from %s (HTTP %ld): no positive heartbeat_s in the "
@@ -144,16 +124,7 @@ static int cmd_register(struct mt_ctx *ctx, int argc, char **argv)
     } else {
         cs_cli_record(reg, "register", where, &res, err.msg);
     }
-    code = cs_cli_exit_code(res.failure, r);
-    {
-        struct mt_err cerr = {0};
-        if (journal_commit(&j, &cerr) < 0) {
-            log_error("%s", cerr.msg);
-            if (code == EXIT_DONE)
-                code = EXIT_FAILED;
-        }
-    }
-    journal_free(&j);
+    code = cs_cli_finish(&j, res.failure, r);
     if (r < 0) {
         code = cs_cli_fail("register", where, &res, &err, code);
         cs_result_free(&res);

@@ -1,5 +1,6 @@
 /* cs_cli: see cs_cli.h. */
 #include "cs_cli.h"
+#include "hostid.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -92,6 +93,55 @@ int cs_cli_journal_reopen(struct journal *j)
     if (j->moved_aside[0])
         log_warn("%s", err.msg);
     return 0;
+}
+
+int cs_cli_open(const char *verb, struct journal *j, char *host_id, const char **src)
+{
+    struct mt_err err = {0};
+
+    if (journal_load(j, &err) < 0) {
+        log_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    if (j->moved_aside[0])
+        log_warn("%s", err.msg);
+    if (hostid_resolve(journal_section(j, "host"), host_id, src, &err) < 0) {
+        log_error("%s: %s", verb, err.msg);
+        journal_free(j);
+        return EXIT_FAILED;
+    }
+    return 0;
+}
+
+int cs_cli_call(struct journal *j, struct cs_endpoint *ep, const char *method, const char *path,
+                const char *body, struct cs_result *res, struct mt_err *err, int *call_r)
+{
+    int code = cs_cli_journal_release(j);
+
+    if (code) {
+        cs_endpoint_scrub(ep);
+        return code;
+    }
+    *call_r = cs_call(ep, method, path, body, body ? strlen(body) : 0, true, res, err);
+    cs_endpoint_scrub(ep);
+    code = cs_cli_journal_reopen(j);
+    if (code)
+        cs_result_free(res);
+    return code;
+}
+
+int cs_cli_finish(struct journal *j, enum cs_failure f, int call_r)
+{
+    struct mt_err err = {0};
+    int code = cs_cli_exit_code(f, call_r);
+
+    if (journal_commit(j, &err) < 0) {
+        log_error("%s", err.msg);
+        if (code == EXIT_DONE)
+            code = EXIT_FAILED;
+    }
+    journal_free(j);
+    return code;
 }
 
 int cs_cli_exit_code(enum cs_failure f, int err_code)

@@ -28,6 +28,17 @@ int cs_cli_endpoint(const struct mt_ctx *ctx, const struct cs_cli *o, struct cs_
 int cs_cli_journal_release(struct journal *j);
 int cs_cli_journal_reopen(struct journal *j);
 
+/* Load the journal (warning when a corrupt one was moved aside) and resolve
+ * host_id (src may be NULL). 0, or an exit code (message printed, journal freed). */
+int cs_cli_open(const char *verb, struct journal *j, char *host_id, const char **src);
+/* The call without the journal lock: commit and release the journal, cs_call,
+ * scrub the key, load the journal again. 0 when the call was made (its result
+ * in *call_r, res and err), or an exit code (message printed, res freed). */
+int cs_cli_call(struct journal *j, struct cs_endpoint *ep, const char *method, const char *path,
+                const char *body, struct cs_result *res, struct mt_err *err, int *call_r);
+/* Commit and free the journal; the exit code for the call's outcome (EXIT_FAILED
+ * when the journal cannot be written after a success). */
+int cs_cli_finish(struct journal *j, enum cs_failure f, int call_r);
 /* The exit code for a failed call. */
 int cs_cli_exit_code(enum cs_failure f, int err_code);
 
