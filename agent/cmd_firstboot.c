@@ -82,7 +82,11 @@ static int journal_open(struct journal *j)
     return r;
 }
 
-static int journal_set_step(const char *step, const char *status, int code, const char *detail)
+/* Load the journal, change its "firstboot" section (a step's record when step
+ * is set, the state when state is set, with the boot id of a pending reboot),
+ * commit it. Each change is its own short lock: a step's verb takes the lock too. */
+static int journal_update(const char *step, const char *status, int code, const char *detail, const char *state,
+                          const char *boot_id)
 {
     struct journal j;
     struct mt_err err = {0};
@@ -92,25 +96,10 @@ static int journal_set_step(const char *step, const char *status, int code, cons
     if (r < 0)
         return r;
     fb = journal_section(&j, "firstboot");
-    firstboot_record(fb, step, status, code, detail);
-    r = journal_commit(&j, &err);
-    if (r < 0)
-        log_error("%s", err.msg);
-    journal_free(&j);
-    return r;
-}
-
-static int journal_set_state(const char *state, const char *boot_id)
-{
-    struct journal j;
-    struct mt_err err = {0};
-    json_object *fb;
-    int r = journal_open(&j);
-
-    if (r < 0)
-        return r;
-    fb = journal_section(&j, "firstboot");
-    json_object_object_add(fb, "state", json_object_new_string(state));
+    if (step)
+        firstboot_record(fb, step, status, code, detail);
+    if (state)
+        json_object_object_add(fb, "state", json_object_new_string(state));
     if (boot_id)
         json_object_object_add(fb, "reboot_boot_id", json_object_new_string(boot_id));
     r = journal_commit(&j, &err);
@@ -118,6 +107,16 @@ static int journal_set_state(const char *state, const char *boot_id)
         log_error("%s", err.msg);
     journal_free(&j);
     return r;
+}
+
+static int journal_set_step(const char *step, const char *status, int code, const char *detail)
+{
+    return journal_update(step, status, code, detail, NULL, NULL);
+}
+
+static int journal_set_state(const char *state, const char *boot_id)
+{
+    return journal_update(NULL, NULL, 0, NULL, state, boot_id);
 }
 
 /* Read what the journal says: the step's status, apply's reboot flag, the boot id of the reboot. */
@@ -178,10 +177,37 @@ static void check_failures(const char *json_text, char *out, size_t len)
     json_object_put(doc);
 }
 
+/* The environment of a step: run_argv's minimal one (PATH, C locale), plus what
+ * this process was given for its own diagnostics (the sanitizers' options, the
+ * test hook for the cs backoff), so a step runs as this process would. */
+static char **step_env(char *store[], size_t n)
+{
+    static const char *const keep[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+                                       "MT_AGENT_TEST_BACKOFF_MS", NULL};
+    static char path[4096], vars[4][4096];
+    size_t i, k = 0;
+    const char *p = getenv("PATH");
+
+    snprintf(path, sizeof(path), "PATH=%s", p && p[0] ? p : "/usr/sbin:/usr/bin:/sbin:/bin");
+    store[k++] = path;
+    store[k++] = (char *)"LANG=C";
+    store[k++] = (char *)"LC_ALL=C";
+    for (i = 0; keep[i] && k + 1 < n; i++) {
+        const char *v = getenv(keep[i]);
+        if (!v)
+            continue;
+        snprintf(vars[i], sizeof(vars[i]), "%s=%s", keep[i], v);
+        store[k++] = vars[i];
+    }
+    store[k] = NULL;
+    return store;
+}
+
 /* Run one step as `mt-agent [global options] --json VERB ARGS`. Returns its exit code. */
 static int run_step(struct fb_run *fr, const struct fb_step *s, char **json_out)
 {
     const char *argv[FB_MAX_ARGS + 12];
+    char *env[12];
     char desc[128];
     struct run_opts o;
     struct run_result res;
@@ -207,7 +233,7 @@ static int run_step(struct fb_run *fr, const struct fb_step *s, char **json_out)
     o.timeout_ms = STEP_TIMEOUT_MS;
     o.on_output = on_child_output;
     o.data = fr;
-    o.envp = NULL;
+    o.envp = step_env(env, sizeof(env) / sizeof(env[0]));
     r = run_argv(argv, &o, &res);
     if (r < 0) {
         log_error("firstboot: cannot run %s %s: %s", fr->self, s->argv[0], strerror(-r));

@@ -13,6 +13,7 @@
 #   sc_payload DIR                      payload directory (fake vendor tarball, module RPMs, SHA256SUMS)
 #   sc_guest OUT STEPS_FILE [IGNORE]    guest initramfs; STEPS_FILE is shell run after firstboot
 #   sc_boot NAME INITRD [run-vm args]   boots, serial log in $SC_DIR/NAME.log; returns qemu's status
+#   sc_run NAME STEPS_FILE [run-vm args]  sc_guest + sc_boot; SC_LOG, SC_OS, SC_RET
 #   sc_section LOG NAME                 the lines between "=== NAME begin" and "=== NAME end"
 #   sc_cs_records                       the server's records (JSON) on stdout
 #   sc_cs_stop
@@ -236,6 +237,24 @@ sc_boot() {
     "$SC_TOP/scripts/vm/run-vm.sh" --kernel "$SC_KERNEL" --initrd "$initrd" --timeout "${SC_TIMEOUT:-300}" \
         --mem 1024 --uuid "$SC_UUID" --append "console=ttyS0 panic=-1 quiet" "$@" \
         -- -drive "file=$SC_DIR/payload.img,format=raw,if=virtio,readonly=on" >"$SC_DIR/$name.log" 2>&1
+}
+
+# A steps file for sc_run: what the guest's own udev scsi_id prints for each disk.
+SC_STEP_IDS='echo "=== ids begin"
+for d in /dev/sd?; do echo "$(basename $d) $(/lib/udev/scsi_id -g -u -d $d)"; done
+echo "=== ids end"'
+
+# sc_run NAME STEPS_FILE [run-vm.sh args]: guest initramfs, boot (timed); the
+# serial log is SC_LOG, the guest's names of the two disks SC_OS and SC_RET.
+sc_run() {
+    local name=$1 steps=$2 t0
+    shift 2
+    sc_guest "$SC_DIR/$name.gz" "$steps" || return 1
+    t0=$(date +%s)
+    sc_boot "$name" "$SC_DIR/$name.gz" "$@"
+    echo "# $name: $(($(date +%s) - t0)) s"
+    SC_LOG=$SC_DIR/$name.log
+    sc_disks "$SC_LOG"
 }
 
 # sc_disks LOG: sets SC_OS and SC_RET to the names the guest gave the two disks.

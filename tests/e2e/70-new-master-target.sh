@@ -26,20 +26,14 @@ truncate -s 2G "$SC_DIR/ret.img"
 WWN_OS=0x6000c2912345678a
 WWN_RET=0x6000c29abcdef012
 
-cat >"$SC_DIR/steps1.sh" <<'EOF'
-echo "=== ids begin"
-for d in /dev/sd?; do echo "$(basename $d) $(/lib/udev/scsi_id -g -u -d $d)"; done
-echo "=== ids end"
+cat >"$SC_DIR/steps1.sh" <<EOF
+$SC_STEP_IDS
 echo "written in boot 1" >/mnt/retention/mt-e2e-marker && sync && echo "marker written"
 umount /mnt/retention 2>/dev/null
 EOF
-sc_guest "$SC_DIR/guest1.gz" "$SC_DIR/steps1.sh" || { not_ok "guest initramfs"; t_done; }
-
-t0=$(date +%s)
-sc_boot boot1 "$SC_DIR/guest1.gz" --disk "$SC_DIR/os.img,wwn=$WWN_OS" --disk "$SC_DIR/ret.img,wwn=$WWN_RET"
-echo "# boot 1: $(($(date +%s) - t0)) s"
-log=$SC_DIR/boot1.log
-sc_disks "$log"
+sc_run boot1 "$SC_DIR/steps1.sh" --disk "$SC_DIR/os.img,wwn=$WWN_OS" --disk "$SC_DIR/ret.img,wwn=$WWN_RET" ||
+    { not_ok "guest initramfs"; t_done; }
+log=$SC_LOG
 assert_grep "boot 1: firstboot ends done" '^=== firstboot end rc=0' "$log"
 assert_grep "boot 1: guest powered off by itself" 'vm: poweroff' "$log"
 
@@ -108,11 +102,9 @@ truncate -s 30G "$SC_DIR/os.img"
 cat >"$SC_DIR/steps2.sh" <<'EOF'
 echo "=== marker begin"; cat /mnt/retention/mt-e2e-marker; echo "=== marker end"
 EOF
-sc_guest "$SC_DIR/guest2.gz" "$SC_DIR/steps2.sh" || { not_ok "guest initramfs 2"; t_done; }
-t0=$(date +%s)
-sc_boot boot2 "$SC_DIR/guest2.gz" --disk "$SC_DIR/os.img,wwn=$WWN_OS" --disk "$SC_DIR/ret.img,wwn=$WWN_RET"
-echo "# boot 2: $(($(date +%s) - t0)) s"
-log=$SC_DIR/boot2.log
+sc_run boot2 "$SC_DIR/steps2.sh" --disk "$SC_DIR/os.img,wwn=$WWN_OS" --disk "$SC_DIR/ret.img,wwn=$WWN_RET" ||
+    { not_ok "guest initramfs 2"; t_done; }
+log=$SC_LOG
 assert_grep "boot 2: firstboot ends done" '^=== firstboot end rc=0' "$log"
 assert_eq "boot 2: the retention data survived" "$(sc_section "$log" marker)" "written in boot 1"
 ret_uuid2=$(blkid -p -o value -s UUID "$SC_DIR/ret.img" 2>/dev/null)

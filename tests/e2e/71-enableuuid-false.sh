@@ -14,17 +14,10 @@ sc_cs_start || { not_ok "test server starts"; t_done; }
 sc_payload "$SC_DIR/payload" || { not_ok "payload disk"; t_done; }
 truncate -s 30G "$SC_DIR/os.img"
 truncate -s 2G "$SC_DIR/ret.img"
-cat >"$SC_DIR/steps.sh" <<'EOF'
-echo "=== ids begin"
-for d in /dev/sd?; do echo "$(basename $d) $(/lib/udev/scsi_id -g -u -d $d)"; done
-echo "=== ids end"
-EOF
-sc_guest "$SC_DIR/guest.gz" "$SC_DIR/steps.sh" || { not_ok "guest initramfs"; t_done; }
-t0=$(date +%s)
-sc_boot boot "$SC_DIR/guest.gz" --disk "$SC_DIR/os.img,wwn=0x6000c2912345678a" --disk "$SC_DIR/ret.img"
-echo "# boot: $(($(date +%s) - t0)) s"
-log=$SC_DIR/boot.log
-sc_disks "$log"
+printf '%s\n' "$SC_STEP_IDS" >"$SC_DIR/steps.sh"
+sc_run boot "$SC_DIR/steps.sh" --disk "$SC_DIR/os.img,wwn=0x6000c2912345678a" --disk "$SC_DIR/ret.img" ||
+    { not_ok "guest initramfs"; t_done; }
+log=$SC_LOG
 
 assert_grep "firstboot fails (exit 1)" '^=== firstboot end rc=1' "$log"
 assert_grep "firstboot says it stopped before registering" 'stopped at preflight, before registering' "$log"
