@@ -23,16 +23,28 @@ done
 [ -n "$out" ] && [ -n "$init" ] || { echo "guest.sh: --out and --init are required" >&2; exit 2; }
 [ -x "$agent" ] || { echo "guest.sh: $agent is not built (make)" >&2; exit 1; }
 
-bins=(--bin "$agent:/usr/sbin/mt-agent")
+files=()
+if ldd "$agent" 2>/dev/null | grep -q libasan; then
+    # A SANITIZE=1 build: the guest runs it with the suite's suppressions (libparted's
+    # constructor trips ASan), through a wrapper that sets the options.
+    stage_w=$(mktemp -d "${TMPDIR:-/tmp}/mt-guest.XXXXXX")
+    trap 'rm -rf "$stage_w"' EXIT
+    printf '#!/bin/sh\nASAN_OPTIONS=detect_leaks=0:suppressions=/etc/mt-asan.supp exec /usr/sbin/mt-agent.asan "$@"\n' \
+        >"$stage_w/mt-agent"
+    chmod 755 "$stage_w/mt-agent"
+    bins=(--bin "$agent:/usr/sbin/mt-agent.asan")
+    files+=(--file "$stage_w/mt-agent:/usr/sbin/mt-agent" --file "$top/tests/asan.supp:/etc/mt-asan.supp")
+else
+    bins=(--bin "$agent:/usr/sbin/mt-agent")
+fi
 for t in mke2fs mkfs.ext4 mkswap blkid losetup e2label tune2fs dumpe2fs sfdisk wipefs swapon swapoff \
     modinfo depmod; do
     p=$(command -v "$t" 2>/dev/null || ls /sbin/"$t" /usr/sbin/"$t" 2>/dev/null | head -n 1 || true)
     [ -n "$p" ] && bins+=(--bin "$p:/usr/sbin/$t")
 done
 bins+=(--bin "/lib/udev/scsi_id:/lib/udev/scsi_id")
-files=()
 [ -f /etc/mke2fs.conf ] && files+=(--file /etc/mke2fs.conf:/etc/mke2fs.conf)
 
-exec "$here/mkinitramfs.sh" --out "$out" --init "$init" "${bins[@]}" "${files[@]+"${files[@]}"}" \
+"$here/mkinitramfs.sh" --out "$out" --init "$init" "${bins[@]}" "${files[@]+"${files[@]}"}" \
     --modules "scsi_mod sd_mod sg vmw_pvscsi virtio_scsi virtio_pci virtio_net xfs" \
     "${pass[@]+"${pass[@]}"}"
