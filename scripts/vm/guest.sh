@@ -24,7 +24,7 @@ done
 [ -x "$agent" ] || { echo "guest.sh: $agent is not built (make)" >&2; exit 1; }
 
 files=()
-if ldd "$agent" 2>/dev/null | grep -q libasan; then
+if ldd "$agent" 2>/dev/null | grep libasan >/dev/null; then  # not -q: pipefail + SIGPIPE
     # A SANITIZE=1 build: the guest runs it with the suite's suppressions (libparted's
     # constructor trips ASan), through a wrapper that sets the options.
     stage_w=$(mktemp -d "${TMPDIR:-/tmp}/mt-guest.XXXXXX")
