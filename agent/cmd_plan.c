@@ -17,21 +17,6 @@ static const struct option OPTS[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int parse_mib(const char *s, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-
-    if (!s || !*s || *s == '-')
-        return -EINVAL;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || *end || v == 0 || v > (1ULL << 40))
-        return -EINVAL;
-    *out = (uint64_t)v;
-    return 0;
-}
-
 static int cmd_plan(struct mt_ctx *ctx, int argc, char **argv)
 {
     const char *disk = ctx->cfg.layout.disk[0] ? ctx->cfg.layout.disk : NULL, *format = "text";
@@ -50,11 +35,11 @@ static int cmd_plan(struct mt_ctx *ctx, int argc, char **argv)
         case 'd': disk = optarg; break;
         case 'f': format = optarg; break;
         case 'm':
-            if (parse_mib(optarg, &ram_mib) < 0)
+            if (layout_parse_mib(optarg, &ram_mib) < 0)
                 return verb_usage_error(&verb_plan, "--ram-mib wants a whole number of MiB above 0, not '%s'", optarg);
             break;
         case 's':
-            if (parse_mib(optarg, &size_mib) < 0)
+            if (layout_parse_mib(optarg, &size_mib) < 0)
                 return verb_usage_error(&verb_plan, "--disk-size-mib wants a whole number of MiB above 0, not '%s'",
                                         optarg);
             break;

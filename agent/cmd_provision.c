@@ -64,21 +64,6 @@ static bool confirm(const char *disk)
     return strcmp(line, "yes") == 0;
 }
 
-static int parse_mib(const char *s, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-
-    if (!s || !*s || *s == '-')
-        return -EINVAL;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || *end || v == 0 || v > (1ULL << 40))
-        return -EINVAL;
-    *out = (uint64_t)v;
-    return 0;
-}
-
 static int finish(struct mt_ctx *ctx, json_object *doc, const char *result, int rc)
 {
     json_object_object_add(doc, "result", json_object_new_string(result));
@@ -112,7 +97,7 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
         case 't': target_root = optarg; break;
         case 'l': lazy = true; break;
         case 'm':
-            if (parse_mib(optarg, &ram_mib) < 0)
+            if (layout_parse_mib(optarg, &ram_mib) < 0)
                 return verb_usage_error(&verb_provision, "--ram-mib wants a whole number of MiB above 0, not '%s'",
                                         optarg);
             break;

@@ -762,3 +762,16 @@ int devuse_mounted_at(const char *mountpoint, char *node, size_t len)
     snprintf(node, len, "/dev/%s", name);
     return 0;
 }
+
+bool devuse_exclusive_busy(const struct devuse *u)
+{
+    int fd;
+
+    if (!u->is_block)
+        return false;
+    fd = open(u->real, O_RDONLY | O_EXCL | O_CLOEXEC);
+    if (fd < 0)
+        return errno == EBUSY;
+    close(fd);
+    return false;
+}

@@ -111,4 +111,8 @@ json_object *devuse_to_json(const struct devuse *u);
  * is mounted there. */
 int devuse_mounted_at(const char *mountpoint, char *node, size_t len);
 
+/* A block device someone holds open exclusively (a mount, md, dm, a running
+ * mkfs): opening it O_EXCL fails with EBUSY. False for image files. */
+bool devuse_exclusive_busy(const struct devuse *u);
+
 #endif

@@ -323,3 +323,18 @@ int layout_ram_bytes(uint64_t *ram_bytes, struct mt_err *err)
     *ram_bytes = (b + step - 1) / step * step;
     return 0;
 }
+
+int layout_parse_mib(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (!s || !*s || *s == '-')
+        return -EINVAL;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end || v == 0 || v > (1ULL << 40))
+        return -EINVAL;
+    *out = (uint64_t)v;
+    return 0;
+}

@@ -101,4 +101,8 @@ char *layout_render_kickstart(const struct layout_plan *plan, const char *disk);
  * so a 6 GiB VM plans as 6 GiB. Returns 0 or -errno with err. */
 int layout_ram_bytes(uint64_t *ram_bytes, struct mt_err *err);
 
+/* A size in MiB from the command line (--ram-mib, --disk-size-mib): a positive
+ * decimal up to 2^40. 0 or -EINVAL. */
+int layout_parse_mib(const char *s, uint64_t *out);
+
 #endif

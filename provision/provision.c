@@ -108,19 +108,6 @@ static bool journal_owns(json_object *sec, const struct devuse *u)
 
 /* A block device opened O_EXCL elsewhere (a mounted file system, an mkfs of the
  * killed run still writing a partition) cannot be opened O_EXCL here. */
-static bool exclusive_busy(const struct devuse *u)
-{
-    int fd;
-
-    if (!u->is_block)
-        return false;
-    fd = open(u->real, O_RDONLY | O_EXCL | O_CLOEXEC);
-    if (fd < 0)
-        return errno == EBUSY;
-    close(fd);
-    return false;
-}
-
 int provision_inspect(const char *disk, uint64_t ram_bytes, const struct layout_policy *pol,
                       const char *retention_label, json_object *journal_provision,
                       struct provision_inspection *in, struct mt_err *err)
@@ -136,7 +123,7 @@ int provision_inspect(const char *disk, uint64_t ram_bytes, const struct layout_
         return r;
     if (u->is_partition)
         return mt_err_set(err, -EINVAL, "%s is a partition; name the whole disk (e.g. /dev/sda)", disk);
-    in->exclusive_busy = !devuse_busy(u) && exclusive_busy(u);
+    in->exclusive_busy = !devuse_busy(u) && devuse_exclusive_busy(u);
     devuse_describe(u, in->found, sizeof(in->found));
     if (in->exclusive_busy) {
         size_t l = strlen(in->found);

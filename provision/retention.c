@@ -44,18 +44,6 @@ static int mkdir_p(const char *real)
 }
 
 /* A block device another process holds O_EXCL (a mounted file system, an mkfs). */
-static bool excl_busy(const struct devuse *u)
-{
-    int fd;
-    if (!u->is_block)
-        return false;
-    fd = open(u->real, O_RDONLY | O_EXCL | O_CLOEXEC);
-    if (fd < 0)
-        return errno == EBUSY;
-    close(fd);
-    return false;
-}
-
 /* The ext4 volume labelled `label`: its partition (0: whole disk) and UUID. */
 static const struct devuse_sig *find_volume(const struct devuse *u, const char *label)
 {
@@ -146,7 +134,7 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
      * an image, or the block device O_EXCL): when the disk is ours, wait for it
      * to let go (bounded) rather than refuse or format under it. */
     for (i = 0; owned && i < 480 && !find_volume(&u, label) && !u.n_mounts && !u.n_swaps && !u.n_holders &&
-                (u.n_loops || excl_busy(&u));
+                (u.n_loops || devuse_exclusive_busy(&u));
          i++) {
         char path[PATH_MAX];
         usleep(250000);
@@ -160,7 +148,7 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
     vol = find_volume(&u, label);
     if (!vol) {
         char real[PATH_MAX];
-        if (devuse_busy(&u) || excl_busy(&u)) {
+        if (devuse_busy(&u) || devuse_exclusive_busy(&u)) {
             r = mt_err_set(err, -EBUSY, "%s is in use: %s; nothing was written", disk, res->found);
             goto out;
         }
