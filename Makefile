@@ -34,8 +34,8 @@ else
 OPT     = -O2 -g -D_FORTIFY_SOURCE=2
 SANLD   =
 endif
-ALL_CFLAGS  = $(WARN) $(OPT) $(HARDEN) -Iprovision -Iagent -Iimage $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
-ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
+ALL_CFLAGS  = $(WARN) $(OPT) $(HARDEN) -pthread -Iprovision -Iagent -Iimage $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = -pie -pthread -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
 PROV_SRC  = $(wildcard provision/*.c)
 AGENT_SRC = $(filter-out agent/main.c,$(wildcard agent/*.c))

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <libudev.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,21 +436,15 @@ static bool page_listed(const uint8_t *p0, size_t len, uint8_t page)
     return false;
 }
 
-/* VPD by SG_IO on the device node: page 0 says which pages exist (as scsi_id). */
-static void pages_sgio(const struct inv_disk *d, struct raw_pages *rp)
+/* VPD by SG_IO on the open device node: page 0 says which pages exist (as
+ * scsi_id). */
+static void pages_sgio(const struct inv_disk *d, int fd, struct raw_pages *rp)
 {
-    char real[PATH_MAX];
     uint8_t p0[255];
     size_t l0 = 0;
     struct mt_err e = {0};
-    int fd;
 
     memset(rp, 0, sizeof(*rp));
-    if (rootpath_resolve(d->devnode, real, sizeof(real), 0) < 0 ||
-        (fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
-        snprintf(rp->err, sizeof(rp->err), "%s: cannot open: %s", d->devnode, strerror(errno));
-        return;
-    }
     if (sgio_inquiry(fd, d->devnode, 1, 0x00, p0, sizeof(p0), &l0, &e) < 0) {
         set_str(rp->err, sizeof(rp->err), e.msg);
     } else {
@@ -466,7 +461,6 @@ static void pages_sgio(const struct inv_disk *d, struct raw_pages *rp)
                 set_str(rp->err, sizeof(rp->err), e.msg);
         }
     }
-    close(fd);
 }
 
 static bool read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len)
@@ -650,18 +644,45 @@ static void disk_use(struct inv_disk *d, const struct devparts *dp, const char *
     }
 }
 
-/* Partition table and signatures by libblkid on the device nodes (host only). */
-static void disk_probe(struct inv_disk *d, const struct devparts *dp)
+/* Signatures live in the first few hundred KiB (partition tables, file
+ * systems, LVM) and the last MiB (RAID metadata, backup GPT) of a disk. Ask
+ * for both areas at once, asynchronously: the device reads them in a few large
+ * requests while the INQUIRYs run, instead of one small read per probe. */
+#define PREFETCH_HEAD (256u << 10)
+#define PREFETCH_TAIL (1u << 20)
+
+static void prefetch_signature_areas(int fd, uint64_t size)
+{
+    (void)posix_fadvise(fd, 0, PREFETCH_HEAD, POSIX_FADV_WILLNEED);
+    if (size > (uint64_t)PREFETCH_HEAD + PREFETCH_TAIL)
+        (void)posix_fadvise(fd, (off_t)(size - PREFETCH_TAIL), PREFETCH_TAIL, POSIX_FADV_WILLNEED);
+}
+
+/* Partition table and signatures by libblkid on the device nodes (host only);
+ * the whole disk through the descriptor already open on it. */
+static void disk_probe(struct inv_disk *d, const struct devparts *dp, int diskfd)
 {
     size_t i;
     for (i = 0; i < dp->n; i++) {
         char node[PATH_MAX];
         blkid_probe pr;
         const char *v = NULL;
-        snprintf(node, sizeof(node), "/dev/%s", dp->name[i]);
-        pr = blkid_new_probe_from_filename(node);
-        if (!pr)
-            continue;
+        if (i == 0) {
+            if (diskfd < 0 || !(pr = blkid_new_probe()))
+                continue;
+            if (blkid_probe_set_device(pr, diskfd, 0, 0) < 0) {
+                blkid_free_probe(pr);
+                continue;
+            }
+            /* libblkid asks for no readahead; its ~30 scattered reads then
+             * cost one device round trip each. Normal readahead plus the
+             * prefetch in disk_collect() serve most of them from memory. */
+            (void)posix_fadvise(diskfd, 0, 0, POSIX_FADV_NORMAL);
+        } else {
+            snprintf(node, sizeof(node), "/dev/%s", dp->name[i]);
+            if (!(pr = blkid_new_probe_from_filename(node)))
+                continue;
+        }
         blkid_probe_enable_superblocks(pr, 1);
         blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
         if (i == 0) {
@@ -711,11 +732,11 @@ static void scsi_driver(struct inv_disk *d)
 static int disk_collect(struct inv_disk *d, const char *name, const struct inventory_opts *o,
                         const char *mountinfo, const char *swaps)
 {
-    char p[PATH_MAX], v[64], real[PATH_MAX];
+    char p[PATH_MAX], v[64], real[PATH_MAX], openerr[INV_STR] = "";
     struct stat st;
     struct devparts *dp;
     struct raw_pages *rp;
-    int r;
+    int r, fd = -1;
 
     set_str(d->name, sizeof(d->name), name);
     snprintf(d->devnode, sizeof(d->devnode), "/dev/%s", name);
@@ -752,14 +773,26 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
     disk_parts(name, dp);
     d->n_partitions = (int)dp->n - 1;
     disk_use(d, dp, mountinfo, swaps);
+    /* one open of the device node serves libblkid and SG_IO */
+    if (rootpath_is_host() && (!o->no_blkid || (d->is_scsi && !o->no_sgio)) &&
+        (fd = open(d->devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+        snprintf(openerr, sizeof(openerr), "%s: cannot open: %s", d->devnode, strerror(errno));
+    if (fd >= 0 && !o->no_blkid)
+        prefetch_signature_areas(fd, d->size_bytes);
+    /* the INQUIRYs run while the prefetch is under way */
+    if (d->is_scsi && rootpath_is_host() && !o->no_sgio) {
+        if (fd >= 0)
+            pages_sgio(d, fd, rp);
+        else
+            set_str(rp->err, sizeof(rp->err), openerr);
+    }
     if (rootpath_is_host() && !o->no_blkid)
-        disk_probe(d, dp);
+        disk_probe(d, dp, fd);
 
     r = 0;
     if (d->is_scsi) {
         /* the device is the authority; sysfs is what a fixture tree has */
         if (rootpath_is_host() && !o->no_sgio) {
-            pages_sgio(d, rp);
             if (!rp->err[0])
                 snprintf(d->vpd_source, sizeof(d->vpd_source), "sg_io");
         }
@@ -777,6 +810,8 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
         if (r == 0 && strcmp(d->vpd_source, "sg_io") == 0)
             crosscheck(d, rp);
     }
+    if (fd >= 0)
+        close(fd);
     free(dp);
     free(rp);
     return r;
@@ -784,14 +819,70 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
 
 /* ---- the whole ------------------------------------------------------- */
 
+/* Disks are independent and their cost is waiting on the device (INQUIRYs,
+ * libblkid's reads), so a few workers take the next disk from a shared
+ * counter; each writes only its own slot, and the result is in name order
+ * whatever the timing. */
+#define INV_WORKERS_MAX 8
+
+struct disk_work {
+    pthread_mutex_t lock;
+    size_t next, n;
+    char (*names)[64];
+    struct inv_disk *disks;
+    int *rc;
+    const struct inventory_opts *o;
+    const char *mountinfo, *swaps;
+};
+
+static void *disk_worker(void *arg)
+{
+    struct disk_work *w = arg;
+    for (;;) {
+        size_t i;
+        pthread_mutex_lock(&w->lock);
+        i = w->next < w->n ? w->next++ : w->n;
+        pthread_mutex_unlock(&w->lock);
+        if (i >= w->n)
+            return NULL;
+        w->rc[i] = disk_collect(&w->disks[i], w->names[i], w->o, w->mountinfo, w->swaps);
+    }
+}
+
+/* Collect every disk into w->disks[0..n); the caller works too, beside up to
+ * INV_WORKERS_MAX - 1 threads. */
+static void collect_disks(struct disk_work *w)
+{
+    pthread_t th[INV_WORKERS_MAX - 1];
+    size_t nth = 0, want = w->n < INV_WORKERS_MAX ? w->n : INV_WORKERS_MAX, i;
+
+    pthread_mutex_init(&w->lock, NULL);
+    /* libblkid sets up its debug mask on first use: do that before threads */
+    if (w->n > 1 && rootpath_is_host() && !w->o->no_blkid) {
+        blkid_probe pr = blkid_new_probe();
+        if (pr)
+            blkid_free_probe(pr);
+    }
+    for (i = 1; i < want; i++) {
+        if (pthread_create(&th[nth], NULL, disk_worker, w) != 0)
+            break; /* fewer workers is only slower */
+        nth++;
+    }
+    disk_worker(w);
+    for (i = 0; i < nth; i++)
+        pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&w->lock);
+}
+
 int inventory_collect_opts(struct inventory *inv, const struct inventory_opts *opts, struct mt_err *err)
 {
     static const struct inventory_opts defaults;
     const struct inventory_opts *o = opts ? opts : &defaults;
     struct namelist l = {0};
+    struct disk_work w;
     char *mountinfo = NULL, *swaps = NULL;
     size_t i;
-    int r;
+    int r, *rc;
 
     memset(inv, 0, sizeof(*inv));
     r = host_collect(&inv->host);
@@ -808,6 +899,7 @@ int inventory_collect_opts(struct inventory *inv, const struct inventory_opts *o
         free(l.names);
         return mt_err_errno(err, r, "inventory: listing disks (%s)", inv->disk_source);
     }
+    memset(&w, 0, sizeof(w));
     r = 0; /* no /sys/block (a sysroot without devices): no disks, not an error */
     if (l.n > 1)
         qsort(l.names, l.n, sizeof(*l.names), cmp_name);
@@ -820,20 +912,32 @@ int inventory_collect_opts(struct inventory *inv, const struct inventory_opts *o
              mountinfo ? "/proc/self/mountinfo, /proc/swaps" : "none (no /proc/self/mountinfo)");
 
     inv->disks = calloc(l.n ? l.n : 1, sizeof(*inv->disks));
-    if (!inv->disks) {
+    rc = calloc(l.n ? l.n : 1, sizeof(*rc));
+    if (!inv->disks || !rc) {
+        free(inv->disks);
+        inv->disks = NULL;
+        free(rc);
         free(l.names);
         free(mountinfo);
         free(swaps);
         return mt_err_set(err, -ENOMEM, "inventory: out of memory");
     }
-    for (i = 0; i < l.n; i++) {
-        r = disk_collect(&inv->disks[inv->n_disks], l.names[i], o, mountinfo, swaps);
-        inv->n_disks++;
-        if (r < 0) {
+    w.n = l.n;
+    w.names = l.names;
+    w.disks = inv->disks;
+    w.rc = rc;
+    w.o = o;
+    w.mountinfo = mountinfo;
+    w.swaps = swaps;
+    collect_disks(&w);
+    inv->n_disks = l.n;
+    for (i = 0; i < l.n; i++)
+        if (rc[i] < 0) {
+            r = rc[i];
             mt_err_errno(err, r, "inventory: disk %s", l.names[i]);
             break;
         }
-    }
+    free(rc);
     free(l.names);
     free(mountinfo);
     free(swaps);
