@@ -38,6 +38,18 @@ EOF
 "$MT_TOP/scripts/vm/guest.sh" --out "$T_TMP/guest.gz" --init "$T_TMP/init" >/dev/null 2>"$T_ERR" ||
     { not_ok "guest initramfs"; sed 's/^/    # /' "$T_ERR"; t_done; }
 for i in 0 1 2; do truncate -s 64M "$T_TMP/d$i.img"; done
+# contents for libblkid (read through the same descriptor as SG_IO, with the
+# prefetch): d0 an msdos table with an ext4 partition, d2 whole-disk swap, d1
+# blank. The oracle is blkid -p on the image files, here on the host.
+printf 'label: dos\nstart=2048, size=40960, type=83\n' | sfdisk -q "$T_TMP/d0.img" >/dev/null 2>&1
+mke2fs -q -F -t ext4 -E offset=1048576 "$T_TMP/d0.img" 20M >/dev/null 2>&1
+mkswap "$T_TMP/d2.img" >/dev/null 2>&1
+oracle() { blkid -p -o value -s "$1" "${@:2}" 2>/dev/null; }
+echo "6000c2912345678a $(oracle PTTYPE "$T_TMP/d0.img") $(oracle TYPE -O 1048576 "$T_TMP/d0.img")" >"$T_TMP/want"
+echo "6000c29fedcba987 - $(oracle TYPE "$T_TMP/d2.img")" >>"$T_TMP/want"
+echo "- - -" >>"$T_TMP/want"
+assert_eq "host blkid: d0 has dos + ext4, d2 swap (the oracle itself)" "$(tr '\n' ' ' <"$T_TMP/want")" \
+    "6000c2912345678a dos ext4 6000c29fedcba987 - swap - - - "
 t0=$(date +%s)
 "$MT_TOP/scripts/vm/run-vm.sh" --kernel "$VM_KERNEL" --initrd "$T_TMP/guest.gz" --timeout 180 --net none \
     --disk "$T_TMP/d0.img,wwn=0x6000c2912345678a,serial=6000c2912345678a9abcdef012345678" \
@@ -87,6 +99,17 @@ nonaa=$(awk '$NF != "none" {next} {print $1}' "$T_TMP/ids" | tr '\n' ' ' | sed '
 assert_eq "exactly one disk lacks a wwn in sysfs" "$(echo $nonaa | wc -w)" 1
 assert_grep "inventory finds no NAA on exactly that disk" "^nonaa $nonaa$" "$T_TMP/cmp"
 assert_grep "its scsi_id is the vendor-specific fallback" "^$nonaa 0VMware_Virtual_disk_" "$T_TMP/ids"
+
+python3 - "$T_TMP/inv.json" >"$T_TMP/got" <<'EOF'
+import json, sys
+for d in sorted(json.load(open(sys.argv[1]))["disks"], key=lambda d: d["naa"] or "~"):
+    sigs = d["signatures"]
+    parts = [s.split(":", 1)[1] for s in sigs if ":" in s and s.split(":", 1)[0] != d["name"]]
+    whole = [s.split(":", 1)[1] for s in sigs if s.startswith(d["name"] + ":")]
+    print("%s %s %s" % (d["naa"] or "-", d["pttype"] or "-", ",".join(parts or whole) or "-"))
+EOF
+assert_eq "libblkid in the guest: partition table and signatures as blkid -p sees the images" \
+    "$(sort "$T_TMP/got" | tr '\n' ' ')" "$(sort "$T_TMP/want" | tr '\n' ' ')"
 
 assert_grep "check exits 1 in the guest" '^=== check end rc=1' "$T_TMP/log"
 python3 - "$T_TMP/check.json" "$nonaa" $(awk '{print $1}' "$T_TMP/ids") >"$T_TMP/ck" <<'EOF'
