@@ -24,6 +24,12 @@ PKGS = libparted blkid libudev libarchive openssl libcurl json-c inih
 # a sub-make in which pkg-config finds them.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+# mt-agent opens libcurl, libarchive and libparted only when a verb needs them
+# (provision/dynlib.h): it links the rest, and the sonames of those three are
+# compiled in (the ones this build would have linked).
+AGENT_PKGS = blkid libudev openssl json-c inih
+AGENT_LIBS = $(shell pkg-config --libs $(AGENT_PKGS)) -ldl
+soname = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | sed -n 's/^ *SONAME *//p')
 
 WARN    = -std=gnu99 -Wall -Wextra -Werror
 HARDEN  = -fstack-protector-strong -fPIE
@@ -60,6 +66,10 @@ $(BUILD)/.flags: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
 
+SONAME_DEFS = -DMT_SONAME_CURL='"$(call soname,curl)"' -DMT_SONAME_ARCHIVE='"$(call soname,archive)"' \
+    -DMT_SONAME_PARTED='"$(call soname,parted)"'
+$(BUILD)/obj/provision/dl_libs.o: ALL_CFLAGS += $(SONAME_DEFS)
+
 $(BUILD)/obj/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -75,14 +85,14 @@ $(IMAGE_LIB): $(call obj,$(IMAGE_SRC))
 	ar rcs $@ $^
 
 $(BUILD)/mt-agent: $(call obj,agent/main.c) $(AGENT_LIB) $(PROV_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
 $(BUILD)/mt-image: $(call obj,image/main.c) $(IMAGE_LIB) $(PROV_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(AGENT_LIB) $(IMAGE_LIB) $(PROV_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl -lcmocka
 
 tests: all $(UNIT_BIN)
 
@@ -90,7 +100,7 @@ tests: all $(UNIT_BIN)
 FUZZ_CFLAGS = -std=gnu99 -g -O1 -fsanitize=fuzzer,address,undefined -Iprovision $(PKG_CFLAGS)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(PROV_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(PROV_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) $(SONAME_DEFS) -o $@ $< $(PROV_SRC) $(PKG_LIBS) -ldl
 
 deps:
 	sh scripts/install-deps.sh

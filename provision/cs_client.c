@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -23,6 +22,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "dl_curl.h"
 #include "rootpath.h"
 
 #define MT_USER_AGENT "mt-agent/0.1.0"
@@ -509,6 +509,10 @@ int cs_call(const struct cs_endpoint *ep, const char *method, const char *path, 
         return mt_err_set(err, -ENAMETOOLONG, "configuration server URL too long");
     }
     if (!curl_ready) {
+        if ((r = dl_curl_load(err)) < 0) {
+            res->failure = CS_FAIL_LOCAL;
+            return r;
+        }
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
             res->failure = CS_FAIL_LOCAL;
             return mt_err_set(err, -EIO, "libcurl initialisation failed");

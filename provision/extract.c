@@ -14,13 +14,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "dl_archive.h"
 
-/* libarchive 3 renamed the 2.x calls (CentOS 6 ships 2.8). */
+/* libarchive 3 widened the data-block offset (CentOS 6 ships 2.8). */
 #if ARCHIVE_VERSION_NUMBER < 3000000
-#define archive_read_support_filter_all archive_read_support_compression_all
-#define archive_read_free archive_read_finish
 typedef off_t ar_offset_t;
 #else
 typedef int64_t ar_offset_t;
@@ -515,6 +512,8 @@ int extract_walk(const char *archive, extract_entry_fn fn, void *data, const str
     memset(&rd, 0, sizeof(rd));
     rd.o = o ? o : &none;
     sha256[0] = '\0';
+    if ((r = dl_archive_load(err)) < 0)
+        return r;
     rd.fd = open(archive, O_RDONLY | O_CLOEXEC);
     if (rd.fd < 0)
         return mt_err_errno(err, -errno, "%s: cannot open", archive);

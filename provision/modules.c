@@ -13,8 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "dl_archive.h"
 #include <json-c/json.h>
 
 #include "extract.h"

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/fs.h>
-#include <parted/parted.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dl_parted.h"
 #include "fstab.h"
 #include "loopdev.h"
 #include "rootpath.h"
@@ -349,9 +349,13 @@ static int write_table(const struct devuse *u, const struct layout_plan *plan, s
 {
     PedDevice *dev;
     PedDisk *disk = NULL;
-    PedDiskType *type = ped_disk_type_get("msdos");
+    PedDiskType *type;
     size_t i;
-    int r = 0;
+    int r;
+
+    if ((r = dl_parted_load(err)) < 0)
+        return r;
+    type = ped_disk_type_get("msdos");
 
     g_ped_msg[0] = '\0';
     ped_exception_set_handler(ped_handler);
@@ -410,7 +414,10 @@ static int inform_kernel(const struct devuse *u, struct mt_err *err)
 {
     PedDevice *dev;
     PedDisk *disk;
-    int r = 0;
+    int r;
+
+    if ((r = dl_parted_load(err)) < 0)
+        return r;
 
     g_ped_msg[0] = '\0';
     ped_exception_set_handler(ped_handler);

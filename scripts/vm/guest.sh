@@ -43,6 +43,13 @@ for t in mke2fs mkfs.ext4 mkswap blkid losetup e2label tune2fs dumpe2fs sfdisk w
     [ -n "$p" ] && bins+=(--bin "$p:/usr/sbin/$t")
 done
 bins+=(--bin "/lib/udev/scsi_id:/lib/udev/scsi_id")
+# libcurl, libarchive and libparted are dlopen()ed (provision/dynlib.h), so ldd
+# does not list them: their sonames are in the binary, ldconfig knows the files.
+for so in $(grep -ao 'lib\(curl\|archive\|parted\)\.so\.[0-9]*' "$agent" | sort -u); do
+    p=$(/sbin/ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ {print $NF; exit}')
+    [ -n "$p" ] || { echo "guest.sh: $so (opened by mt-agent) is not installed" >&2; exit 1; }
+    bins+=(--bin "$p:$p")
+done
 [ -f /etc/mke2fs.conf ] && files+=(--file /etc/mke2fs.conf:/etc/mke2fs.conf)
 
 "$here/mkinitramfs.sh" --out "$out" --init "$init" "${bins[@]}" "${files[@]+"${files[@]}"}" \

@@ -43,6 +43,9 @@ assert_grep "Name mt-agent" '^Name *: mt-agent$' "$T_TMP/info"
 assert_grep "Version 0.1.0" '^Version *: 0\.1\.0$' "$T_TMP/info"
 rpm -qp --requires "$bin" >"$T_TMP/req" 2>/dev/null
 assert_grep "requires chkconfig for its scriptlets" '^chkconfig' "$T_TMP/req"
+for d in libcurl libarchive parted; do
+    assert_grep "requires $d (opened with dlopen, not seen by automatic requires)" "^$d\$" "$T_TMP/req"
+done
 rpm -qp --requires "$src" >"$T_TMP/breq" 2>/dev/null
 for d in parted-devel libblkid-devel libudev-devel libarchive-devel openssl-devel libcurl-devel json-c-devel; do
     assert_grep "BuildRequires $d (EL6 name)" "^$d\$" "$T_TMP/breq"

@@ -1,0 +1,47 @@
+/* dynlib: libcurl, libarchive and libparted are opened when a verb first needs
+ * them, not when mt-agent starts.
+ *
+ * Together they pull about 45 shared libraries (Kerberos, LDAP, GnuTLS, ICU,
+ * device-mapper, SELinux, ...) whose loading and constructors cost more than
+ * an inventory of 64 disks; inventory, check, status and plan need none of
+ * them, and the EL6 installer's %pre (which runs `mt-agent plan`) has none of
+ * them. Each library's entry points are function pointers typed from its own
+ * header (__typeof__), resolved with dlopen/dlsym by the soname the build
+ * linked against (see the Makefile), and called through macros with the
+ * library's own names, so the code that uses them reads as usual.
+ *
+ * dl_curl.h, dl_archive.h and dl_parted.h hold the tables; include those
+ * instead of the libraries' headers. */
+#ifndef MT_DYNLIB_H
+#define MT_DYNLIB_H
+
+#include <stddef.h>
+
+#include "mterr.h"
+
+struct dynlib_sym {
+    const char *name; /* symbol in the library */
+    void *slot;       /* address of the function pointer to fill */
+};
+
+struct dynlib {
+    const char *soname;        /* as the build linked it, e.g. "libcurl.so.4" */
+    const char *what;          /* for messages: "libcurl" */
+    const char *package;       /* what to install when it is missing */
+    const struct dynlib_sym *syms;
+    size_t n;
+    int state;                 /* 0 not tried, 1 loaded, -errno failed */
+    char why[256];             /* the loader's message after a failure */
+};
+
+/* The table of one library: DL_TABLE(name, FUNCS) after the FUNCS list. */
+#define DL_STR_(f) #f
+#define DL_STR(f) DL_STR_(f) /* after macro expansion (libarchive 2 names) */
+
+/* Load the library and every symbol once (later calls return the first
+ * result). Returns 0, or -ENOENT with err naming the library, the loader's
+ * reason and the package to install. Not thread safe: call it before
+ * starting threads that use the library. */
+int dynlib_load(struct dynlib *lib, struct mt_err *err);
+
+#endif
