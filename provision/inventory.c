@@ -217,8 +217,8 @@ static int nics_collect(struct inv_host *h)
         return 0;
     while ((e = readdir(d)) != NULL) {
         struct inv_nic *n;
-        char p[PATH_MAX], link[PATH_MAX], lreal[PATH_MAX];
-        ssize_t l;
+        char p[PATH_MAX], link[PATH_MAX];
+        struct stat st;
         if (e->d_name[0] == '.' || strcmp(e->d_name, "lo") == 0)
             continue;
         if (h->n_nics == cap) {
@@ -236,18 +236,15 @@ static int nics_collect(struct inv_host *h)
         nic_config(n);
         /* virtual interfaces (bridges, ifb, veth) have no device and no configuration file */
         snprintf(p, sizeof(p), "/sys/class/net/%s/device", e->d_name);
-        if (!n->config_source[0] && (rootpath_resolve(p, lreal, sizeof(lreal), 0) < 0 || access(lreal, F_OK) < 0)) {
+        if (!n->config_source[0] && rootpath_stat(p, &st) < 0) {
             h->n_nics--;
             continue;
         }
         snprintf(p, sizeof(p), "/sys/class/net/%s/address", e->d_name);
         read_attr(p, n->mac, sizeof(n->mac));
         snprintf(p, sizeof(p), "/sys/class/net/%s/device/driver", e->d_name);
-        if (rootpath_resolve(p, lreal, sizeof(lreal), RP_NOFOLLOW) == 0 &&
-            (l = readlink(lreal, link, sizeof(link) - 1)) > 0) {
-            link[l] = '\0';
+        if (rootpath_readlink(p, link, sizeof(link)) > 0)
             set_str(n->driver, sizeof(n->driver), strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
-        }
     }
     closedir(d);
     return 0;
@@ -311,12 +308,11 @@ static bool disk_wanted(const char *name)
 {
     char p[PATH_MAX], type[16];
     struct stat st;
-    char real[PATH_MAX];
     if (!strncmp(name, "loop", 4) || !strncmp(name, "ram", 3) || !strncmp(name, "dm-", 3) ||
         !strncmp(name, "sr", 2) || !strncmp(name, "zram", 4) || !strncmp(name, "md", 2))
         return false;
     snprintf(p, sizeof(p), SYS_BLOCK "/%s/device", name);
-    if (rootpath_resolve(p, real, sizeof(real), 0) < 0 || stat(real, &st) < 0)
+    if (rootpath_stat(p, &st) < 0)
         return false;
     snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/type", name);
     read_attr(p, type, sizeof(type));
@@ -597,11 +593,10 @@ static void disk_parts(const char *disk, struct devparts *dp)
     while ((e = readdir(d)) != NULL && dp->n < 64) {
         char q[PATH_MAX];
         struct stat st;
-        char rq[PATH_MAX];
         if (strncmp(e->d_name, disk, strlen(disk)) != 0)
             continue;
         snprintf(q, sizeof(q), SYS_BLOCK "/%s/%s/partition", disk, e->d_name);
-        if (rootpath_resolve(q, rq, sizeof(rq), 0) < 0 || stat(rq, &st) < 0)
+        if (rootpath_stat(q, &st) < 0)
             continue;
         snprintf(q, sizeof(q), SYS_BLOCK "/%s/%s/dev", disk, e->d_name);
         read_attr(q, dp->dev[dp->n], sizeof(dp->dev[dp->n]));
@@ -709,10 +704,10 @@ static void scsi_driver(struct inv_disk *d)
     char p[PATH_MAX], real[PATH_MAX], link[PATH_MAX];
     const char *base;
     unsigned h, c, t, l;
-    ssize_t n;
 
+    /* device is a link to the SCSI device's directory, named H:C:T:L */
     snprintf(p, sizeof(p), SYS_BLOCK "/%s/device", d->name);
-    if (rootpath_resolve(p, real, sizeof(real), 0) < 0)
+    if (rootpath_readlink(p, real, sizeof(real)) < 0 && rootpath_resolve(p, real, sizeof(real), 0) < 0)
         return;
     base = strrchr(real, '/');
     base = base ? base + 1 : real;
@@ -723,16 +718,14 @@ static void scsi_driver(struct inv_disk *d)
             return;
     }
     snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/driver", d->name);
-    if (rootpath_resolve(p, real, sizeof(real), RP_NOFOLLOW) == 0 && (n = readlink(real, link, sizeof(link) - 1)) > 0) {
-        link[n] = '\0';
+    if (rootpath_readlink(p, link, sizeof(link)) > 0)
         set_str(d->driver, sizeof(d->driver), strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
-    }
 }
 
 static int disk_collect(struct inv_disk *d, const char *name, const struct inventory_opts *o,
                         const char *mountinfo, const char *swaps)
 {
-    char p[PATH_MAX], v[64], real[PATH_MAX], openerr[INV_STR] = "";
+    char p[PATH_MAX], v[64], openerr[INV_STR] = "";
     struct stat st;
     struct devparts *dp;
     struct raw_pages *rp;
@@ -744,7 +737,7 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
     read_attr(p, v, sizeof(v));
     d->size_bytes = strtoull(v, NULL, 10) * 512;
     snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/scsi_level", name);
-    d->is_scsi = rootpath_resolve(p, real, sizeof(real), 0) == 0 && stat(real, &st) == 0;
+    d->is_scsi = rootpath_stat(p, &st) == 0;
     if (d->is_scsi) {
         snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/vendor", name);
         read_attr(p, d->vendor, sizeof(d->vendor));

@@ -190,6 +190,44 @@ int rootpath_open(const char *path, int flags, mode_t mode)
     return open(real, flags | O_CLOEXEC, mode);
 }
 
+int rootpath_stat(const char *path, struct stat *st)
+{
+    char real[PATH_MAX];
+    int r;
+
+    if (rootpath_is_host() && path && path[0] == '/')
+        return stat(path, st); /* the kernel's lookup is the same walk */
+    if ((r = rootpath_resolve(path, real, sizeof(real), 0)) < 0) {
+        errno = -r;
+        return -1;
+    }
+    return stat(real, st);
+}
+
+ssize_t rootpath_readlink(const char *path, char *buf, size_t len)
+{
+    char real[PATH_MAX];
+    const char *p = path;
+    ssize_t n;
+    int r;
+
+    if (len < 2) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!rootpath_is_host() || !path || path[0] != '/') {
+        if ((r = rootpath_resolve(path, real, sizeof(real), RP_NOFOLLOW)) < 0) {
+            errno = -r;
+            return -1;
+        }
+        p = real;
+    }
+    if ((n = readlink(p, buf, len - 1)) < 0)
+        return -1;
+    buf[n] = '\0';
+    return n;
+}
+
 FILE *rootpath_fopen(const char *path, const char *mode)
 {
     char real[PATH_MAX];

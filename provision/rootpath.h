@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define RP_NOFOLLOW 0x1 /* do not follow a symbolic link in the last component */
@@ -32,6 +33,11 @@ int rootpath_resolve(const char *path, char *out, size_t outlen, int flags);
 
 /* Pure core of the resolver, exposed for tests: resolve `path` under `root`. */
 int rootpath_resolve_in(const char *root, const char *path, char *out, size_t outlen, int flags);
+
+/* stat() and readlink() of a host path through the resolver (readlink reads
+ * the link itself; the result is NUL-terminated). 0 / length, or -1 and errno. */
+int rootpath_stat(const char *path, struct stat *st);
+ssize_t rootpath_readlink(const char *path, char *buf, size_t len);
 
 /* Open / fopen a host path through the resolver. -1 / NULL and errno on failure. */
 int rootpath_open(const char *path, int flags, mode_t mode);

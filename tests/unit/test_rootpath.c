@@ -1,5 +1,6 @@
 /* Root resolver: no input and no symbolic link in the tree reaches outside DIR. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -164,12 +165,44 @@ static void test_host_root(void **state)
     assert_int_equal(rootpath_set(NULL), 0);
 }
 
+/* stat/readlink/open under a root follow links inside it, never to the host's
+ * files of the same name; on the host they are the plain calls. */
+static void test_stat_readlink_open(void **state)
+{
+    char p[PATH_MAX * 2], buf[PATH_MAX];
+    struct stat st;
+    FILE *f;
+    int fd;
+    (void)state;
+    snprintf(p, sizeof(p), "%s/etc/mt-marker-only-in-root", root);
+    f = fopen(p, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(rootpath_set(root), 0);
+    assert_int_equal(rootpath_stat("/sys/abs-etc/mt-marker-only-in-root", &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(rootpath_readlink("/sys/abs-etc", buf, sizeof(buf)), 4);
+    assert_string_equal(buf, "/etc");
+    assert_int_equal(rootpath_readlink("/etc/mt-marker-only-in-root", buf, sizeof(buf)), -1); /* not a link */
+    fd = rootpath_open("/sys/up-up/mt-marker-only-in-root", O_RDONLY, 0);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(rootpath_set(NULL), 0);
+    assert_int_equal(rootpath_stat("/etc/mt-marker-only-in-root", &st), -1);
+    assert_int_equal(rootpath_stat("/proc/self", &st), 0);
+    assert_true(rootpath_readlink("/proc/self/exe", buf, sizeof(buf)) > 0);
+    assert_int_equal(buf[0], '/');
+    assert_int_equal(rootpath_open("relative", O_RDONLY, 0), -1);
+    assert_int_equal(errno, EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),        cmocka_unit_test(test_dotdot_clamped),
         cmocka_unit_test(test_symlinks),     cmocka_unit_test(test_errors),
         cmocka_unit_test(test_never_escapes), cmocka_unit_test(test_host_root),
+        cmocka_unit_test(test_stat_readlink_open),
     };
     return cmocka_run_group_tests_name("rootpath", tests, setup, teardown);
 }
