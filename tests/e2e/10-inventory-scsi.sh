@@ -5,7 +5,9 @@
 # (-v says "VPD via SG_IO" for every disk, and the sysfs copy the 6.1 kernel
 # also has is only the cross-check), and its ids equal what the guest's
 # /lib/udev/scsi_id and sysfs wwid report. disk.enableuuid fails for the disk
-# without a wwn, and only for it.
+# without a wwn, and only for it. libblkid's findings equal blkid -p on the
+# images; with systemd-udevd started in the guest, the disks come from libudev's
+# enumeration and the inventory is the same.
 . "$(dirname "$0")/../lib.sh"
 t_require qemu-system-x86_64 python3
 
@@ -33,9 +35,23 @@ for d in /sys/block/sd*; do
     echo "$n $(/lib/udev/scsi_id -g -u -d /dev/$n) $(cat $d/device/wwid 2>/dev/null || echo none)"
 done
 echo "=== ids end"
+# the same inventory with udev running: disks listed by libudev
+/lib/systemd/systemd-udevd --daemon >/tmp/udevd.log 2>&1
+i=0; while [ ! -e /run/udev/control ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+udevadm trigger --type=devices --action=add >/dev/null 2>&1
+udevadm settle -t 20 >/dev/null 2>&1
+echo "=== udev begin"
+mt-agent -v --json inventory 2>/tmp/inv2.err
+echo "=== udev end rc=$?"
+echo "=== udev-stderr begin"
+cat /tmp/inv2.err
+echo "=== udev-stderr end"
 vm_poweroff
 EOF
-"$MT_TOP/scripts/vm/guest.sh" --out "$T_TMP/guest.gz" --init "$T_TMP/init" >/dev/null 2>"$T_ERR" ||
+udevd=$(command -v udevadm || true)
+[ -n "$udevd" ] || { not_ok "udevadm on the build host (package udev)"; t_done; }
+"$MT_TOP/scripts/vm/guest.sh" --out "$T_TMP/guest.gz" --init "$T_TMP/init" \
+    --bin "$udevd:/lib/systemd/systemd-udevd" --bin "$udevd:/bin/udevadm" >/dev/null 2>"$T_ERR" ||
     { not_ok "guest initramfs"; sed 's/^/    # /' "$T_ERR"; t_done; }
 for i in 0 1 2; do truncate -s 64M "$T_TMP/d$i.img"; done
 # contents for libblkid (read through the same descriptor as SG_IO, with the
@@ -110,6 +126,22 @@ for d in sorted(json.load(open(sys.argv[1]))["disks"], key=lambda d: d["naa"] or
 EOF
 assert_eq "libblkid in the guest: partition table and signatures as blkid -p sees the images" \
     "$(sort "$T_TMP/got" | tr '\n' ' ')" "$(sort "$T_TMP/want" | tr '\n' ' ')"
+
+# libudev's enumeration (udevd running) lists the same disks with the same ids
+assert_grep "inventory with udev running exits 0" '^=== udev end rc=0' "$T_TMP/log"
+section udev >"$T_TMP/inv-udev.json"
+section udev-stderr >"$T_TMP/inv-udev.err"
+assert_grep "with udevd running the disks come from libudev" '^mt-agent: disks from udev,' "$T_TMP/inv-udev.err"
+assert_grep "without it they came from sysfs" '^mt-agent: disks from sysfs,' "$T_TMP/inv.err"
+python3 - "$T_TMP/inv.json" "$T_TMP/inv-udev.json" >"$T_TMP/udevcmp" <<'EOF'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+key = lambda inv: [(d["name"], d["scsi_id"], d["naa"], d["pttype"], d["signatures"]) for d in inv["disks"]]
+print("source %s %s" % (a["disk_source"], b["disk_source"]))
+print("same" if key(a) == key(b) else "differ: %r vs %r" % (key(a), key(b)))
+EOF
+assert_grep "disk_source sysfs, then udev" '^source sysfs udev$' "$T_TMP/udevcmp"
+assert_grep "libudev lists the same disks, ids and signatures as sysfs" '^same$' "$T_TMP/udevcmp"
 
 assert_grep "check exits 1 in the guest" '^=== check end rc=1' "$T_TMP/log"
 python3 - "$T_TMP/check.json" "$nonaa" $(awk '{print $1}' "$T_TMP/ids") >"$T_TMP/ck" <<'EOF'
