@@ -32,19 +32,7 @@
     X(archive_entry_hardlink) \
     X(archive_entry_symlink)
 
-#define DL_MEMBER_(f) __typeof__(f) *f;
-struct dl_archive_fns {
-    DL_ARCHIVE_FUNCS(DL_MEMBER_)
-};
-#undef DL_MEMBER_
-
-extern struct dl_archive_fns dl_archive;
-extern struct dynlib dl_archive_lib;
-
-static inline int dl_archive_load(struct mt_err *err)
-{
-    return dynlib_load(&dl_archive_lib, err);
-}
+DL_DECLARE(archive, DL_ARCHIVE_FUNCS)
 
 /* calls by the library's own names */
 #ifndef DL_IMPL

@@ -16,19 +16,7 @@
     X(curl_slist_append) \
     X(curl_slist_free_all)
 
-#define DL_MEMBER_(f) __typeof__(f) *f;
-struct dl_curl_fns {
-    DL_CURL_FUNCS(DL_MEMBER_)
-};
-#undef DL_MEMBER_
-
-extern struct dl_curl_fns dl_curl;
-extern struct dynlib dl_curl_lib;
-
-static inline int dl_curl_load(struct mt_err *err)
-{
-    return dynlib_load(&dl_curl_lib, err);
-}
+DL_DECLARE(curl, DL_CURL_FUNCS)
 
 /* calls by the library's own names (curl.h may make two of them type-checking macros) */
 #ifndef DL_IMPL

@@ -13,25 +13,13 @@ typedef char dl_soname_curl_found[sizeof(MT_SONAME_CURL) > 1 ? 1 : -1];
 typedef char dl_soname_archive_found[sizeof(MT_SONAME_ARCHIVE) > 1 ? 1 : -1];
 typedef char dl_soname_parted_found[sizeof(MT_SONAME_PARTED) > 1 ? 1 : -1];
 
-#define DL_ENTRY_(f) {DL_STR(f), &DL_FNS_.f},
-#define DL_COUNT_(t) (sizeof(t) / sizeof((t)[0]))
-
-struct dl_curl_fns dl_curl;
+/* DL_FNS_: the table DL_ENTRY_ (dynlib.h) points into */
 #define DL_FNS_ dl_curl
-static const struct dynlib_sym curl_syms[] = {DL_CURL_FUNCS(DL_ENTRY_)};
+DL_DEFINE(curl, DL_CURL_FUNCS, MT_SONAME_CURL, "libcurl");
 #undef DL_FNS_
-struct dynlib dl_curl_lib = {MT_SONAME_CURL, "libcurl", "libcurl", curl_syms, DL_COUNT_(curl_syms), 0, ""};
-
-struct dl_archive_fns dl_archive;
 #define DL_FNS_ dl_archive
-static const struct dynlib_sym archive_syms[] = {DL_ARCHIVE_FUNCS(DL_ENTRY_)};
+DL_DEFINE(archive, DL_ARCHIVE_FUNCS, MT_SONAME_ARCHIVE, "libarchive");
 #undef DL_FNS_
-struct dynlib dl_archive_lib = {MT_SONAME_ARCHIVE, "libarchive", "libarchive", archive_syms,
-                                DL_COUNT_(archive_syms), 0, ""};
-
-struct dl_parted_fns dl_parted;
 #define DL_FNS_ dl_parted
-static const struct dynlib_sym parted_syms[] = {DL_PARTED_FUNCS(DL_ENTRY_)};
+DL_DEFINE(parted, DL_PARTED_FUNCS, MT_SONAME_PARTED, "parted");
 #undef DL_FNS_
-struct dynlib dl_parted_lib = {MT_SONAME_PARTED, "libparted", "parted", parted_syms, DL_COUNT_(parted_syms), 0,
-                               ""};

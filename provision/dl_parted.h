@@ -24,19 +24,7 @@
     X(ped_constraint_exact) \
     X(ped_constraint_destroy)
 
-#define DL_MEMBER_(f) __typeof__(f) *f;
-struct dl_parted_fns {
-    DL_PARTED_FUNCS(DL_MEMBER_)
-};
-#undef DL_MEMBER_
-
-extern struct dl_parted_fns dl_parted;
-extern struct dynlib dl_parted_lib;
-
-static inline int dl_parted_load(struct mt_err *err)
-{
-    return dynlib_load(&dl_parted_lib, err);
-}
+DL_DECLARE(parted, DL_PARTED_FUNCS)
 
 /* calls by the library's own names */
 #ifndef DL_IMPL

@@ -34,9 +34,29 @@ struct dynlib {
     char why[256];             /* the loader's message after a failure */
 };
 
-/* The table of one library: DL_TABLE(name, FUNCS) after the FUNCS list. */
 #define DL_STR_(f) #f
 #define DL_STR(f) DL_STR_(f) /* after macro expansion (libarchive 2 names) */
+
+/* One library's table, from its list FUNCS(X) of function names: the struct
+ * of pointers dl_NAME, its dynlib dl_NAME_lib and dl_NAME_load(). DL_DEFINE
+ * (in one .c file, with DL_FNS_ defined as dl_NAME) gives them storage. */
+#define DL_MEMBER_(f) __typeof__(f) *f;
+#define DL_DECLARE(name, FUNCS)                                                                                   \
+    struct dl_##name##_fns {                                                                                      \
+        FUNCS(DL_MEMBER_)                                                                                         \
+    };                                                                                                            \
+    extern struct dl_##name##_fns dl_##name;                                                                      \
+    extern struct dynlib dl_##name##_lib;                                                                         \
+    static inline int dl_##name##_load(struct mt_err *err)                                                        \
+    {                                                                                                             \
+        return dynlib_load(&dl_##name##_lib, err);                                                                \
+    }
+#define DL_ENTRY_(f) {DL_STR(f), &DL_FNS_.f},
+#define DL_DEFINE(name, FUNCS, soname, package)                                                                   \
+    struct dl_##name##_fns dl_##name;                                                                             \
+    static const struct dynlib_sym dl_##name##_syms[] = {FUNCS(DL_ENTRY_)};                                       \
+    struct dynlib dl_##name##_lib = {soname, "lib" #name, package, dl_##name##_syms,                              \
+                                     sizeof(dl_##name##_syms) / sizeof(dl_##name##_syms[0]), 0, ""}
 
 /* Load the library and every symbol once (later calls return the first
  * result). Returns 0, or -ENOENT with err naming the library, the loader's
