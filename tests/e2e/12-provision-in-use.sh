@@ -5,7 +5,7 @@
 # device stacked on it, as EL6's LVM root is; the agent runs chrooted into it).
 # Both are refused with exit 3 even with --wipe --yes, the refusal names the
 # holder / the running root, and no byte of either disk changes (sha256 of the
-# first and last MiB in the guest, and of the image files on the host).
+# first and last MiB, in the guest and of the image files on the host).
 . "$(dirname "$0")/../lib.sh"
 t_require qemu-system-x86_64 dmsetup
 
@@ -56,7 +56,10 @@ truncate -s 42G "$T_TMP/root.img"
 # something to lose on each: a marker at the start and at the end
 printf 'MT-HELD-MARKER' | dd of="$T_TMP/held.img" conv=notrunc 2>/dev/null
 printf 'MT-ROOT-MARKER' | dd of="$T_TMP/root.img" bs=1M seek=$((42 * 1024 - 1)) conv=notrunc 2>/dev/null
-h0=$(sha256sum <"$T_TMP/held.img" | cut -c1-16)
+# ends FILE: sha256 of its first and last MiB (where tables, signatures and the
+# markers are; hashing 40 GiB of holes would take minutes)
+ends() { { head -c 1048576 "$1"; tail -c 1048576 "$1"; } | sha256sum | cut -c1-16; }
+h0=$(ends "$T_TMP/held.img")
 t0=$(date +%s)
 "$MT_TOP/scripts/vm/run-vm.sh" --kernel "$VM_KERNEL" --initrd "$T_TMP/guest.gz" --timeout 240 --net none --mem 768 \
     --disk "$T_TMP/held.img,wwn=0x6000c29000000a01" --disk "$T_TMP/root.img,wwn=0x6000c29000000a02" \
@@ -80,7 +83,7 @@ assert_grep "running-root disk: the refusal says it holds the running root" \
     "^root: .*/dev/$rootd holds the running root file system" "$T_TMP/log"
 assert_grep "running-root disk: and names its holder too" "^root: .*/dev/$rootd held by dm-[0-9]" "$T_TMP/log"
 assert_eq "no byte of the first and last MiB changed in the guest" "$(section after)" "$(section before)"
-assert_eq "held.img unchanged on the host" "$(sha256sum <"$T_TMP/held.img" | cut -c1-16)" "$h0"
+assert_eq "held.img unchanged on the host (first and last MiB)" "$(ends "$T_TMP/held.img")" "$h0"
 # the root image got a file system through dm (the test did that); the agent wrote nothing
 # after it: the guest's own before/after sums above are the check for that disk
 assert_grep "root.img still carries its end marker" 'MT-ROOT-MARKER' \
