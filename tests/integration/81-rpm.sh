@@ -10,7 +10,7 @@ rel=build/rpm-test.$$
 rm -rf "$rel"
 if make -s rpm BUILD="$rel" >"$T_OUT" 2>"$T_ERR"; then ok "make rpm builds"; else
     not_ok "make rpm builds"; sed 's/^/    # /' "$T_ERR" | tail -n 20; rm -rf "$rel"; t_done; fi
-trap 'rm -rf "$MT_TOP/$rel"' EXIT
+trap 'rm -rf "$MT_TOP/$rel"; t_cleanup' EXIT  # lib.sh's cleanup too (its T_TMP)
 bin=$(ls "$rel"/rpm/RPMS/*/mt-agent-0*.rpm 2>/dev/null | head -n 1)
 img=$(ls "$rel"/rpm/RPMS/*/mt-image-0*.rpm 2>/dev/null | head -n 1)
 src=$(ls "$rel"/rpm/SRPMS/mt-agent-*.src.rpm 2>/dev/null | head -n 1)
