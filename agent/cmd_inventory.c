@@ -53,6 +53,8 @@ static void print_human(const struct inventory *inv)
             out_printf("       no NAA identifier: disk.EnableUUID is not TRUE for this VM\n");
         if (d->vpd_error[0])
             out_printf("       VPD unreadable: %s\n", d->vpd_error);
+        if (d->probe_error[0])
+            out_printf("       signatures unknown: %s\n", d->probe_error);
     }
 }
 
@@ -72,6 +74,8 @@ static int cmd_inventory(struct mt_ctx *ctx, int argc, char **argv)
     log_info("disks from %s, mounts and swap from %s", inv.disk_source, inv.devuse_source);
     for (i = 0; i < inv.n_disks; i++) {
         const struct inv_disk *d = &inv.disks[i];
+        if (d->probe_error[0])
+            log_warn("%s: partition table and signatures unknown: %s", d->name, d->probe_error);
         if (!d->is_scsi)
             continue;
         if (!d->vpd_source[0])

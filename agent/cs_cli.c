@@ -98,13 +98,10 @@ int cs_cli_journal_reopen(struct journal *j)
 int cs_cli_open(const char *verb, struct journal *j, char *host_id, const char **src)
 {
     struct mt_err err = {0};
+    int rc = cs_cli_journal_reopen(j);
 
-    if (journal_load(j, &err) < 0) {
-        log_error("%s", err.msg);
-        return EXIT_FAILED;
-    }
-    if (j->moved_aside[0])
-        log_warn("%s", err.msg);
+    if (rc != 0)
+        return rc;
     if (hostid_resolve(journal_section(j, "host"), host_id, src, &err) < 0) {
         log_error("%s: %s", verb, err.msg);
         journal_free(j);

@@ -34,7 +34,7 @@ int dynlib_load(struct dynlib *lib, struct mt_err *err)
             lib->state = 1;
     }
     if (lib->state < 0)
-            return mt_err_set(err, lib->state, "%s (%s) cannot be loaded: %s; install the %s package", lib->what,
+        return mt_err_set(err, lib->state, "%s (%s) cannot be loaded: %s; install the %s package", lib->what,
                           lib->soname, lib->why, lib->package);
     return 0;
 }

@@ -655,17 +655,22 @@ static void prefetch_signature_areas(int fd, uint64_t size)
 
 /* Partition table and signatures by libblkid on the device nodes (host only);
  * the whole disk through the descriptor already open on it. */
-static void disk_probe(struct inv_disk *d, const struct devparts *dp, int diskfd)
+static void disk_probe(struct inv_disk *d, const struct devparts *dp, int diskfd, const char *openerr)
 {
     size_t i;
     for (i = 0; i < dp->n; i++) {
         char node[PATH_MAX];
         blkid_probe pr;
         const char *v = NULL;
+        int pr_rc;
         if (i == 0) {
-            if (diskfd < 0 || !(pr = blkid_new_probe()))
+            if (diskfd < 0 || !(pr = blkid_new_probe())) {
+                /* an unreadable disk must not look blank */
+                list_add(d->probe_error, sizeof(d->probe_error), diskfd < 0 ? openerr : "libblkid: out of memory");
                 continue;
+            }
             if (blkid_probe_set_device(pr, diskfd, 0, 0) < 0) {
+                list_add(d->probe_error, sizeof(d->probe_error), "libblkid cannot use the device");
                 blkid_free_probe(pr);
                 continue;
             }
@@ -675,8 +680,12 @@ static void disk_probe(struct inv_disk *d, const struct devparts *dp, int diskfd
             (void)posix_fadvise(diskfd, 0, 0, POSIX_FADV_NORMAL);
         } else {
             snprintf(node, sizeof(node), "/dev/%s", dp->name[i]);
-            if (!(pr = blkid_new_probe_from_filename(node)))
+            if (!(pr = blkid_new_probe_from_filename(node))) {
+                char why[INV_STR];
+                snprintf(why, sizeof(why), "/dev/%.64s: cannot open: %s", dp->name[i], strerror(errno));
+                list_add(d->probe_error, sizeof(d->probe_error), why);
                 continue;
+            }
         }
         blkid_probe_enable_superblocks(pr, 1);
         blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
@@ -684,7 +693,14 @@ static void disk_probe(struct inv_disk *d, const struct devparts *dp, int diskfd
             blkid_probe_enable_partitions(pr, 1);
             blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
         }
-        if (blkid_do_safeprobe(pr) == 0) {
+        pr_rc = blkid_do_safeprobe(pr);
+        if (pr_rc < 0) { /* -2: more than one signature claims the same place */
+            char why[INV_STR];
+            snprintf(why, sizeof(why), "%s: %s", dp->name[i],
+                     pr_rc == -2 ? "signatures contradict each other (libblkid)" : "libblkid could not read it");
+            list_add(d->probe_error, sizeof(d->probe_error), why);
+        }
+        if (pr_rc == 0) {
             if (i == 0 && blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL) == 0 && v) {
                 set_str(d->pttype, sizeof(d->pttype), v);
                 list_add(d->signatures, sizeof(d->signatures), v);
@@ -780,7 +796,7 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
             set_str(rp->err, sizeof(rp->err), openerr);
     }
     if (rootpath_is_host() && !o->no_blkid)
-        disk_probe(d, dp, fd);
+        disk_probe(d, dp, fd, openerr);
 
     r = 0;
     if (d->is_scsi) {
@@ -813,8 +829,8 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
 /* ---- the whole ------------------------------------------------------- */
 
 /* Disks are independent and their cost is waiting on the device (INQUIRYs,
- * libblkid's reads), so a few workers take the next disk from a shared
- * counter; each writes only its own slot, and the result is in name order
+ * libblkid's reads; on SAN-backed disks a round trip each) and CPU, so a few
+ * workers take the next disk from a shared counter; each writes only its own slot, and the result is in name order
  * whatever the timing. */
 #define INV_WORKERS_MAX 8
 
@@ -1086,6 +1102,7 @@ json_object *inventory_to_json(const struct inventory *inv)
         json_object_object_add(x, "designators", ds);
         add_str(x, "vpd_source", d->vpd_source);
         add_str(x, "vpd_error", d->vpd_error);
+        add_str(x, "probe_error", d->probe_error);
         add_str(x, "crosscheck", d->crosscheck);
         json_object_array_add(disks, x);
     }

@@ -82,6 +82,7 @@ struct inv_disk {
     char vpd_source[16];         /* "sg_io", "sysfs", "" (none) */
     char vpd_error[VPD_REASON_MAX + 64]; /* why the pages are unreadable, "" when fine */
     char crosscheck[INV_STR];    /* "" when nothing to compare, "match", or what differed */
+    char probe_error[INV_STR];   /* why libblkid could not look (then signatures say nothing), "" */
 };
 
 struct inventory {

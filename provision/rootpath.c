@@ -166,21 +166,21 @@ int rootpath_resolve(const char *path, char *out, size_t outlen, int flags)
     return rootpath_resolve_in(g_root, path, out, outlen, flags);
 }
 
+/* On the host the kernel's own lookup is the walk above, done in one system
+ * call instead of an lstat per component (an inventory reads thousands of
+ * sysfs attributes); a relative path still goes to the resolver (-EINVAL). */
+static bool host_direct(const char *path)
+{
+    return rootpath_is_host() && path && path[0] == '/';
+}
+
 int rootpath_open(const char *path, int flags, mode_t mode)
 {
     char real[PATH_MAX];
     int r;
 
-    /* On the host the kernel's own lookup is the walk above, done in one
-     * system call instead of an lstat per component (an inventory reads
-     * thousands of sysfs attributes). */
-    if (rootpath_is_host()) {
-        if (!path || path[0] != '/') {
-            errno = EINVAL;
-            return -1;
-        }
+    if (host_direct(path))
         return open(path, flags | O_CLOEXEC, mode);
-    }
     r = rootpath_resolve(path, real, sizeof(real), 0);
 
     if (r < 0) {
@@ -195,8 +195,8 @@ int rootpath_stat(const char *path, struct stat *st)
     char real[PATH_MAX];
     int r;
 
-    if (rootpath_is_host() && path && path[0] == '/')
-        return stat(path, st); /* the kernel's lookup is the same walk */
+    if (host_direct(path))
+        return stat(path, st);
     if ((r = rootpath_resolve(path, real, sizeof(real), 0)) < 0) {
         errno = -r;
         return -1;
@@ -215,7 +215,7 @@ ssize_t rootpath_readlink(const char *path, char *buf, size_t len)
         errno = EINVAL;
         return -1;
     }
-    if (!rootpath_is_host() || !path || path[0] != '/') {
+    if (!host_direct(path)) {
         if ((r = rootpath_resolve(path, real, sizeof(real), RP_NOFOLLOW)) < 0) {
             errno = -r;
             return -1;

@@ -8,6 +8,8 @@
 # system modules a VMware-like VM needs, and busybox for the rest. The guest's
 # /init is SCRIPT (see scripts/vm/mkinitramfs.sh for /lib/vm-lib.sh).
 set -euo pipefail
+# set -e exits without a word; say where (a pipeline killed by SIGPIPE did so once)
+trap 'echo "guest.sh: failed (status $?) at line $LINENO" >&2' ERR
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out="" init="" agent=${MT_AGENT:-$top/build/mt-agent}
@@ -46,7 +48,8 @@ bins+=(--bin "/lib/udev/scsi_id:/lib/udev/scsi_id")
 # libcurl, libarchive and libparted are dlopen()ed (provision/dynlib.h), so ldd
 # does not list them: their sonames are in the binary, ldconfig knows the files.
 for so in $(grep -ao 'lib\(curl\|archive\|parted\)\.so\.[0-9]*' "$agent" | sort -u); do
-    p=$(/sbin/ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ {print $NF; exit}')
+    # awk reads to the end: an early exit would kill ldconfig with SIGPIPE (pipefail)
+    p=$(/sbin/ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ && p == "" {p = $NF} END {print p}')
     [ -n "$p" ] || { echo "guest.sh: $so (opened by mt-agent) is not installed" >&2; exit 1; }
     bins+=(--bin "$p:$p")
 done

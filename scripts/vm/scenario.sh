@@ -54,6 +54,16 @@ sc_init() {
 
 # The API v1 test server with a CA and a certificate for 127.0.0.1 and 10.0.2.2
 # (the host as the guest sees it), made now.
+# sc_wait_file FILE TENTHS: wait until FILE is non-empty, at most TENTHS x 0.1 s.
+sc_wait_file() {
+    local i
+    for i in $(seq 1 "$2"); do
+        [ -s "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 sc_cs_start() {
     local d=$SC_DIR/cs i
     mkdir -p "$d"
@@ -72,11 +82,7 @@ sc_cs_start() {
         >"$d/server.log" 2>&1 &
     SC_CS_PID=$!
     type t_track_pid >/dev/null 2>&1 && t_track_pid "$SC_CS_PID"
-    for i in $(seq 1 100); do
-        [ -s "$d/port" ] && break
-        sleep 0.1
-    done
-    [ -s "$d/port" ] || { echo "scenario: the test server did not start:" >&2; cat "$d/server.log" >&2; return 1; }
+    sc_wait_file "$d/port" 100 || { echo "scenario: the test server did not start:" >&2; cat "$d/server.log" >&2; return 1; }
     SC_CS_PORT=$(cat "$d/port")
     # The data port (9443 on a real configuration server): here a listener that
     # accepts and closes, so that cs.reachable sees it open.
@@ -93,10 +99,7 @@ while True:
 ' "$d/dataport" >/dev/null 2>&1 &
     SC_DATA_PID=$!
     type t_track_pid >/dev/null 2>&1 && t_track_pid "$SC_DATA_PID"
-    for i in $(seq 1 50); do
-        [ -s "$d/dataport" ] && break
-        sleep 0.1
-    done
+    sc_wait_file "$d/dataport" 50 || { echo "scenario: the data-port listener did not start" >&2; return 1; }
     SC_DATA_PORT=$(cat "$d/dataport")
 }
 

@@ -46,6 +46,13 @@ echo "=== udev end rc=$?"
 echo "=== udev-stderr begin"
 cat /tmp/inv2.err
 echo "=== udev-stderr end"
+# a disk whose node cannot be opened must not look blank
+mv /dev/sda /dev/sda.hidden
+mt-agent --json inventory 2>/tmp/inv3.err >/tmp/inv3.json
+echo "=== hidden end rc=$?"
+mv /dev/sda.hidden /dev/sda
+echo "=== hidden begin"; cat /tmp/inv3.json; echo "=== hidden end"
+echo "=== hidden-stderr begin"; cat /tmp/inv3.err; echo "=== hidden-stderr end"
 vm_poweroff
 EOF
 udevd=$(command -v udevadm || true)
@@ -142,6 +149,20 @@ print("same" if key(a) == key(b) else "differ: %r vs %r" % (key(a), key(b)))
 EOF
 assert_grep "disk_source sysfs, then udev" '^source sysfs udev$' "$T_TMP/udevcmp"
 assert_grep "libudev lists the same disks, ids and signatures as sysfs" '^same$' "$T_TMP/udevcmp"
+
+# sda's node hidden: the inventory says why it knows nothing of its contents
+assert_grep "inventory with /dev/sda hidden still exits 0" '^=== hidden end rc=0' "$T_TMP/log"
+section hidden >"$T_TMP/inv-hidden.json"
+section hidden-stderr >"$T_TMP/inv-hidden.err"
+python3 - "$T_TMP/inv-hidden.json" >"$T_TMP/hid" <<'EOF'
+import json, sys
+for d in json.load(open(sys.argv[1]))["disks"]:
+    print("%s probe_error=%s" % (d["name"], d["probe_error"] or "-"))
+EOF
+assert_grep "sda: probe_error names the node and the reason" '^sda probe_error=/dev/sda: cannot open: No such file or directory' "$T_TMP/hid"
+assert_eq "the other disks probed as before" "$(grep -c 'probe_error=-$' "$T_TMP/hid")" 2
+assert_grep "and a warning says its signatures are unknown" \
+    '^mt-agent: warning: sda: partition table and signatures unknown: /dev/sda: cannot open' "$T_TMP/inv-hidden.err"
 
 assert_grep "check exits 1 in the guest" '^=== check end rc=1' "$T_TMP/log"
 python3 - "$T_TMP/check.json" "$nonaa" $(awk '{print $1}' "$T_TMP/ids") >"$T_TMP/ck" <<'EOF'

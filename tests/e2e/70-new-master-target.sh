@@ -86,13 +86,17 @@ ret_uuid=$(blkid -p -o value -s UUID "$SC_DIR/ret.img" 2>/dev/null)
 assert_eq "retention volume is ext4 MT_RETENTION (blkid)" \
     "$(blkid -p -o value -s TYPE "$SC_DIR/ret.img") $(blkid -p -o value -s LABEL "$SC_DIR/ret.img")" "ext4 MT_RETENTION"
 
-sc_cs_records >"$SC_DIR/records1.json" 2>"$T_ERR"
-python3 - "$SC_DIR/records1.json" "$SC_UUID" >"$T_OUT" 2>&1 <<'EOF'
+# one_record FILE: the server's records (JSON) are exactly one, for the VM's UUID
+one_record() {
+    python3 - "$1" "$SC_UUID" >"$T_OUT" 2>&1 <<'EOF'
 import json, sys
 recs = json.load(open(sys.argv[1]))
 print(len(recs), [r.get("host_id") for r in recs])
 sys.exit(0 if len(recs) == 1 and recs[0]["host_id"] == sys.argv[2] else 1)
 EOF
+}
+sc_cs_records >"$SC_DIR/records1.json" 2>"$T_ERR"
+one_record "$SC_DIR/records1.json"
 if [ $? -eq 0 ]; then ok "server: one record, host_id = the VM's BIOS UUID"; else
     not_ok "server record after boot 1"; sed 's/^/    # /' "$T_OUT"; fi
 
@@ -110,12 +114,7 @@ assert_eq "boot 2: the retention data survived" "$(sc_section "$log" marker)" "w
 ret_uuid2=$(blkid -p -o value -s UUID "$SC_DIR/ret.img" 2>/dev/null)
 assert_eq "boot 2: the retention volume was reused, not formatted (same UUID, blkid)" "${ret_uuid2:-none}" "${ret_uuid:-unset}"
 sc_cs_records >"$SC_DIR/records2.json" 2>"$T_ERR"
-python3 - "$SC_DIR/records2.json" "$SC_UUID" >"$T_OUT" 2>&1 <<'EOF'
-import json, sys
-recs = json.load(open(sys.argv[1]))
-print(len(recs), [r.get("host_id") for r in recs])
-sys.exit(0 if len(recs) == 1 and recs[0]["host_id"] == sys.argv[2] else 1)
-EOF
+one_record "$SC_DIR/records2.json"
 if [ $? -eq 0 ]; then ok "server: still one record for the same host_id after re-provisioning"; else
     not_ok "server record after boot 2"; sed 's/^/    # /' "$T_OUT"; fi
 sc_cs_stop
