@@ -4,11 +4,14 @@
 
 #include <errno.h>
 #include <ini.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "regfile.h"
 
 enum key_type { T_UINT, T_BOOL, T_STR, T_BACKEND, T_PATH, T_LIST };
 
@@ -170,83 +173,241 @@ void config_defaults(struct mt_config *cfg)
             abort(); /* a bad built-in default is a programming error */
 }
 
+/* The reader inih calls for each line (ini_parse_stream), over the whole file
+ * held in memory. It, not inih, splits lines, so it knows every line's number
+ * and can refuse what inih would read silently in a way the operator did not
+ * mean: inih cuts a line longer than its buffer and reads the tail as a line of
+ * its own; it takes an indented line as a continuation of the key above; it
+ * ignores text after "[section]" and never reports a section without keys; it
+ * takes a lone CR as part of a line. See config.h for the rules. */
 struct parse_state {
     struct mt_config *cfg;
+    const char *text;           /* the file, NUL-terminated */
+    size_t len, off;            /* its length, the start of the next line */
+    int lineno;                 /* the line the reader last handed to inih */
+    int key_line[N_KEYS];       /* where each key was set, 0: not yet */
     char first_error[MT_ERR_MAX];
+    int error_line;
     int errors;
 };
+
+static int parse_error(struct parse_state *ps, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Record an error at `line` (the first one is the one reported). Returns 0. */
+static int parse_error(struct parse_state *ps, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (ps->errors++)
+        return 0;
+    ps->error_line = line;
+    va_start(ap, fmt);
+    vsnprintf(ps->first_error, sizeof(ps->first_error), fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+static bool is_section(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < N_KEYS; i++)
+        if (!strcmp(KEYS[i].section, name))
+            return true;
+    return false;
+}
+
+/* A "[section]" line: the name must be known, and nothing but a comment may
+ * follow the ']' (inih would ignore "[layout] root_mib = 1" after the ']'). */
+static bool check_section_line(struct parse_state *ps, const char *s, size_t n)
+{
+    const char *close = memchr(s, ']', n);
+    char name[64];
+    size_t i;
+
+    if (!close)
+        return parse_error(ps, ps->lineno, "'[' without a closing ']'; a section header is [name]");
+    for (i = (size_t)(close - s) + 1; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+        ;
+    if (i < n && s[i] != ';' && s[i] != '#')
+        return parse_error(ps, ps->lineno,
+                           "text after the section header [%.*s]; put '%.*s' on a line of its own",
+                           (int)(close - s - 1), s + 1, (int)(n - i), s + i);
+    if ((size_t)(close - s - 1) >= sizeof(name) || (memcpy(name, s + 1, (size_t)(close - s - 1)),
+                                                     name[close - s - 1] = '\0', !is_section(name)))
+        return parse_error(ps, ps->lineno,
+                           "unknown section [%.*s]; the sections are [cs], [layout], [payload], [check]",
+                           (int)(close - s - 1), s + 1);
+    return true;
+}
+
+/* Check one line's bytes [s, s+n) (line end removed). false: error recorded. */
+static bool check_line(struct parse_state *ps, const char *s, size_t n, int max, bool indented)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '\r')
+            return parse_error(ps, ps->lineno,
+                               "carriage return inside the line (a file with CR-only, old Mac, line ends?); "
+                               "save it with LF or CRLF line ends");
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return parse_error(ps, ps->lineno, "control character 0x%02x at column %zu; this must be "
+                               "a text file", c, i + 1);
+    }
+    if (n > (size_t)max)
+        return parse_error(ps, ps->lineno, "line is %zu bytes long, more than the %d a line may have; "
+                           "shorten it", n, max);
+    if (!n || *s == ';' || *s == '#')
+        return true;
+    if (*s == '[')
+        return check_section_line(ps, s, n);
+    if (!memchr(s, '=', n) && !memchr(s, ':', n))
+        return parse_error(ps, ps->lineno, indented ?
+                           "indented line without '='; a value cannot continue on the next line: put "
+                           "key = value on one line" :
+                           "syntax error; expected [section], key = value, or a ; comment");
+    return true;
+}
+
+/* ini_reader: hand inih the next line, without its line end and indentation,
+ * or NULL at the end or after an error. */
+static char *next_line(char *str, int num, void *stream)
+{
+    struct parse_state *ps = stream;
+    const char *s, *nl;
+    size_t n, lead = 0;
+
+    if (ps->off >= ps->len || ps->errors)
+        return NULL;
+    s = ps->text + ps->off;
+    nl = memchr(s, '\n', ps->len - ps->off);
+    n = nl ? (size_t)(nl - s) : ps->len - ps->off;
+    ps->off += n + (nl ? 1 : 0);
+    ps->lineno++;
+    if (n && s[n - 1] == '\r')
+        n--;
+    if (ps->lineno == 1 && n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+        s += 3, n -= 3;
+    while (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
+        lead++;
+    if (memchr(s, '\0', n)) {
+        parse_error(ps, ps->lineno, "NUL byte in the line; this must be a text file");
+        return NULL;
+    }
+    if (!check_line(ps, s + lead, n - lead, num - 1, lead > 0))
+        return NULL;
+    /* a line too long with its indentation still fits once that is removed */
+    memcpy(str, s + lead, n - lead);
+    str[n - lead] = '\0';
+    return str;
+}
+
+/* A value inih hands over that does not mean what it seems to. */
+static const char *value_trap(const char *v)
+{
+    size_t n = strlen(v);
+    const char *h;
+
+    if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0])
+        return "quotes are not removed (they would be part of the value); write the value without them";
+    for (h = strchr(v, '#'); h; h = strchr(h + 1, '#'))
+        if (h == v || h[-1] == ' ' || h[-1] == '\t')
+            return "'#' starts a comment only at the start of a line; after a value use ' ; comment'";
+    return NULL;
+}
 
 static int on_entry(void *user, const char *section, const char *name, const char *value)
 {
     struct parse_state *ps = user;
+    const char *trap;
     char why[512];
-    bool section_known = false;
     size_t i;
 
+    if (!*name)
+        return parse_error(ps, ps->lineno, "syntax error: a value without a key name before the '='");
     for (i = 0; i < N_KEYS; i++) {
-        if (strcmp(KEYS[i].section, section) != 0)
+        if (strcmp(KEYS[i].section, section) != 0 || strcmp(KEYS[i].key, name) != 0)
             continue;
-        section_known = true;
-        if (strcmp(KEYS[i].key, name) != 0)
-            continue;
+        if (ps->key_line[i])
+            return parse_error(ps, ps->lineno, "[%s] %s is set twice (lines %d and %d); keep one", section,
+                               name, ps->key_line[i], ps->lineno);
+        ps->key_line[i] = ps->lineno;
+        if ((trap = value_trap(value)))
+            return parse_error(ps, ps->lineno, "[%s] %s: %s", section, name, trap);
         if (set_value(ps->cfg, &KEYS[i], value, why, sizeof(why)) == 0)
             return 1;
-        if (!ps->errors++)
-            snprintf(ps->first_error, sizeof(ps->first_error), "[%s] %s: %s (expected %s)", section,
-                     name, why, type_name(KEYS[i].type));
-        return 0;
+        return parse_error(ps, ps->lineno, "[%s] %s: %s (expected %s)", section, name, why,
+                           type_name(KEYS[i].type));
     }
-    if (!ps->errors++) {
-        if (!*section)
-            snprintf(ps->first_error, sizeof(ps->first_error),
-                     "key '%s' outside any section; put it under [cs], [layout], [payload] or [check]",
-                     name);
-        else if (!section_known)
-            snprintf(ps->first_error, sizeof(ps->first_error),
-                     "unknown section [%s]; the sections are [cs], [layout], [payload], [check]",
-                     section);
-        else
-            snprintf(ps->first_error, sizeof(ps->first_error),
-                     "unknown key '%s' in [%s]; see /etc/mt-agent/mt-agent.conf for the keys", name,
-                     section);
-    }
-    return 0;
+    if (!*section)
+        return parse_error(ps, ps->lineno,
+                           "key '%s' outside any section; put it under [cs], [layout], [payload] or [check]",
+                           name);
+    /* an unknown section was refused by the reader */
+    return parse_error(ps, ps->lineno,
+                       "unknown key '%s' in [%s]; see /etc/mt-agent/mt-agent.conf for the keys", name,
+                       section);
 }
 
-static int finish(const char *name, int line, struct parse_state *ps, struct mt_err *err)
+/* Parse text[0..len) (NUL-terminated) into cfg; `name` in messages. */
+static int parse_text(const char *name, const char *text, size_t len, struct mt_config *cfg,
+                      struct mt_err *err)
 {
-    if (line == 0)
-        return 0;
-    if (line == -2)
+    struct parse_state *ps = calloc(1, sizeof(*ps));
+    int line, r = 0;
+
+    if (!ps)
         return mt_err_set(err, -ENOMEM, "%s: out of memory while reading", name);
-    if (line < 0)
-        return mt_err_set(err, -EIO, "%s: cannot read the configuration file", name);
-    if (!ps->errors)
-        return mt_err_set(err, -EINVAL,
-                          "%s:%d: syntax error; expected [section], key = value, or a ; comment", name,
-                          line);
-    return mt_err_set(err, -EINVAL, "%s:%d: %s", name, line, ps->first_error);
+    ps->cfg = cfg;
+    ps->text = text;
+    ps->len = len;
+    line = ini_parse_stream(next_line, ps, on_entry, ps);
+    if (ps->errors)
+        r = mt_err_set(err, -EINVAL, "%s:%d: %s", name, ps->error_line, ps->first_error);
+    else if (line == -2)
+        r = mt_err_set(err, -ENOMEM, "%s: out of memory while reading", name);
+    else if (line < 0)
+        r = mt_err_set(err, -EIO, "%s: cannot read the configuration file", name);
+    else if (line > 0)
+        r = mt_err_set(err, -EINVAL,
+                       "%s:%d: syntax error; expected [section], key = value, or a ; comment", name, line);
+    free(ps);
+    return r;
 }
 
 int config_load(const char *path, struct mt_config *cfg, struct mt_err *err)
 {
-    struct parse_state ps = {.cfg = cfg};
-    FILE *f = fopen(path, "r");
-    int line;
+    size_t len;
+    char *text;
+    int r = regfile_read(path, 0, "configuration file", CONFIG_MAX_BYTES, &text, &len, err);
 
-    if (!f) {
-        int e = errno;
-        if (e == ENOENT)
-            return -ENOENT;
-        return mt_err_errno(err, -e, "%s: cannot open the configuration file", path);
-    }
-    line = ini_parse_file(f, on_entry, &ps);
-    fclose(f);
-    return finish(path, line, &ps, err);
+    if (r < 0)
+        return r;
+    r = parse_text(path, text, len, cfg, err);
+    free(text);
+    return r;
 }
 
 int config_load_string(const char *name, const char *text, struct mt_config *cfg, struct mt_err *err)
 {
-    struct parse_state ps = {.cfg = cfg};
-    return finish(name, ini_parse_string(text, on_entry, &ps), &ps, err);
+    return parse_text(name, text, strlen(text), cfg, err);
+}
+
+int config_load_bytes(const char *name, const char *bytes, size_t len, struct mt_config *cfg,
+                      struct mt_err *err)
+{
+    char *copy = malloc(len + 1);
+    int r;
+
+    if (!copy)
+        return mt_err_set(err, -ENOMEM, "%s: out of memory while reading", name);
+    memcpy(copy, bytes, len);
+    copy[len] = '\0';
+    r = parse_text(name, copy, len, cfg, err);
+    free(copy);
+    return r;
 }

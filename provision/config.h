@@ -7,6 +7,7 @@
 #define MT_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mterr.h"
@@ -62,13 +63,36 @@ struct mt_config {
 /* Fill cfg with the built-in defaults. */
 void config_defaults(struct mt_config *cfg);
 
+#define CONFIG_MAX_BYTES (256 * 1024) /* a larger file is refused: not a configuration */
+
 /* Load `path` (a real path, already resolved) over the values in cfg.
  * Returns 0, -ENOENT when the file does not exist (cfg untouched), or -EINVAL
- * with err->msg "PATH:LINE: what is wrong; what to do". */
+ * with err->msg "PATH:LINE: what is wrong; what to do". The file must be a
+ * regular file (a directory, FIFO or device: -EISDIR / -EINVAL naming the path,
+ * see regfile.h) of at most CONFIG_MAX_BYTES (-EFBIG).
+ *
+ * The INI dialect, strictly (every line that could be read two ways is an error):
+ * - lines end in LF or CRLF; a CR anywhere else (CR-only line ends), a NUL or
+ *   another control character but TAB is an error; a UTF-8 BOM is skipped;
+ * - a line may be as long as the INI library's buffer allows (199 bytes with
+ *   Debian's libinih, not counting indentation); a longer one is an error, never cut;
+ * - indentation is ignored: there are no continuation lines, so an indented
+ *   line is a line of its own (a key = value, a comment, or an error);
+ * - "[section]" must stand alone on its line (a ; or # comment may follow) and
+ *   name a known section, even when no key follows;
+ * - key = value or key: value; the value is trimmed; " ; text" after a value
+ *   is a comment; a '#' after a value and a value in quotes are errors (both
+ *   would be kept as part of the value);
+ * - a key set twice is an error naming both lines; a section may appear twice
+ *   (its keys add up). Comments are lines starting with ; or #. */
 int config_load(const char *path, struct mt_config *cfg, struct mt_err *err);
 
-/* Parse an INI text held in memory (tests, fuzzing); `name` is used in messages. */
+/* Parse an INI text held in memory (tests); `name` is used in messages. */
 int config_load_string(const char *name, const char *text, struct mt_config *cfg, struct mt_err *err);
+
+/* The same over `len` bytes that may hold NULs (fuzzing, tests). */
+int config_load_bytes(const char *name, const char *bytes, size_t len, struct mt_config *cfg,
+                      struct mt_err *err);
 
 /* One key of the catalogue, for documentation, --help and tests. */
 struct config_key_info {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -79,7 +80,7 @@ static void test_bad_files(void **state)
 {
     static const struct bad_case cases[] = {
         {"[cs]\nbogus = 1\n", 2, "unknown key 'bogus'"},
-        {"[nosuch]\nkey = 1\n", 2, "unknown section [nosuch]"},
+        {"[nosuch]\nkey = 1\n", 1, "unknown section [nosuch]"},
         {"[cs]\nport = 70000\n", 2, "'70000' is not a whole number from 1 to 65535"},
         {"[cs]\nport = -1\n", 2, "not a whole number"},
         {"[cs]\nport = 44x\n", 2, "not a whole number"},
@@ -92,6 +93,29 @@ static void test_bad_files(void **state)
         {"host = a\n", 1, "outside any section"},
         {"[check]\nrequired_packages = perl rsync\n", 2, "commas"},
         {"[cs]\nhost = a\n\n[layout]\nroot_mib = 40960\nnope = 2\n[cs]\nport = 0\n", 6, "unknown key 'nope'"},
+        /* issue 20: every reading inih would make silently */
+        {"[layout]\nroot_mib = 30000\nroot_mib = 25000\n", 3, "set twice (lines 2 and 3)"},
+        {"[cs]\nhost = a\n[layout]\n[cs]\nhost = b\n", 5, "[cs] host is set twice"},
+        {"[nosuch]\n", 1, "unknown section [nosuch]"},
+        {"[cs]\n[Layout]\n; nothing here\n", 2, "unknown section [Layout]"},
+        {"[cs]\n[ layout ]\n", 2, "unknown section [ layout ]"},
+        {"[layout] root_mib = 30000\n", 1, "put 'root_mib = 30000' on a line of its own"},
+        {"[layout]]\n", 1, "text after the section header"},
+        {"[layout\n", 1, "without a closing ']'"},
+        {"[cs]\nhost = a\r[layout]\rroot_mib = 30000\r", 2, "carriage return"},
+        {"[cs]\r\nhost = a\r\r\n", 2, "carriage return"},
+        {"[payload]\nmodules = a,\n    b\n", 3, "indented line without '='"},
+        {"[payload]\nmodules = xfsprogs,\n\treiserfs-utils\n", 3, "a value cannot continue"},
+        {"[layout]\nroot_mib = 30000 # 25000\n", 2, "'#' starts a comment only"},
+        {"[cs]\nhost = # none\n", 2, "'#' starts a comment only"},
+        {"[cs]\nhost = \"10.0.0.1\"\n", 2, "quotes are not removed"},
+        {"[layout]\nretention_label = 'MT'\n", 2, "quotes are not removed"},
+        {"[cs]\nhost = a\x01" "b\n", 2, "control character 0x01"},
+        {"[cs]\nhost = a\x1b[31m\n", 2, "control character 0x1b"},
+        {"[cs]\nhost = a\x7f\n", 2, "control character 0x7f"},
+        {"[cs]\n   [layout]   x\n", 2, "text after the section header"},
+        {"[cs]\n= 5\n", 2, "syntax error"},
+        {"\xef\xbb\xbf[nosuch]\n", 1, "unknown section [nosuch]"},
     };
     size_t i;
     (void)state;
@@ -106,6 +130,133 @@ static void test_bad_files(void **state)
             fail_msg("case %zu: got \"%s\", want prefix \"%s\" and \"%s\"", i, err.msg, want,
                      cases[i].needle);
     }
+}
+
+/* A line longer than the library's buffer is an error, never cut: the tail of
+ * a comment must not become a line of its own (issue 20). */
+static void test_long_lines(void **state)
+{
+    char text[1024], line[600];
+    struct mt_config c;
+    struct mt_err err = {0};
+    int len, longest_ok = -1;
+    (void)state;
+    for (len = 150; len < 600; len++) {
+        int pad = len - (int)strlen("; root_mib = 25000") - 1;
+        memset(line, 'x', sizeof(line));
+        line[0] = ';';
+        memcpy(line + 1 + pad, " root_mib = 25000", 17);
+        line[len] = '\0';
+        assert_int_equal((int)strlen(line), len);
+        snprintf(text, sizeof(text), "[layout]\n%s\nroot_min_mib = 20480\n", line);
+        config_defaults(&c);
+        memset(&err, 0, sizeof(err));
+        if (config_load_string("long.conf", text, &c, &err) == 0) {
+            assert_int_equal(c.layout.root_mib, 40960); /* the comment's tail was not read */
+            longest_ok = len;
+            continue;
+        }
+        assert_non_null(strstr(err.msg, "long.conf:2: line is "));
+        assert_non_null(strstr(err.msg, "bytes long"));
+        assert_int_equal(c.layout.root_mib, 40960);
+        break;
+    }
+    /* there is a limit, and it is where the message says */
+    assert_true(longest_ok >= 150 && longest_ok < 599);
+    {
+        char want[64];
+        snprintf(want, sizeof(want), "more than the %d a line", longest_ok);
+        assert_non_null(strstr(err.msg, want));
+    }
+    /* the same long line as a key: refused, not cut into a shorter value */
+    memset(line, 'a', 400);
+    line[400] = '\0';
+    snprintf(text, sizeof(text), "[cs]\nhost = %s\n", line);
+    config_defaults(&c);
+    assert_int_equal(config_load_string("long.conf", text, &c, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "long.conf:2: line is 407 bytes long"));
+    assert_string_equal(c.cs.host, "");
+}
+
+/* Readings that are legitimate INI, as config.h documents them. */
+static void test_legitimate_ini(void **state)
+{
+    static const char text[] =
+        "\xef\xbb\xbf; a BOM first, then CRLF line ends\r\n"
+        "[cs]\r\n"
+        "  host = 10.0.0.5   \r\n"           /* indentation and trailing blanks ignored */
+        "\tport: 8443 ; inline comment\r\n" /* ':' separates too; ' ;' starts a comment */
+        "# a comment\r\n"
+        "   ; an indented comment\r\n"
+        "[layout] ; a comment after the header\r\n"
+        "[check]\r\n"                        /* a known section with no keys */
+        "[cs]\r\n"                           /* a section again: its keys add up */
+        "fingerprint = ab:cd;ef\r\n"         /* ';' without a blank before it is data */
+        "[payload]\r\n"
+        "dir = /media/a=b\r\n";             /* the first '=' separates */
+    struct mt_config c;
+    struct mt_err err = {0};
+    (void)state;
+    config_defaults(&c);
+    if (config_load_string("ok.conf", text, &c, &err) != 0)
+        fail_msg("%s", err.msg);
+    assert_string_equal(c.cs.host, "10.0.0.5");
+    assert_int_equal(c.cs.port, 8443);
+    assert_string_equal(c.cs.fingerprint, "ab:cd;ef");
+    assert_string_equal(c.payload.dir, "/media/a=b");
+    /* an empty file and one of blank lines are the defaults */
+    assert_int_equal(config_load_string("empty.conf", "", &c, &err), 0);
+    assert_int_equal(config_load_string("blank.conf", "\n \n\t\n", &c, &err), 0);
+}
+
+/* Bytes a text API cannot carry: a NUL in the middle of a line. */
+static void test_nul_byte(void **state)
+{
+    static const char bytes[] = "[cs]\nhost = a\0b\n";
+    struct mt_config c;
+    struct mt_err err = {0};
+    (void)state;
+    config_defaults(&c);
+    assert_int_equal(config_load_bytes("nul.conf", bytes, sizeof(bytes) - 1, &c, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "nul.conf:2: NUL byte"));
+    assert_string_equal(c.cs.host, "");
+}
+
+/* Only a regular file is read: a directory, a FIFO, a character device and a
+ * file too large are refused at once, naming the path (issue 20). */
+static void test_not_a_file(void **state)
+{
+    char dir[] = "/tmp/mt-config-dir-XXXXXX", fifo[300], big[300];
+    struct mt_config c;
+    struct mt_err err = {0};
+    FILE *f;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    config_defaults(&c);
+    assert_int_equal(config_load(dir, &c, &err), -EISDIR);
+    assert_non_null(strstr(err.msg, dir));
+    assert_non_null(strstr(err.msg, "a directory, not a regular file"));
+    snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(config_load(fifo, &c, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, fifo));
+    assert_non_null(strstr(err.msg, "FIFO"));
+    assert_int_equal(config_load("/dev/zero", &c, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "/dev/zero: the configuration file is a character device"));
+    snprintf(big, sizeof(big), "%s/big.conf", dir);
+    f = fopen(big, "w");
+    assert_non_null(f);
+    {
+        int i;
+        for (i = 0; i < CONFIG_MAX_BYTES / 8 + 1; i++)
+            fputs(";;;;;;;\n", f);
+    }
+    fclose(f);
+    assert_int_equal(config_load(big, &c, &err), -EFBIG);
+    assert_non_null(strstr(err.msg, big));
+    unlink(big);
+    unlink(fifo);
+    rmdir(dir);
 }
 
 static void test_file_on_disk(void **state)
@@ -170,6 +321,10 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_good_file),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_long_lines),
+        cmocka_unit_test(test_legitimate_ini),
+        cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_not_a_file),
         cmocka_unit_test(test_file_on_disk),
         cmocka_unit_test(test_shipped_config),
     };
