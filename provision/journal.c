@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "regfile.h"
 #include "rootpath.h"
 
 /* mkdir -p of the directory part of path, mode 0700 for what it creates. */
@@ -39,6 +40,24 @@ static int make_parent_dirs(const char *path)
     return 0;
 }
 
+/* The file at `path`, when there is one, must be a regular file: a link is
+ * refused rather than replaced (the operator put it there for a reason, and
+ * a link at state.json or /etc/fstab is how a write lands somewhere else). */
+static int refuse_link(const char *path, struct mt_err *err)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? 0 : mt_err_errno(err, -errno, "%s: cannot stat", path);
+    if (S_ISLNK(st.st_mode))
+        return mt_err_set(err, -ELOOP, "%s: is a symbolic link; refused (the agent rewrites this file and "
+                          "does not follow links): replace the link with the file itself", path);
+    if (!S_ISREG(st.st_mode))
+        return mt_err_set(err, -EINVAL, "%s: is %s, not a regular file; refused: remove it", path,
+                          regfile_kind(st.st_mode));
+    return 0;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len, int mode, struct mt_err *err)
 {
     char tmp[PATH_MAX], dir[PATH_MAX];
@@ -52,7 +71,12 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode, 
     r = make_parent_dirs(path);
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot create the directory", path);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if ((r = refuse_link(path, err)) < 0)
+        return r;
+    /* O_EXCL|O_NOFOLLOW: never write through a link someone put at the temp name */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0) /* left by a killed run with our pid */
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0)
         return mt_err_errno(err, -errno, "%s: cannot create", tmp);
     while (off < len) {
@@ -100,12 +124,68 @@ static json_object *new_root(void)
     return o;
 }
 
+/* Open and lock state.json.lock: a regular file, never through a link. */
+static int lock_journal(struct journal *j, const char *lockpath, struct mt_err *err)
+{
+    struct stat st;
+    int r;
+
+    j->lock_fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+    if (j->lock_fd < 0 && errno == ELOOP)
+        return mt_err_set(err, -ELOOP, "%s: the journal lock is a symbolic link; refused (the agent does "
+                          "not follow links here): remove the link", lockpath);
+    if (j->lock_fd < 0)
+        return mt_err_errno(err, -errno, "%s: cannot open the journal lock", lockpath);
+    if (fstat(j->lock_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        r = mt_err_set(err, -EINVAL, "%s: the journal lock is %s, not a regular file; remove it", lockpath,
+                       regfile_kind(st.st_mode));
+        journal_free(j);
+        return r;
+    }
+    if (flock(j->lock_fd, LOCK_EX) < 0) {
+        r = -errno;
+        journal_free(j);
+        return mt_err_errno(err, r, "%s: cannot lock the journal", lockpath);
+    }
+    return 0;
+}
+
+/* Keep a corrupt journal aside as PATH.corrupt-TIME (-N when that name is
+ * taken: an earlier one is never replaced). rename() moves the name itself,
+ * never what a link points to; path was opened without following one. */
+static int move_aside(struct journal *j, const char *path, struct mt_err *err)
+{
+    struct stat st;
+    int n, r;
+
+    for (n = 0; n < 100; n++) {
+        if (n == 0)
+            snprintf(j->moved_aside, sizeof(j->moved_aside), "%s.corrupt-%ld", path, (long)time(NULL));
+        else
+            snprintf(j->moved_aside, sizeof(j->moved_aside), "%s.corrupt-%ld-%d", path, (long)time(NULL), n);
+        if (lstat(j->moved_aside, &st) < 0 && errno == ENOENT)
+            break;
+    }
+    if (rename(path, j->moved_aside) < 0) {
+        r = -errno;
+        journal_free(j);
+        return mt_err_errno(err, r, "%s: the state journal is corrupt and cannot be moved aside", path);
+    }
+    mt_err_set(err, -EBADMSG,
+               "%s: the state journal is corrupt; it was kept as %s and a new one started "
+               "(steps already done are detected on the host again)",
+               path, j->moved_aside);
+    j->root = new_root();
+    return 0;
+}
+
 int journal_load_path(struct journal *j, const char *path, struct mt_err *err)
 {
     char lockpath[PATH_MAX + 8];
     json_object *root, *ver;
-    FILE *f;
-    int r;
+    char *text;
+    size_t len;
+    int r, version;
 
     memset(j, 0, sizeof(*j));
     j->lock_fd = -1;
@@ -116,51 +196,36 @@ int journal_load_path(struct journal *j, const char *path, struct mt_err *err)
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot create the state directory", path);
     snprintf(lockpath, sizeof(lockpath), "%s.lock", path);
-    j->lock_fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (j->lock_fd < 0)
-        return mt_err_errno(err, -errno, "%s: cannot open the journal lock", lockpath);
-    if (flock(j->lock_fd, LOCK_EX) < 0) {
-        r = -errno;
-        journal_free(j);
-        return mt_err_errno(err, r, "%s: cannot lock the journal", lockpath);
-    }
+    if ((r = lock_journal(j, lockpath, err)) < 0)
+        return r;
 
-    f = fopen(path, "r");
-    if (!f) {
-        if (errno != ENOENT) {
-            r = -errno;
-            journal_free(j);
-            return mt_err_errno(err, r, "%s: cannot read the state journal", path);
-        }
+    /* a link, FIFO or directory is refused, never read, moved or written through */
+    r = regfile_read(path, RF_NOFOLLOW, "state journal", JOURNAL_MAX_BYTES, &text, &len, err);
+    if (r == -ENOENT) {
+        mt_err_clear(err);
         j->root = new_root();
         return 0;
     }
-    fclose(f);
-    root = json_object_from_file(path);
+    if (r < 0) {
+        journal_free(j);
+        return r;
+    }
+    root = strlen(text) == len ? json_tokener_parse(text) : NULL; /* a NUL inside: corrupt */
+    free(text);
     if (!root || !json_object_is_type(root, json_type_object) ||
         !json_object_object_get_ex(root, "version", &ver) || !json_object_is_type(ver, json_type_int)) {
         json_object_put(root);
-        snprintf(j->moved_aside, sizeof(j->moved_aside), "%s.corrupt-%ld", path, (long)time(NULL));
-        if (rename(path, j->moved_aside) < 0) {
-            r = -errno;
-            journal_free(j);
-            return mt_err_errno(err, r, "%s: the state journal is corrupt and cannot be moved aside",
-                                path);
-        }
-        mt_err_set(err, -EBADMSG,
-                   "%s: the state journal is corrupt; it was kept as %s and a new one started "
-                   "(steps already done are detected on the host again)",
-                   path, j->moved_aside);
-        j->root = new_root();
-        return 0;
+        return move_aside(j, path, err);
     }
-    if (json_object_get_int(ver) > JOURNAL_VERSION) {
+    /* read before the put: ver belongs to root */
+    version = json_object_get_int(ver);
+    if (version > JOURNAL_VERSION) {
         json_object_put(root);
         journal_free(j);
         return mt_err_set(err, -EPROTO,
                           "%s: journal version %d is newer than this agent understands (%d); "
                           "use the mt-agent that wrote it",
-                          path, json_object_get_int(ver), JOURNAL_VERSION);
+                          path, version, JOURNAL_VERSION);
     }
     j->root = root;
     return 0;

@@ -17,6 +17,7 @@
 
 #define JOURNAL_PATH "/var/lib/mt-agent/state.json"
 #define JOURNAL_VERSION 1
+#define JOURNAL_MAX_BYTES (16 << 20) /* a larger state.json is refused, not read */
 
 struct journal {
     json_object *root;
@@ -28,7 +29,10 @@ struct journal {
 /* Load the journal (a new empty one when none exists), taking the lock.
  * When the file is corrupt it is renamed aside, j->moved_aside names it, a new
  * journal is started and err (if given) describes what happened; returns 0.
- * A journal of a newer version is refused (-EPROTO): it is not ours to rewrite. */
+ * A journal of a newer version is refused (-EPROTO): it is not ours to rewrite.
+ * state.json and its lock are never opened through a symbolic link: a link, a
+ * FIFO or a directory there is refused (-ELOOP / -EINVAL, naming the path),
+ * never read, moved aside or written through. */
 int journal_load(struct journal *j, struct mt_err *err);
 
 /* Same, at an explicit real path (tests). */
@@ -45,7 +49,9 @@ void journal_free(struct journal *j);
 
 /* Atomically replace `path` with `len` bytes of `data` (temp file in the same
  * directory, fsync, rename, fsync of the directory). Used for every file the
- * agent rewrites (journal, fstab). */
+ * agent rewrites (journal, fstab). A symbolic link or anything but a regular
+ * file at `path` is refused (-ELOOP / -EINVAL); the temp file is created with
+ * O_EXCL|O_NOFOLLOW. */
 int write_file_atomic(const char *path, const void *data, size_t len, int mode, struct mt_err *err);
 
 #endif

@@ -53,6 +53,32 @@ run_unit() {
     done
 }
 
+# SANITIZE=1: the tests built without sanitizers for valgrind (Makefile VG_TESTS).
+# valgrind missing or a binary missing is a failure, not a skip.
+run_valgrind() {
+    [ "${SANITIZE:-0}" = 1 ] || return 0
+    for name in test_journal test_config; do
+        t=$MT_BUILD/valgrind/$name
+        log=$logs/valgrind-$name.log
+        if ! command -v valgrind >/dev/null 2>&1 || [ ! -x "$t" ]; then
+            echo "valgrind or $t missing (make tests SANITIZE=1; scripts/install-deps.sh)" >"$log"
+            rc=1
+        else
+            timeout 1200 valgrind -q --error-exitcode=98 --leak-check=full --errors-for-leak-kinds=definite \
+                "$t" >"$log" 2>&1
+            rc=$?
+        fi
+        p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+        f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+        p=${p:-0}
+        f=${f:-0}
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+        if [ "$f" -gt 0 ]; then cat "$log"; fi
+        printf 'valgrind %-24s %3d passed, %d failed\n' "$name" "$p" "$f"
+        add "$p" "$f" "valgrind-$name"
+    done
+}
+
 run_scripts() { # dir kind
     for s in "$1"/*.sh; do
         [ -f "$s" ] || continue
@@ -76,8 +102,8 @@ run_scripts() { # dir kind
 }
 
 case $what in
-all) run_unit; run_scripts tests/integration integration; run_scripts tests/e2e e2e ;;
-unit) run_unit ;;
+all) run_unit; run_valgrind; run_scripts tests/integration integration; run_scripts tests/e2e e2e ;;
+unit) run_unit; run_valgrind ;;
 integration) run_scripts tests/integration integration ;;
 e2e) run_scripts tests/e2e e2e ;;
 *) echo "usage: tests/run.sh [all|unit|integration|e2e]" >&2; exit 2 ;;
