@@ -1,6 +1,7 @@
 /* cs_client: see cs_client.h. */
 #include "cs_client.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -62,6 +63,24 @@ static void backoff_from_env(struct cs_endpoint *ep)
     ep->backoff_cap_ms = cap;
 }
 
+/* A host name (letters, digits, '-', '.', '_') or an IP address (IPv6: hex
+ * digits, ':' and '.'); anything else (a blank, '/', '@', '?', a control
+ * character) would make a different URL than the operator meant. */
+static bool host_is_valid(const char *h, size_t n, bool v6)
+{
+    size_t i;
+
+    if (n == 0 || h[0] == '-' || h[0] == '.')
+        return false;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)h[i];
+
+        if (v6 ? !(isxdigit(ch) || ch == ':' || ch == '.') : !(isalnum(ch) || ch == '-' || ch == '.' || ch == '_'))
+            return false;
+    }
+    return true;
+}
+
 int cs_endpoint_set_address(struct cs_endpoint *ep, const char *text, struct mt_err *err)
 {
     const char *colon, *hend;
@@ -94,8 +113,9 @@ int cs_endpoint_set_address(struct cs_endpoint *ep, const char *text, struct mt_
             return mt_err_set(err, -EINVAL, "configuration server address '%s': bad port; give HOST[:PORT], "
                                             "PORT 1-65535", text);
     }
-    if (hlen == 0 || hlen >= sizeof(ep->host))
-        return mt_err_set(err, -EINVAL, "configuration server address '%s': bad host", text);
+    if (hlen == 0 || hlen >= sizeof(ep->host) || !host_is_valid(text, hlen, memchr(text, ':', hlen) != NULL))
+        return mt_err_set(err, -EINVAL, "configuration server address '%s': not a host name or IP address; "
+                                        "give HOST[:PORT] or [IPv6]:PORT", text);
     memcpy(ep->host, text, hlen);
     ep->host[hlen] = '\0';
     ep->port = (unsigned)port;
@@ -118,6 +138,9 @@ int cs_endpoint_from_config(struct cs_endpoint *ep, const struct mt_config *cfg,
 
     memset(ep, 0, sizeof(*ep));
     ep->port = cfg->cs.port ? cfg->cs.port : 443;
+    if (cfg->cs.host[0] && !host_is_valid(cfg->cs.host, strlen(cfg->cs.host), strchr(cfg->cs.host, ':') != NULL))
+        return mt_err_set(err, -EINVAL, "[cs] host '%s': not a host name or IP address (no port, no brackets: "
+                                        "the port is [cs] port)", cfg->cs.host);
     snprintf(ep->host, sizeof(ep->host), "%s", cfg->cs.host);
     ep->connect_timeout_s = cfg->cs.connect_timeout ? cfg->cs.connect_timeout : 10;
     ep->deadline_ms = (unsigned long)(cfg->cs.timeout ? cfg->cs.timeout : 300) * 1000UL;
@@ -171,30 +194,78 @@ void cs_result_free(struct cs_result *res)
 
 struct tls_state {
     const struct cs_endpoint *ep;
-    X509_STORE *store;              /* CA mode: only the certificates of ca_file */
+    X509_STORE *store;              /* ca_file given: only the certificates of ca_file */
     bool ran;                       /* the verify callback saw a certificate */
     bool accepted;
+    bool pin_mismatch;              /* refused because it is not the pinned certificate */
     char offered[CS_FPR_TEXT_LEN];
     char detail[256];
+    char warning[600];              /* accepted, but the operator should know (expired pin) */
 };
 
 /* Accessors that appeared in OpenSSL 1.1.0; 1.0.1 has the struct fields. */
 #if OPENSSL_VERSION_NUMBER >= 0x10100000L
 #define store_ctx_cert(x) X509_STORE_CTX_get0_cert(x)
 #define store_ctx_untrusted(x) X509_STORE_CTX_get0_untrusted(x)
+#define cert_not_before(c) X509_get0_notBefore(c)
+#define cert_not_after(c) X509_get0_notAfter(c)
 #else
 #define store_ctx_cert(x) ((x)->cert)
 #define store_ctx_untrusted(x) ((x)->untrusted)
+#define cert_not_before(c) X509_get_notBefore(c)
+#define cert_not_after(c) X509_get_notAfter(c)
 #endif
 /* X509_V_ERR_UNSPECIFIED is OpenSSL 1.0.2+. */
 #ifndef X509_V_ERR_UNSPECIFIED
 #define X509_V_ERR_UNSPECIFIED X509_V_ERR_APPLICATION_VERIFICATION
 #endif
 
+/* CA mode: the chain to ca_file and the validity period (X509_verify_cert);
+ * the host name is libcurl's check (CURLOPT_SSL_VERIFYHOST 2 with a CA file). */
+static bool verify_chain(struct tls_state *st, X509_STORE_CTX *x, X509 *leaf)
+{
+    X509_STORE_CTX *v = X509_STORE_CTX_new();
+    bool ok;
+
+    if (!v || !X509_STORE_CTX_init(v, st->store, leaf, store_ctx_untrusted(x))) {
+        if (v)
+            X509_STORE_CTX_free(v);
+        snprintf(st->detail, sizeof(st->detail), "out of memory verifying the certificate");
+        X509_STORE_CTX_set_error(x, X509_V_ERR_OUT_OF_MEM);
+        return false;
+    }
+    ok = X509_verify_cert(v) == 1;
+    if (!ok) {
+        int e = X509_STORE_CTX_get_error(v);
+        snprintf(st->detail, sizeof(st->detail), "%s", X509_verify_cert_error_string(e));
+        X509_STORE_CTX_set_error(x, e ? e : X509_V_ERR_CERT_REJECTED);
+    }
+    X509_STORE_CTX_free(v);
+    return ok;
+}
+
+/* Pin alone: the pinned certificate is trusted as it is, the usual case of the
+ * server's own self-signed certificate; one outside its validity period is
+ * still accepted (the operator pinned this very certificate), with a warning. */
+static void note_validity(struct tls_state *st, X509 *leaf)
+{
+    if (X509_cmp_current_time(cert_not_after(leaf)) < 0)
+        snprintf(st->warning, sizeof(st->warning),
+                 "the pinned certificate of %s (SHA256 %s) has expired; accepted because it is the pinned "
+                 "one: renew it on the configuration server, then pin the new fingerprint",
+                 st->ep->host, st->offered);
+    else if (X509_cmp_current_time(cert_not_before(leaf)) > 0)
+        snprintf(st->warning, sizeof(st->warning),
+                 "the pinned certificate of %s (SHA256 %s) is not valid yet (check this box's clock); "
+                 "accepted because it is the pinned one", st->ep->host, st->offered);
+}
+
 /* Called by OpenSSL instead of X509_verify_cert (SSL_CTX_set_cert_verify_callback,
- * OpenSSL >= 0.9.7): records the offered fingerprint, then accepts the
- * certificate only when it is the pinned one or chains to ca_file. With neither
- * it refuses, so no signed request is ever sent to an unverified server. */
+ * OpenSSL >= 0.9.7): records the offered fingerprint, then decides:
+ * - ca_file given: the chain, the validity period (here) and the name (libcurl)
+ *   must verify, and the pin, when given too, must match as well;
+ * - pin alone: the certificate must be the pinned one (expired: a warning);
+ * - neither: refused, so no signed request is ever sent to an unverified server. */
 static int verify_cert_cb(X509_STORE_CTX *x, void *arg)
 {
     struct tls_state *st = arg;
@@ -203,46 +274,32 @@ static int verify_cert_cb(X509_STORE_CTX *x, void *arg)
     unsigned int n = 0;
 
     st->ran = true;
-    st->accepted = false;
+    st->accepted = st->pin_mismatch = false;
+    st->warning[0] = '\0';
     if (!leaf || !X509_digest(leaf, EVP_sha256(), md, &n) || n != 32) {
         snprintf(st->detail, sizeof(st->detail), "no server certificate");
         X509_STORE_CTX_set_error(x, X509_V_ERR_UNSPECIFIED);
         return 0;
     }
     cs_fingerprint_format(md, st->offered);
-    if (st->ep->have_pin) {
-        if (cs_fingerprint_equal(md, st->ep->pin)) {
-            st->accepted = true;
-            return 1;
-        }
+    if (!st->ep->have_pin && !st->store) {
+        snprintf(st->detail, sizeof(st->detail), "no [cs] ca_file and no fingerprint to verify it with");
+        X509_STORE_CTX_set_error(x, X509_V_ERR_CERT_UNTRUSTED);
+        return 0;
+    }
+    /* the pin first: "another server" says more than "not signed by the CA" */
+    if (st->ep->have_pin && !cs_fingerprint_equal(md, st->ep->pin)) {
+        st->pin_mismatch = true;
         snprintf(st->detail, sizeof(st->detail), "not the pinned certificate");
         X509_STORE_CTX_set_error(x, X509_V_ERR_CERT_REJECTED);
         return 0;
     }
-    if (st->store) {
-        X509_STORE_CTX *v = X509_STORE_CTX_new();
-        int ok;
-        if (!v || !X509_STORE_CTX_init(v, st->store, leaf, store_ctx_untrusted(x))) {
-            if (v)
-                X509_STORE_CTX_free(v);
-            snprintf(st->detail, sizeof(st->detail), "out of memory verifying the certificate");
-            X509_STORE_CTX_set_error(x, X509_V_ERR_OUT_OF_MEM);
-            return 0;
-        }
-        ok = X509_verify_cert(v);
-        if (ok == 1) {
-            st->accepted = true;
-        } else {
-            int e = X509_STORE_CTX_get_error(v);
-            snprintf(st->detail, sizeof(st->detail), "%s", X509_verify_cert_error_string(e));
-            X509_STORE_CTX_set_error(x, e ? e : X509_V_ERR_CERT_REJECTED);
-        }
-        X509_STORE_CTX_free(v);
-        return st->accepted ? 1 : 0;
-    }
-    snprintf(st->detail, sizeof(st->detail), "no [cs] ca_file and no fingerprint to verify it with");
-    X509_STORE_CTX_set_error(x, X509_V_ERR_CERT_UNTRUSTED);
-    return 0;
+    if (st->store && !verify_chain(st, x, leaf))
+        return 0;
+    if (!st->store)
+        note_validity(st, leaf);
+    st->accepted = true;
+    return 1;
 }
 
 /* CURLOPT_SSL_CTX_FUNCTION (libcurl >= 7.10.6, OpenSSL backend): called after
@@ -451,9 +508,10 @@ static int run_attempt(const struct cs_endpoint *ep, struct tls_state *tls, cons
     SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 #endif
     /* libcurl's own peer verification is replaced by verify_cert_cb (our CA
-     * store only, or the pin); libcurl still checks the host name in CA mode. */
+     * store, and the pin); libcurl still checks the host name whenever a CA
+     * file is given, pin or not (a pin alone names the certificate itself). */
     SET(CURLOPT_SSL_VERIFYPEER, 0L);
-    SET(CURLOPT_SSL_VERIFYHOST, (ep->have_pin || !ep->ca_file[0]) ? 0L : 2L);
+    SET(CURLOPT_SSL_VERIFYHOST, ep->ca_file[0] ? 2L : 0L);
     SET(CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
     SET(CURLOPT_SSL_CTX_DATA, tls);
 
@@ -478,236 +536,288 @@ static const char *status_text(const struct cs_response *r)
     return r->error_code[0] ? r->error_code : "";
 }
 
+/* One cs_call: its inputs and what the attempts learned so far. */
+struct call {
+    const struct cs_endpoint *ep;
+    const char *method, *path, *body;
+    size_t body_len;
+    bool sign;
+    struct cs_result *res;
+    struct tls_state tls;
+    char url[600], where[300];
+    char last[600];                 /* the last retryable failure, for the final message */
+    char transport_note[300];       /* a transport failure after a server error */
+    unsigned long start;
+    enum cs_failure last_fail;
+    long last_retry_after;
+};
+
+/* What an attempt leads to. */
+enum step { STEP_DONE, STEP_RETRY, STEP_CERT };
+
+/* Before the first attempt: the inputs, libcurl, the CA store. */
+static int call_prepare(struct call *c, struct mt_err *err)
+{
+    static bool curl_ready;
+    const struct cs_endpoint *ep = c->ep;
+    int r;
+
+    snprintf(c->where, sizeof(c->where), "%s:%u", ep->host, ep->port);
+    if (!ep->host[0])
+        return mt_err_set(err, -EINVAL, "no configuration server address; give --cs HOST[:PORT] or set [cs] host");
+    if (c->sign && !ep->have_key)
+        return mt_err_set(err, -EINVAL, "internal: a signed request without a key");
+    if (url_for(ep, c->path, c->url, sizeof(c->url)) < 0)
+        return mt_err_set(err, -ENAMETOOLONG, "configuration server URL too long");
+    if (!curl_ready) {
+        if ((r = dl_curl_load(err)) < 0)
+            return r;
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+            return mt_err_set(err, -EIO, "libcurl initialisation failed");
+        curl_ready = true;
+    }
+    if (ep->ca_file[0])
+        return load_ca_store(ep->ca_file, &c->tls.store, err);
+    return 0;
+}
+
+/* The attempt failed below HTTP (no response): a refused certificate ends
+ * the call, anything else is retried. */
+static enum step judge_transport(struct call *c, struct attempt *a, int *r, struct mt_err *err)
+{
+    const char *why = a->curl_err[0] ? a->curl_err : curl_easy_strerror(a->cc);
+    struct cs_result *res = c->res;
+
+    if (c->tls.ran && !c->tls.accepted) {
+        /* A certificate we refused: retrying cannot change it. */
+        res->failure = (!c->ep->have_pin && !c->tls.store) ? CS_FAIL_UNVERIFIED : CS_FAIL_CERT;
+        return STEP_CERT;
+    }
+    if (a->body.overflow) {
+        res->failure = CS_FAIL_MALFORMED;
+        *r = mt_err_set(err, -EPROTO, "malformed response from %s: body larger than %d bytes", c->where,
+                        CS_MAX_BODY);
+        return STEP_DONE;
+    }
+    if (a->cc == CURLE_PEER_FAILED_VERIFICATION) {
+        /* With a CA file, libcurl's host-name check: the certificate is not for this address. */
+        res->failure = CS_FAIL_CERT;
+        snprintf(res->tls_detail, sizeof(res->tls_detail), "%s", why);
+        return STEP_CERT;
+    }
+    /* Once the server has answered with an error, a later transport
+     * failure does not make it "unreachable": keep the server error. */
+    if (c->last_fail != CS_FAIL_SERVER) {
+        c->last_fail = CS_FAIL_UNREACHABLE;
+        snprintf(c->last, sizeof(c->last), "%s", why);
+    } else {
+        snprintf(c->transport_note, sizeof(c->transport_note), "; the last attempt failed: %s", why);
+    }
+    return STEP_RETRY;
+}
+
+/* A 401 to a signed request, or a response whose signature does not verify. */
+static int auth_failure(struct call *c, long st, bool verified, struct mt_err *err)
+{
+    struct cs_response *resp = &c->res->resp;
+
+    c->res->failure = CS_FAIL_AUTH;
+    if (st == 401)
+        return mt_err_set(err, -EACCES,
+                          "authentication failure: %s refused our request signature (HTTP 401%s%s%s%s); "
+                          "check that the passphrase file holds the configuration server's passphrase "
+                          "and that the clock is right (time.sync)",
+                          c->where, verified ? " " : "", verified ? status_text(resp) : "",
+                          verified && resp->error_message[0] ? ": " : "",
+                          verified ? resp->error_message
+                                   : ", and its answer is not signed with our key: the passphrases differ");
+    return mt_err_set(err, -EACCES,
+                      "authentication failure: the response from %s (HTTP %ld) has %s X-MT-Signature: "
+                      "the server did not prove it knows the passphrase (a different passphrase, or "
+                      "a man in the middle); nothing it said was trusted",
+                      c->where, st, resp->has_signature ? "an invalid" : "no");
+}
+
+/* An HTTP response: its signature first, then its body and status. */
+static enum step judge_response(struct call *c, struct attempt *a, int *r, struct mt_err *err)
+{
+    struct cs_result *res = c->res;
+    struct cs_response *resp = &res->resp;
+    long st = resp->status;
+    bool verified = !c->sign || cs_verify_response(c->ep->key, st, a->nonce, a->body.p, a->body.len,
+                                                   resp->signature);
+    struct mt_err perr = {0};
+
+    if (c->sign && (st == 401 || !verified)) {
+        if (st == 401 && verified)
+            cs_response_parse_body(resp, a->body.p, a->body.len, NULL);
+        *r = auth_failure(c, st, verified, err);
+        return STEP_DONE;
+    }
+    if (cs_response_parse_body(resp, a->body.p, a->body.len, &perr) < 0) {
+        res->failure = CS_FAIL_MALFORMED;
+        *r = mt_err_set(err, -EPROTO, "malformed response from %s (HTTP %ld): %s", c->where, st, perr.msg);
+        return STEP_DONE;
+    }
+    if (st >= 200 && st <= 299) {
+        res->failure = CS_FAIL_NONE;
+        *r = 0;
+        return STEP_DONE;
+    }
+    if (cs_status_retryable(st)) {
+        c->last_fail = CS_FAIL_SERVER;
+        c->transport_note[0] = '\0';
+        c->last_retry_after = resp->retry_after_s;
+        snprintf(c->last, sizeof(c->last), "HTTP %ld%s%s%s%s", st, resp->error_code[0] ? " " : "",
+                 resp->error_code, resp->error_message[0] ? ": " : "", resp->error_message);
+        return STEP_RETRY;
+    }
+    res->failure = CS_FAIL_REJECTED;
+    *r = mt_err_set(err, -EPROTO, "%s rejected the request %s %s: HTTP %ld%s%s%s%s", c->where, c->method,
+                    c->path, st, resp->error_code[0] ? " " : "", resp->error_code,
+                    resp->error_message[0] ? ": " : "", resp->error_message);
+    return STEP_DONE;
+}
+
+/* One attempt, judged. STEP_DONE sets *r (0 or the error). */
+static enum step attempt_once(struct call *c, unsigned long remaining, int *r, struct mt_err *err)
+{
+    struct cs_result *res = c->res;
+    struct attempt a;
+    enum step step;
+
+    memset(&a, 0, sizeof(a));
+    cs_response_free(&res->resp);
+    cs_response_init(&res->resp);
+    c->tls.ran = c->tls.accepted = false;
+    c->tls.detail[0] = '\0';
+    res->attempts++;
+    *r = run_attempt(c->ep, &c->tls, c->method, c->url, c->path, c->body, c->body_len, c->sign, remaining,
+                     &res->resp, &a, err);
+    if (*r < 0) {
+        free(a.body.p);
+        res->failure = CS_FAIL_LOCAL;
+        return STEP_DONE;
+    }
+    if (c->tls.ran) {
+        res->have_offered = true;
+        snprintf(res->offered_fpr, sizeof(res->offered_fpr), "%s", c->tls.offered);
+        snprintf(res->tls_detail, sizeof(res->tls_detail), "%s", c->tls.detail);
+        snprintf(res->tls_warning, sizeof(res->tls_warning), "%s", c->tls.warning);
+    }
+    step = a.cc != CURLE_OK ? judge_transport(c, &a, r, err) : judge_response(c, &a, r, err);
+    free(a.body.p);
+    return step;
+}
+
+/* The deadline passed with retryable failures only. */
+static int out_of_time(struct call *c, bool retry_after_too_long, struct mt_err *err)
+{
+    struct cs_result *res = c->res;
+    char ra[96] = "";
+
+    res->failure = c->last_fail;
+    if (c->last_fail == CS_FAIL_SERVER) {
+        if (retry_after_too_long)
+            snprintf(ra, sizeof(ra), "; it asked to retry after %ld s, beyond the deadline", c->last_retry_after);
+        return mt_err_set(err, -EAGAIN,
+                          "server error: %s answered %s%s%s (%u attempt%s in %.1f s, deadline [cs] timeout %lu s); "
+                          "try again later or ask the configuration server's administrator",
+                          c->where, c->last, ra, c->transport_note, res->attempts, res->attempts == 1 ? "" : "s",
+                          (double)res->elapsed_ms / 1000.0, c->ep->deadline_ms / 1000UL);
+    }
+    return mt_err_set(err, -EHOSTUNREACH,
+                      "configuration server %s unreachable: %s (%u attempt%s in %.1f s, deadline [cs] timeout "
+                      "%lu s); check [cs] host and port, that the server runs, and the firewalls between",
+                      c->where, c->last[0] ? c->last : "no time left", res->attempts,
+                      res->attempts == 1 ? "" : "s", (double)res->elapsed_ms / 1000.0, c->ep->deadline_ms / 1000UL);
+}
+
+/* The certificate was refused: say which check failed. */
+static int cert_refused(struct call *c, struct mt_err *err)
+{
+    const struct cs_endpoint *ep = c->ep;
+    struct cs_result *res = c->res;
+    const char *offered = res->have_offered ? res->offered_fpr : "(none)";
+
+    if (res->failure == CS_FAIL_UNVERIFIED)
+        return mt_err_set(err, -EPERM,
+                          "refused: no way to verify the configuration server %s (no [cs] ca_file, no "
+                          "--cs-fingerprint). It offered a certificate with SHA256 fingerprint %s; compare it "
+                          "with the server's, then give --cs-fingerprint %s or set [cs] ca_file",
+                          c->where, res->offered_fpr, res->offered_fpr);
+    if (c->tls.pin_mismatch) {
+        char want[CS_FPR_TEXT_LEN];
+        cs_fingerprint_format(ep->pin, want);
+        return mt_err_set(err, -EPERM,
+                          "certificate mismatch: %s offered SHA256 fingerprint %s, not the pinned %s; you may "
+                          "be talking to another server: check the address, or the new certificate with its "
+                          "administrator",
+                          c->where, offered, want);
+    }
+    return mt_err_set(err, -EPERM,
+                      "certificate mismatch: %s offered a certificate not valid for %s (%s; SHA256 "
+                      "fingerprint %s)%s; check [cs] ca_file and the address",
+                      c->where, ep->ca_file, res->tls_detail[0] ? res->tls_detail : "verification failed", offered,
+                      ep->have_pin ? "; with a CA file the pin alone is not enough: the chain, the name and "
+                                     "the validity period must verify too" : "");
+}
+
 int cs_call(const struct cs_endpoint *ep, const char *method, const char *path, const char *body,
             size_t body_len, bool sign, struct cs_result *res, struct mt_err *err)
 {
-    static bool curl_ready;
-    struct tls_state tls;
-    char url[600], where[300], last[600] = "", transport_note[300] = "";
-    unsigned long start = now_ms(), elapsed;
-    enum cs_failure last_fail = CS_FAIL_UNREACHABLE;
-    long last_retry_after = -1;
+    struct call c;
     bool retry_after_too_long = false;
+    enum step step = STEP_RETRY;
     unsigned attempt_no;
-    int r;
+    int r = 0;
 
     memset(res, 0, sizeof(*res));
     cs_response_init(&res->resp);
-    memset(&tls, 0, sizeof(tls));
-    tls.ep = ep;
-    snprintf(where, sizeof(where), "%s:%u", ep->host, ep->port);
-    if (!ep->host[0]) {
+    memset(&c, 0, sizeof(c));
+    c.ep = ep;
+    c.method = method;
+    c.path = path;
+    c.body = body;
+    c.body_len = body_len;
+    c.sign = sign;
+    c.res = res;
+    c.tls.ep = ep;
+    c.start = now_ms();
+    c.last_fail = CS_FAIL_UNREACHABLE;
+    c.last_retry_after = -1;
+    if ((r = call_prepare(&c, err)) < 0) {
         res->failure = CS_FAIL_LOCAL;
-        return mt_err_set(err, -EINVAL, "no configuration server address; give --cs HOST[:PORT] or set [cs] host");
+        return r;
     }
-    if (sign && !ep->have_key) {
-        res->failure = CS_FAIL_LOCAL;
-        return mt_err_set(err, -EINVAL, "internal: a signed request without a key");
-    }
-    if (url_for(ep, path, url, sizeof(url)) < 0) {
-        res->failure = CS_FAIL_LOCAL;
-        return mt_err_set(err, -ENAMETOOLONG, "configuration server URL too long");
-    }
-    if (!curl_ready) {
-        if ((r = dl_curl_load(err)) < 0) {
-            res->failure = CS_FAIL_LOCAL;
-            return r;
-        }
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            res->failure = CS_FAIL_LOCAL;
-            return mt_err_set(err, -EIO, "libcurl initialisation failed");
-        }
-        curl_ready = true;
-    }
-    if (!ep->have_pin && ep->ca_file[0]) {
-        r = load_ca_store(ep->ca_file, &tls.store, err);
-        if (r < 0) {
-            res->failure = CS_FAIL_LOCAL;
-            return r;
-        }
-    }
-
     for (attempt_no = 0;; attempt_no++) {
-        struct attempt a;
-        unsigned long remaining;
+        unsigned long elapsed = now_ms() - c.start, remaining;
         long delay;
-        bool retry = false;
 
-        elapsed = now_ms() - start;
         remaining = elapsed < ep->deadline_ms ? ep->deadline_ms - elapsed : 0;
         if (remaining == 0)
             break;
-        memset(&a, 0, sizeof(a));
-        cs_response_free(&res->resp);
-        cs_response_init(&res->resp);
-        tls.ran = tls.accepted = false;
-        tls.detail[0] = '\0';
-        res->attempts++;
-        r = run_attempt(ep, &tls, method, url, path, body, body_len, sign, remaining, &res->resp, &a, err);
-        if (r < 0) {
-            free(a.body.p);
-            res->failure = CS_FAIL_LOCAL;
-            goto done;
-        }
-        if (tls.ran) {
-            res->have_offered = true;
-            snprintf(res->offered_fpr, sizeof(res->offered_fpr), "%s", tls.offered);
-            snprintf(res->tls_detail, sizeof(res->tls_detail), "%s", tls.detail);
-        }
-        if (a.cc != CURLE_OK) {
-            free(a.body.p);
-            if (tls.ran && !tls.accepted) {
-                /* A certificate we refused: retrying cannot change it. */
-                res->failure = (!ep->have_pin && !tls.store) ? CS_FAIL_UNVERIFIED : CS_FAIL_CERT;
-                goto cert_failed;
-            }
-            if (a.body.overflow) {
-                res->failure = CS_FAIL_MALFORMED;
-                r = mt_err_set(err, -EPROTO, "malformed response from %s: body larger than %d bytes", where,
-                               CS_MAX_BODY);
-                goto done;
-            }
-            if (a.cc == CURLE_PEER_FAILED_VERIFICATION) {
-                /* In CA mode libcurl's host-name check: the certificate is not for this address. */
-                res->failure = CS_FAIL_CERT;
-                snprintf(res->tls_detail, sizeof(res->tls_detail), "%s",
-                         a.curl_err[0] ? a.curl_err : curl_easy_strerror(a.cc));
-                goto cert_failed;
-            }
-            /* Once the server has answered with an error, a later transport
-             * failure does not make it "unreachable": keep the server error. */
-            if (last_fail != CS_FAIL_SERVER) {
-                last_fail = CS_FAIL_UNREACHABLE;
-                snprintf(last, sizeof(last), "%s", a.curl_err[0] ? a.curl_err : curl_easy_strerror(a.cc));
-            } else {
-                snprintf(transport_note, sizeof(transport_note), "; the last attempt failed: %s",
-                         a.curl_err[0] ? a.curl_err : curl_easy_strerror(a.cc));
-            }
-            retry = true;
-        } else {
-            long st = res->resp.status;
-            bool verified = !sign || cs_verify_response(ep->key, st, a.nonce, a.body.p, a.body.len,
-                                                        res->resp.signature);
-            struct mt_err perr = {0};
-            int pr;
-
-            if (sign && st == 401) {
-                if (verified)
-                    cs_response_parse_body(&res->resp, a.body.p, a.body.len, NULL);
-                res->failure = CS_FAIL_AUTH;
-                r = mt_err_set(err, -EACCES,
-                               "authentication failure: %s refused our request signature (HTTP 401%s%s%s%s); "
-                               "check that the passphrase file holds the configuration server's passphrase "
-                               "and that the clock is right (time.sync)",
-                               where, verified ? " " : "", verified ? status_text(&res->resp) : "",
-                               verified && res->resp.error_message[0] ? ": " : "",
-                               verified ? res->resp.error_message
-                                        : ", and its answer is not signed with our key: the passphrases differ");
-                free(a.body.p);
-                goto done;
-            }
-            if (!verified) {
-                res->failure = CS_FAIL_AUTH;
-                r = mt_err_set(err, -EACCES,
-                               "authentication failure: the response from %s (HTTP %ld) has %s X-MT-Signature: "
-                               "the server did not prove it knows the passphrase (a different passphrase, or "
-                               "a man in the middle); nothing it said was trusted",
-                               where, st, res->resp.has_signature ? "an invalid" : "no");
-                free(a.body.p);
-                goto done;
-            }
-            pr = cs_response_parse_body(&res->resp, a.body.p, a.body.len, &perr);
-            free(a.body.p);
-            if (pr < 0) {
-                res->failure = CS_FAIL_MALFORMED;
-                r = mt_err_set(err, -EPROTO, "malformed response from %s (HTTP %ld): %s", where, st, perr.msg);
-                goto done;
-            }
-            if (st >= 200 && st <= 299) {
-                res->failure = CS_FAIL_NONE;
-                r = 0;
-                goto done;
-            }
-            if (cs_status_retryable(st)) {
-                last_fail = CS_FAIL_SERVER;
-                transport_note[0] = '\0';
-                last_retry_after = res->resp.retry_after_s;
-                snprintf(last, sizeof(last), "HTTP %ld%s%s%s%s", st, res->resp.error_code[0] ? " " : "",
-                         res->resp.error_code, res->resp.error_message[0] ? ": " : "", res->resp.error_message);
-                retry = true;
-            } else {
-                res->failure = CS_FAIL_REJECTED;
-                r = mt_err_set(err, -EPROTO, "%s rejected the request %s %s: HTTP %ld%s%s%s%s", where, method,
-                               path, st, res->resp.error_code[0] ? " " : "", res->resp.error_code,
-                               res->resp.error_message[0] ? ": " : "", res->resp.error_message);
-                goto done;
-            }
-        }
-        if (!retry)
+        step = attempt_once(&c, remaining, &r, err);
+        if (step != STEP_RETRY)
             break;
-        elapsed = now_ms() - start;
+        elapsed = now_ms() - c.start;
         delay = cs_retry_delay_ms(attempt_no, ep->backoff_base_ms, ep->backoff_cap_ms,
-                                  last_fail == CS_FAIL_SERVER ? last_retry_after : -1, elapsed, ep->deadline_ms,
-                                  random_u32());
+                                  c.last_fail == CS_FAIL_SERVER ? c.last_retry_after : -1, elapsed,
+                                  ep->deadline_ms, random_u32());
         if (delay < 0) {
-            retry_after_too_long = last_fail == CS_FAIL_SERVER && last_retry_after >= 0 &&
-                                   elapsed + (unsigned long)last_retry_after * 1000UL >= ep->deadline_ms;
+            retry_after_too_long = c.last_fail == CS_FAIL_SERVER && c.last_retry_after >= 0 &&
+                                   elapsed + (unsigned long)c.last_retry_after * 1000UL >= ep->deadline_ms;
             break;
         }
         sleep_ms((unsigned long)delay);
     }
-
-    /* Out of time. */
-    res->failure = last_fail;
-    res->elapsed_ms = now_ms() - start;
-    if (last_fail == CS_FAIL_SERVER) {
-        char ra[96] = "";
-        if (retry_after_too_long)
-            snprintf(ra, sizeof(ra), "; it asked to retry after %ld s, beyond the deadline", last_retry_after);
-        r = mt_err_set(err, -EAGAIN,
-                       "server error: %s answered %s%s%s (%u attempt%s in %.1f s, deadline [cs] timeout %lu s); "
-                       "try again later or ask the configuration server's administrator",
-                       where, last, ra, transport_note, res->attempts, res->attempts == 1 ? "" : "s",
-                       (double)res->elapsed_ms / 1000.0, ep->deadline_ms / 1000UL);
-    } else {
-        r = mt_err_set(err, -EHOSTUNREACH,
-                       "configuration server %s unreachable: %s (%u attempt%s in %.1f s, deadline [cs] timeout "
-                       "%lu s); check [cs] host and port, that the server runs, and the firewalls between",
-                       where, last[0] ? last : "no time left", res->attempts, res->attempts == 1 ? "" : "s",
-                       (double)res->elapsed_ms / 1000.0, ep->deadline_ms / 1000UL);
-    }
-    goto out;
-
-cert_failed:
-    if (res->failure == CS_FAIL_UNVERIFIED) {
-        r = mt_err_set(err, -EPERM,
-                       "refused: no way to verify the configuration server %s (no [cs] ca_file, no "
-                       "--cs-fingerprint). It offered a certificate with SHA256 fingerprint %s; compare it "
-                       "with the server's, then give --cs-fingerprint %s or set [cs] ca_file",
-                       where, res->offered_fpr, res->offered_fpr);
-    } else if (ep->have_pin) {
-        char want[CS_FPR_TEXT_LEN];
-        cs_fingerprint_format(ep->pin, want);
-        r = mt_err_set(err, -EPERM,
-                       "certificate mismatch: %s offered SHA256 fingerprint %s, not the pinned %s; you may "
-                       "be talking to another server: check the address, or the new certificate with its "
-                       "administrator",
-                       where, res->have_offered ? res->offered_fpr : "(none)", want);
-    } else {
-        r = mt_err_set(err, -EPERM,
-                       "certificate mismatch: %s offered a certificate not valid for %s (%s; SHA256 "
-                       "fingerprint %s); check [cs] ca_file and the address",
-                       where, ep->ca_file, res->tls_detail[0] ? res->tls_detail : "verification failed",
-                       res->have_offered ? res->offered_fpr : "(none)");
-    }
-    res->elapsed_ms = now_ms() - start;
-    goto out;
-
-done:
-    res->elapsed_ms = now_ms() - start;
-out:
-    if (tls.store)
-        X509_STORE_free(tls.store);
+    res->elapsed_ms = now_ms() - c.start;
+    if (step == STEP_RETRY)
+        r = out_of_time(&c, retry_after_too_long, err);
+    else if (step == STEP_CERT)
+        r = cert_refused(&c, err);
+    if (c.tls.store)
+        X509_STORE_free(c.tls.store);
     return r;
 }
 

@@ -1,9 +1,12 @@
 /* cs_client: configuration-server API v1 over HTTPS (libcurl + OpenSSL).
  *
  * One call = one request with its retries: signed with K (cs_auth.h), sent over
- * TLS 1.2+ to a server whose certificate is verified against a CA file or
- * pinned by its SHA-256 fingerprint (with neither, the handshake is refused and
- * the offered fingerprint reported), answered with a response whose
+ * TLS 1.2+ to a server whose certificate is verified: with a CA file, the chain,
+ * the host name and the validity period must verify, and a pinned SHA-256
+ * fingerprint, when given too, must match as well; a pin alone is enough by
+ * itself (the server's own self-signed certificate; one that has expired is
+ * accepted with res->tls_warning). With neither, the handshake is refused and
+ * the offered fingerprint reported. The call is answered with a response whose
  * X-MT-Signature must verify. Transport failures, 5xx, 408 and 429 are retried
  * with exponential backoff and full jitter until the deadline, Retry-After
  * honoured; every failure is classified (enum cs_failure) with one message.
@@ -57,6 +60,7 @@ struct cs_result {
     bool have_offered;
     char offered_fpr[CS_FPR_TEXT_LEN];  /* the certificate the server presented */
     char tls_detail[256];               /* why the certificate was refused */
+    char tls_warning[600];              /* accepted with a caveat (an expired pinned certificate): print it */
     struct cs_response resp;            /* the last response (signature verified when failure is NONE) */
 };
 
