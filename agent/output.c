@@ -3,9 +3,12 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include "textesc.h"
 
 static const char *g_prog = "mt-agent";
 static bool g_json;
@@ -30,30 +33,65 @@ int out_verbosity(void)
     return g_verbosity;
 }
 
+/* Format, then escape (provision/textesc.h): names from outside reach these
+ * texts, and no control character of theirs reaches the terminal or the log.
+ * Control characters in `keep` (the format's own line ends) are kept. Returns
+ * a new string (NULL when out of memory). */
+static char *format_escaped(const char *keep, const char *fmt, va_list ap)
+{
+    char small[1024], *raw = small, *esc;
+    va_list ap2;
+    int n;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
+    if (n < 0) {
+        va_end(ap2);
+        return NULL;
+    }
+    if ((size_t)n >= sizeof(small)) {
+        raw = malloc((size_t)n + 1);
+        if (raw)
+            vsnprintf(raw, (size_t)n + 1, fmt, ap2);
+    }
+    va_end(ap2);
+    if (!raw)
+        return NULL;
+    esc = malloc(TEXT_ESCAPE_MAX((size_t)n));
+    if (esc)
+        text_escape(raw, (size_t)n, esc, TEXT_ESCAPE_MAX((size_t)n), keep);
+    if (raw != small)
+        free(raw);
+    return esc;
+}
+
 void out_printf(const char *fmt, ...)
 {
     va_list ap;
+    char *text;
 
     if (g_json)
         return;
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    text = format_escaped("\n\t", fmt, ap);
     va_end(ap);
+    if (text)
+        fputs(text, stdout);
+    free(text);
 }
 
 static void vlog(int prio, const char *tag, const char *fmt, va_list ap)
 {
-    va_list ap2;
+    char *text;
 
     if (g_progress_shown)
         progress_done();
-    va_copy(ap2, ap);
-    fprintf(stderr, "%s: %s", g_prog, tag);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    if (prio <= LOG_WARNING)
-        vsyslog(prio, fmt, ap2);
-    va_end(ap2);
+    /* one line each: a newline from outside is escaped too */
+    text = format_escaped(NULL, fmt, ap);
+    fprintf(stderr, "%s: %s%s\n", g_prog, tag, text ? text : "(out of memory)");
+    if (prio <= LOG_WARNING && text)
+        syslog(prio, "%s", text);
+    free(text);
 }
 
 void log_error(const char *fmt, ...)

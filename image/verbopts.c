@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "textesc.h"
+
 int verbopts_take(struct verbopts *v, int c, const char *arg)
 {
     switch (c) {
@@ -113,6 +115,15 @@ void verbopts_progress_end(struct image_ctx *ctx)
     g_shown = false;
 }
 
+/* An error from the library: names from the base image inside, escaped. */
+static void print_error(const char *verb, const struct mt_err *err)
+{
+    char esc[TEXT_ESCAPE_MAX(MT_ERR_MAX)];
+
+    text_escape(err->msg, strnlen(err->msg, sizeof(err->msg)), esc, sizeof(esc), NULL);
+    fprintf(stderr, "mt-image %s: %s\n", verb, esc);
+}
+
 int verbopts_run(struct image_ctx *ctx, struct verbopts *v, struct remaster_opts *ro,
                  const char *verb,
                  int (*build)(const struct remaster_opts *, struct remaster_result *, struct mt_err *),
@@ -123,7 +134,7 @@ int verbopts_run(struct image_ctx *ctx, struct verbopts *v, struct remaster_opts
     int r;
 
     if (media_build(&v->m, &m, &err) < 0) {
-        fprintf(stderr, "mt-image %s: %s\n", verb, err.msg);
+        print_error(verb, &err);
         return 1;
     }
     ro->base = v->base;
@@ -138,7 +149,7 @@ int verbopts_run(struct image_ctx *ctx, struct verbopts *v, struct remaster_opts
     media_free(&m);
     ro->media = NULL;
     if (r < 0) {
-        fprintf(stderr, "mt-image %s: %s\n", verb, err.msg);
+        print_error(verb, &err);
         return 1;
     }
     return 0;

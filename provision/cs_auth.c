@@ -16,6 +16,7 @@
 #include <openssl/opensslv.h>
 #include <openssl/rand.h>
 
+#include "regfile.h"
 #include "rootpath.h"
 
 /* CRYPTO_memcmp appeared in OpenSSL 1.0.1d; older 1.0.1 letters get the same
@@ -66,24 +67,15 @@ int cs_passphrase_read_real(const char *real_path, const char *shown_path, char 
 
     if (buflen < 2)
         return mt_err_set(err, -EINVAL, "%s: no room for the passphrase", shown_path);
-    fd = open(real_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        r = -errno;
-        if (r == -ELOOP)
-            return mt_err_set(err, -EPERM, "%s: passphrase file is a symbolic link; "
-                                           "give the file itself (mode 0600, owned by root)", shown_path);
-        return mt_err_errno(err, r, "%s: cannot open the passphrase file; create it with the passphrase "
-                                    "on its first line, mode 0600, owned by root", shown_path);
-    }
-    if (fstat(fd, &st) < 0) {
-        r = -errno;
-        close(fd);
-        return mt_err_errno(err, r, "%s: cannot stat the passphrase file", shown_path);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return mt_err_set(err, -EPERM, "%s: passphrase file is not a regular file", shown_path);
-    }
+    /* no link, FIFO, device or directory: refused at once, never waited on */
+    fd = regfile_open_as(real_path, shown_path, RF_NOFOLLOW, "passphrase file", &st, err);
+    if (fd == -ENOENT)
+        return mt_err_set(err, -ENOENT, "%s: the passphrase file does not exist; create it with the passphrase "
+                                        "on its first line, mode 0600, owned by root", shown_path);
+    if (fd == -ELOOP || fd == -EINVAL || fd == -EISDIR)
+        return -EPERM;
+    if (fd < 0)
+        return fd;
     if (st.st_uid != 0 || (st.st_mode & 077)) {
         close(fd);
         return mt_err_set(err, -EPERM,

@@ -24,6 +24,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "dl_curl.h"
+#include "regfile.h"
 #include "rootpath.h"
 
 #define MT_USER_AGENT "mt-agent/0.1.0"
@@ -576,9 +577,13 @@ static int call_prepare(struct call *c, struct mt_err *err)
             return mt_err_set(err, -EIO, "libcurl initialisation failed");
         curl_ready = true;
     }
-    if (ep->ca_file[0])
-        return load_ca_store(ep->ca_file, &c->tls.store, err);
-    return 0;
+    if (!ep->ca_file[0])
+        return 0;
+    /* OpenSSL would block on a FIFO and read a directory as nothing */
+    if ((r = regfile_open(ep->ca_file, 0, "[cs] ca_file", NULL, err)) < 0)
+        return r;
+    close(r);
+    return load_ca_store(ep->ca_file, &c->tls.store, err);
 }
 
 /* The attempt failed below HTTP (no response): a refused certificate ends

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dl_archive.h"
+#include "regfile.h"
 
 /* libarchive 3 widened the data-block offset (CentOS 6 ships 2.8). */
 #if ARCHIVE_VERSION_NUMBER < 3000000
@@ -514,13 +515,9 @@ int extract_walk(const char *archive, extract_entry_fn fn, void *data, const str
     sha256[0] = '\0';
     if ((r = dl_archive_load(err)) < 0)
         return r;
-    rd.fd = open(archive, O_RDONLY | O_CLOEXEC);
+    rd.fd = regfile_open(archive, 0, "archive", &st, err);
     if (rd.fd < 0)
-        return mt_err_errno(err, -errno, "%s: cannot open", archive);
-    if (fstat(rd.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(rd.fd);
-        return mt_err_set(err, -EINVAL, "%s: not a regular file", archive);
-    }
+        return rd.fd;
     rd.size = (uint64_t)st.st_size;
     rd.buf = malloc(READ_CHUNK);
     if (!rd.buf || payload_hash_init(&rd.hash) < 0) {

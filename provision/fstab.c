@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "journal.h"
+#include "regfile.h"
+
+#define FSTAB_MAX_BYTES (1 << 20) /* a larger /etc/fstab is refused, not read */
 
 /* Is this fstab line one the entries replace? */
 static bool replaced(const char *line, const struct fstab_entry *e, size_t n)
@@ -70,20 +73,16 @@ int fstab_update(const char *path, const struct fstab_entry *e, size_t n, const 
                  struct mt_err *err)
 {
     char *old = NULL, *text;
-    FILE *f = fopen(path, "re");
-    int r = 0;
+    int r;
 
     *changed = false;
-    if (f) {
-        size_t cap = 0;
-        ssize_t got = getdelim(&old, &cap, '\0', f);
-        if (got < 0) {
-            free(old);
-            old = NULL;
-        }
-        fclose(f);
-    } else if (errno != ENOENT)
-        return mt_err_errno(err, -errno, "%s: cannot read", path);
+    /* the file it rewrites: never through a link, never a FIFO */
+    r = regfile_read(path, RF_NOFOLLOW, "file system table", FSTAB_MAX_BYTES, &old, NULL, err);
+    if (r < 0 && r != -ENOENT)
+        return r;
+    if (r == -ENOENT)
+        mt_err_clear(err);
+    r = 0;
     text = fstab_merge(old, e, n, comment);
     if (!text) {
         free(old);

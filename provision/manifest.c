@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "regfile.h"
+
 #define MANIFEST_MAX_BYTES (4 * 1024 * 1024)
 
 static const char *strip_dot_slash(const char *s)
@@ -134,30 +136,18 @@ int manifest_parse(const char *source, const char *text, size_t len, struct mani
 
 int manifest_load(const char *path, struct manifest *m, struct mt_err *err)
 {
-    FILE *f = fopen(path, "re");
     char *buf;
     size_t n;
     int r;
 
     memset(m, 0, sizeof(*m));
-    if (!f)
-        return mt_err_errno(err, -errno, "%s: cannot open the manifest", path);
-    buf = malloc(MANIFEST_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return mt_err_set(err, -ENOMEM, "%s: out of memory", path);
-    }
-    n = fread(buf, 1, MANIFEST_MAX_BYTES + 1, f);
-    if (ferror(f)) {
-        r = mt_err_errno(err, -EIO, "%s: read failed", path);
-    } else if (n > MANIFEST_MAX_BYTES) {
-        r = mt_err_set(err, -EFBIG, "%s: larger than %d bytes; is this a manifest?", path,
-                       MANIFEST_MAX_BYTES);
-    } else {
-        r = manifest_parse(path, buf, n, m, err);
-    }
+    r = regfile_read(path, 0, "manifest", MANIFEST_MAX_BYTES, &buf, &n, err);
+    if (r == -EFBIG)
+        return mt_err_set(err, -EFBIG, "%s: larger than %d bytes; is this a manifest?", path, MANIFEST_MAX_BYTES);
+    if (r < 0)
+        return r;
+    r = manifest_parse(path, buf, n, m, err);
     free(buf);
-    fclose(f);
     return r;
 }
 

@@ -10,6 +10,8 @@
 
 #include <openssl/evp.h>
 
+#include "regfile.h"
+
 /* EVP_MD_CTX_new/free appeared in OpenSSL 1.1.0; CentOS 6 has 1.0.1. */
 #if OPENSSL_VERSION_NUMBER < 0x10100000L
 #define EVP_MD_CTX_new EVP_MD_CTX_create
@@ -72,9 +74,9 @@ int payload_hash_file(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *
     char *buf;
     int fd, r;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = regfile_open(path, 0, "payload", NULL, err);
     if (fd < 0)
-        return mt_err_errno(err, -errno, "%s: cannot open", path);
+        return fd;
     buf = malloc(cap);
     if (!buf || payload_hash_init(&h) < 0) {
         free(buf);

@@ -47,37 +47,43 @@ static int open_failed(const char *path, int flags, const char *what, int e, str
     return mt_err_errno(err, -e, "%s: cannot open the %s", path, what);
 }
 
-int regfile_open(const char *path, int flags, const char *what, struct stat *st, struct mt_err *err)
+int regfile_open_as(const char *path, const char *shown, int flags, const char *what, struct stat *st,
+                    struct mt_err *err)
 {
     struct stat before, after;
     int fd, fl, r;
 
     r = (flags & RF_NOFOLLOW) ? lstat(path, &before) : stat(path, &before);
     if (r < 0)
-        return open_failed(path, flags, what, errno, err);
+        return open_failed(shown, flags, what, errno, err);
     if (!S_ISREG(before.st_mode))
-        return refuse_kind(path, what, before.st_mode, err);
+        return refuse_kind(shown, what, before.st_mode, err);
     fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | ((flags & RF_NOFOLLOW) ? O_NOFOLLOW : 0));
     if (fd < 0)
-        return open_failed(path, flags, what, errno, err);
+        return open_failed(shown, flags, what, errno, err);
     if (fstat(fd, &after) < 0) {
         r = -errno;
         close(fd);
-        return mt_err_errno(err, r, "%s: cannot stat the %s", path, what);
+        return mt_err_errno(err, r, "%s: cannot stat the %s", shown, what);
     }
     if (!S_ISREG(after.st_mode)) {
         close(fd);
-        return refuse_kind(path, what, after.st_mode, err);
+        return refuse_kind(shown, what, after.st_mode, err);
     }
     fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
         r = -errno;
         close(fd);
-        return mt_err_errno(err, r, "%s: cannot set up the %s for reading", path, what);
+        return mt_err_errno(err, r, "%s: cannot set up the %s for reading", shown, what);
     }
     if (st)
         *st = after;
     return fd;
+}
+
+int regfile_open(const char *path, int flags, const char *what, struct stat *st, struct mt_err *err)
+{
+    return regfile_open_as(path, path, flags, what, st, err);
 }
 
 int regfile_read(const char *path, int flags, const char *what, size_t max, char **out, size_t *len,

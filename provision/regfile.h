@@ -26,6 +26,11 @@
  * device, socket), -ELOOP (a link, with RF_NOFOLLOW), or open's own errno. */
 int regfile_open(const char *path, int flags, const char *what, struct stat *st, struct mt_err *err);
 
+/* The same, naming `shown` in messages (the path as the operator wrote it,
+ * when `path` is its resolution under --root). */
+int regfile_open_as(const char *path, const char *shown, int flags, const char *what, struct stat *st,
+                    struct mt_err *err);
+
 /* Read the whole regular file `path` into a new NUL-terminated buffer (*out,
  * free() it; *len without the NUL, may be NULL). More than `max` bytes is
  * -EFBIG. Errors as regfile_open, plus -EIO / -ENOMEM. */

@@ -1,0 +1,26 @@
+/* textesc: text from outside made safe to print on a terminal or in a log line.
+ *
+ * Names the agent did not choose reach its messages: archive member names,
+ * file system labels, disk vendor/model/serial strings, the configuration
+ * server's error messages, values from the configuration file and the command
+ * line. A terminal obeys control characters in them (ESC [ ... repaints the
+ * screen, CR overwrites the line, a newline forges a line of its own), so every
+ * print point passes its text through text_escape(): each byte that is not
+ * printable text is written as \xNN (C0 controls, DEL, a byte that is not part
+ * of valid UTF-8) and each C1 control (U+0080-U+009F, obeyed by some terminals
+ * like ESC) as \u00NN; valid UTF-8 text (a label in another script) is kept. */
+#ifndef MT_TEXTESC_H
+#define MT_TEXTESC_H
+
+#include <stddef.h>
+
+/* Escape in[0..inlen) into out (outlen bytes, NUL-terminated; an escape that
+ * does not fit is left out whole, never cut). Control characters listed in
+ * `keep` (e.g. "\n\t"; NULL: none) are copied as they are. Returns the length
+ * written. */
+size_t text_escape(const char *in, size_t inlen, char *out, size_t outlen, const char *keep);
+
+/* The size out needs for any input of inlen bytes: 6 bytes per byte, plus 1. */
+#define TEXT_ESCAPE_MAX(inlen) ((inlen) * 6 + 1)
+
+#endif
