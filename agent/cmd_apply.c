@@ -155,7 +155,7 @@ static int cmd_apply(struct mt_ctx *ctx, int argc, char **argv)
         if (rep.custom_changes.outcome == APPLY_STEP_RAN_OK)
             out_printf("reboot required\n");
     }
-    if (r == -ENOKEY || r == -EINVAL)
+    if (r == -ENOKEY || r == -EINVAL || r == -EISDIR) /* -EISDIR: --agent a directory */
         return EXIT_USAGE;
     return r < 0 ? EXIT_FAILED : EXIT_DONE;
 }

@@ -234,7 +234,9 @@ int journal_load_path(struct journal *j, const char *path, struct mt_err *err)
 int journal_load(struct journal *j, struct mt_err *err)
 {
     char real[PATH_MAX];
-    int r = rootpath_resolve(JOURNAL_PATH, real, sizeof(real), 0);
+    /* RP_NOFOLLOW: a link at state.json is refused by the load, not resolved
+     * to its target (under --root it led to R/etc/shadow) */
+    int r = rootpath_resolve(JOURNAL_PATH, real, sizeof(real), RP_NOFOLLOW);
 
     if (r < 0) {
         memset(j, 0, sizeof(*j));
