@@ -288,7 +288,7 @@ static char *next_line(char *str, int num, void *stream)
     n = nl ? (size_t)(nl - s) : ps->len - ps->off;
     ps->off += n + (nl ? 1 : 0);
     ps->lineno++;
-    if (n && s[n - 1] == '\r')
+    if (nl && n && s[n - 1] == '\r') /* CRLF; a CR before the end of the file is an error */
         n--;
     if (ps->lineno == 1 && n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
         s += 3, n -= 3;

@@ -24,7 +24,8 @@ expect_exit 2 "bad value in the default config under --root" "$MT_AGENT" --root 
 assert_grep "message names file:line and the key" "mt-agent.conf:3: \[cs\] port: '99999'" "$T_ERR"
 printf '[cs]\nhost = 10.1.2.3\n[frob]\nx = 1\n' >"$T_TMP/other.conf"
 expect_exit 2 "unknown section in --config" "$MT_AGENT" --root "$root" --config "$T_TMP/other.conf" status
-assert_grep "message names the section" "other.conf:4: unknown section \[frob\]" "$T_ERR"
+# the header line itself (issue 20: a section without keys is refused too)
+assert_grep "message names the section at its header" "other.conf:3: unknown section \[frob\]" "$T_ERR"
 expect_exit 2 "missing --config file" "$MT_AGENT" --config "$T_TMP/missing.conf" status
 assert_grep "missing file is named" "missing.conf" "$T_ERR"
 rm "$root/etc/mt-agent/mt-agent.conf"

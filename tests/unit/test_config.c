@@ -104,6 +104,7 @@ static void test_bad_files(void **state)
         {"[layout\n", 1, "without a closing ']'"},
         {"[cs]\nhost = a\r[layout]\rroot_mib = 30000\r", 2, "carriage return"},
         {"[cs]\r\nhost = a\r\r\n", 2, "carriage return"},
+        {"[cs]\r\n; last line\r", 2, "carriage return"}, /* found by fuzz_config */
         {"[payload]\nmodules = a,\n    b\n", 3, "indented line without '='"},
         {"[payload]\nmodules = xfsprogs,\n\treiserfs-utils\n", 3, "a value cannot continue"},
         {"[layout]\nroot_mib = 30000 # 25000\n", 2, "'#' starts a comment only"},
