@@ -19,6 +19,7 @@
 
 #include "firstboot.h"
 #include "journal.h"
+#include "regfile.h"
 #include "rootpath.h"
 #include "run.h"
 #include "verbs.h"
@@ -309,10 +310,14 @@ static int cmd_firstboot(struct mt_ctx *ctx, int argc, char **argv)
         return EXIT_FAILED;
     }
     fr.self[n] = '\0';
-    fr.log_fd = rootpath_open(LOG_PATH, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    {   /* never through a link, never a FIFO (provision/regfile.h) */
+        char lp[PATH_MAX];
+        int lr = rootpath_resolve(LOG_PATH, lp, sizeof(lp), RP_NOFOLLOW);
+        fr.log_fd = lr < 0 ? lr : regfile_open_append(lp, 0640);
+    }
     if (fr.log_fd < 0)
         log_warn("firstboot: cannot open %s (%s); the steps' output goes to stderr only", LOG_PATH,
-                 strerror(errno));
+                 strerror(-fr.log_fd));
 
     fo.payload_dir_exists = payload_paths(&ctx->cfg, &fo);
     snprintf(fo.target_root, sizeof(fo.target_root), "%s", rootpath_root());

@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
+#include "regfile.h"
 #include "rootpath.h"
 #include "run.h"
 
@@ -223,7 +225,10 @@ static FILE *open_log(void)
 {
     char real[4096], *slash;
 
-    if (rootpath_resolve(MT_LOG_FILE, real, sizeof(real), 0) < 0)
+    FILE *f;
+    int fd;
+
+    if (rootpath_resolve(MT_LOG_FILE, real, sizeof(real), RP_NOFOLLOW) < 0)
         return NULL;
     slash = strrchr(real, '/');
     if (slash && slash != real) {
@@ -231,7 +236,12 @@ static FILE *open_log(void)
         mkdir(real, 0755);
         *slash = '/';
     }
-    return fopen(real, "ae");
+    /* never through a link, never a FIFO (provision/regfile.h) */
+    if ((fd = regfile_open_append(real, 0640)) < 0)
+        return NULL;
+    if (!(f = fdopen(fd, "a")))
+        close(fd);
+    return f;
 }
 
 int cs_cli_asr_register(struct mt_ctx *ctx, const struct cs_cli *o, struct journal *j, const char *host_id)

@@ -18,6 +18,7 @@
 #include "extract.h"
 #include "journal.h"
 #include "manifest.h"
+#include "regfile.h"
 #include "rootpath.h"
 #include "run.h"
 
@@ -369,8 +370,9 @@ static int open_log(void)
 {
     char p[PATH_MAX], dir[PATH_MAX];
     char *slash;
+    int fd;
 
-    if (rootpath_resolve(APPLY_LOG, p, sizeof(p), 0) < 0)
+    if (rootpath_resolve(APPLY_LOG, p, sizeof(p), RP_NOFOLLOW) < 0)
         return -1;
     snprintf(dir, sizeof(dir), "%s", p);
     slash = strrchr(dir, '/');
@@ -378,7 +380,10 @@ static int open_log(void)
         *slash = '\0';
         mkdir(dir, 0755);
     }
-    return open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+    fd = regfile_open_append(p, 0640);
+    if (fd < 0)
+        errno = -fd;
+    return fd < 0 ? -1 : fd;
 }
 
 int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_err *err)

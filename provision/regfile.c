@@ -145,3 +145,25 @@ int regfile_read(const char *path, int flags, const char *what, size_t max, char
         *len = used;
     return 0;
 }
+
+int regfile_open_append(const char *path, mode_t mode)
+{
+    struct stat st;
+    int fd, fl, r;
+
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode);
+    if (fd < 0)
+        return errno == ENXIO ? -EINVAL : -errno; /* ENXIO: a FIFO without a reader */
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        r = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+        close(fd);
+        return r;
+    }
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+        r = -errno;
+        close(fd);
+        return r;
+    }
+    return fd;
+}

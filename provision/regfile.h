@@ -37,6 +37,12 @@ int regfile_open_as(const char *path, const char *shown, int flags, const char *
 int regfile_read(const char *path, int flags, const char *what, size_t max, char **out, size_t *len,
                  struct mt_err *err);
 
+/* Open the log file `path` (real path) for appending, creating it with `mode`:
+ * never through a symbolic link (-ELOOP), never a FIFO or device that would
+ * block or swallow the output (-EINVAL). Returns the descriptor (O_CLOEXEC) or
+ * -errno. */
+int regfile_open_append(const char *path, mode_t mode);
+
 /* What a file of mode `mode` is, in words: "a directory", "a FIFO (named pipe)". */
 const char *regfile_kind(mode_t mode);
 

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "journal.h"
+#include "regfile.h"
 
 struct dir {
     char path[64];
@@ -293,6 +294,34 @@ static void test_write_atomic_links(void **state)
     unlink(path);
 }
 
+/* Logs the agent appends to (regfile_open_append): a link or a FIFO at the
+ * path is refused at once, a regular file is appended to. */
+static void test_log_append(void **state)
+{
+    struct dir *d = *state;
+    char log[PATH_MAX];
+    int fd;
+
+    snprintf(log, sizeof(log), "%s/agent.log", d->path);
+    PUT(d->victim, "keep\n");
+    assert_int_equal(symlink(d->victim, log), 0);
+    assert_int_equal(regfile_open_append(log, 0640), -ELOOP);
+    assert_string_equal(get(d->victim), "keep\n");
+    assert_int_equal(unlink(log), 0);
+    assert_int_equal(mkfifo(log, 0600), 0);
+    assert_int_equal(regfile_open_append(log, 0640), -EINVAL);
+    assert_int_equal(unlink(log), 0);
+    fd = regfile_open_append(log, 0640);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "a\n", 2), 2);
+    close(fd);
+    fd = regfile_open_append(log, 0640);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "b\n", 2), 2);
+    close(fd);
+    assert_string_equal(get(log), "a\nb\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +333,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lock_link_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_atomic_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_append, setup, teardown),
     };
     return cmocka_run_group_tests_name("journal", tests, NULL, NULL);
 }
