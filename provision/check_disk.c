@@ -1,10 +1,14 @@
 /* check_disk: every SCSI disk has a unique, stable identity (disk.EnableUUID).
  *
- * Judged by the NAA designator of VPD page 0x83, never by whether scsi_id
- * prints something: without EnableUUID udev still derives a vendor-specific
- * id ("0VMware_Virtual_disk_..."), which is neither unique nor stable. */
+ * VMware virtual disks are judged by the NAA behind their scsi_id, never by
+ * whether scsi_id prints something: without EnableUUID udev still derives a
+ * vendor-specific id ("0VMware_Virtual_disk_..."), which is neither unique nor
+ * stable. Disks of other vendors (raw device mappings of an array, passthrough
+ * devices) carry the identity their device gives: they are named for what they
+ * are and do not fail the check, since disk.EnableUUID does not apply to them. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 
@@ -20,41 +24,87 @@ static size_t append(char *buf, size_t size, size_t n, const char *fmt, const ch
     return n < size ? n : size;
 }
 
+/* A VMware virtual disk: INQUIRY vendor "VMware" (pvscsi, LSI Logic: "VMware",
+ * older adapters "VMware,"). Other vendors on a VMware VM are raw device
+ * mappings and passthrough devices: their identity is the array's. */
+static bool vmware_virtual_disk(const struct inv_disk *d)
+{
+    return strncasecmp(d->vendor, "VMware", 6) == 0;
+}
+
+/* "sdb has no NAA identifier (...)" for one VMware disk that lacks it. */
+static size_t lacking_add(char *buf, size_t size, size_t n, const struct inv_disk *d)
+{
+    if (d->vpd_error[0])
+        return append(buf, size, n, "%s: VPD unreadable (%s); ", d->name, d->vpd_error);
+    if (d->scsi_id[0] && d->vpd_warning[0]) {
+        n = append(buf, size, n, "%s has no NAA identifier (scsi_id falls back to %s", d->name, d->scsi_id);
+        return append(buf, size, n, "; malformed VPD: %s%s); ", d->vpd_warning, "");
+    }
+    if (d->scsi_id[0])
+        return append(buf, size, n, "%s has no NAA identifier (scsi_id falls back to %s); ", d->name, d->scsi_id);
+    return append(buf, size, n, "%s has no NAA identifier%s; ", d->name, "");
+}
+
+/* "sdc (EMC SYMMETRIX): identity from the device, 3600...; " for a disk of another vendor. */
+static size_t other_add(char *buf, size_t size, size_t n, const struct inv_disk *d)
+{
+    char who[128];
+    snprintf(who, sizeof(who), "%s (%s%s%s)", d->name, d->vendor[0] ? d->vendor : "no vendor",
+             d->model[0] ? " " : "", d->model);
+    if (d->scsi_id[0])
+        return append(buf, size, n, "%s: identity from the device itself, %s; ", who, d->scsi_id);
+    return append(buf, size, n, "%s: no id udev can derive%s; ", who, d->vpd_error[0] ? " (VPD malformed)" : "");
+}
+
 static void disk_enableuuid(const struct check_ctx *c, struct check_result *r)
 {
     const struct inventory *inv = c->inv;
-    char lacking[700] = "", names[400] = "";
-    size_t i, nl = 0, nn = 0, scsi = 0, bad = 0;
+    char lacking[900] = "", names[400] = "", others[700] = "";
+    size_t i, nl = 0, nn = 0, no = 0, vmw = 0, other = 0, bad = 0;
 
     for (i = 0; i < inv->n_disks; i++) {
         const struct inv_disk *d = &inv->disks[i];
         if (!d->is_scsi)
             continue;
-        scsi++;
+        if (!vmware_virtual_disk(d)) {
+            other++;
+            no = other_add(others, sizeof(others), no, d);
+            continue;
+        }
+        vmw++;
         if (d->has_naa)
             continue;
         bad++;
         nn = append(names, sizeof(names), nn, "%s%s", nn ? ", " : "", d->name);
-        if (d->vpd_error[0])
-            nl = append(lacking, sizeof(lacking), nl, "%s: VPD unreadable (%s); ", d->name, d->vpd_error);
-        else if (d->scsi_id[0])
-            nl = append(lacking, sizeof(lacking), nl, "%s has no NAA identifier (scsi_id falls back to %s); ",
-                        d->name, d->scsi_id);
-        else
-            nl = append(lacking, sizeof(lacking), nl, "%s has no NAA identifier%s; ", d->name, "");
+        nl = lacking_add(lacking, sizeof(lacking), nl, d);
     }
-    if (scsi == 0) {
+    if (no >= 2 && no < sizeof(others))
+        others[no - 2] = '\0';
+    if (vmw + other == 0) {
         check_set(r, CHECK_FAIL, "no SCSI disk found: the master target's disks must sit on a SCSI controller");
         check_remedy(r, "Attach the VM's disks to a VMware Paravirtual or LSI Logic SCSI controller. Then: " ENABLEUUID_STEPS);
         return;
     }
+    if (vmw == 0) {
+        check_set(r, CHECK_SKIP, "no VMware virtual disk to judge; %s; disk.EnableUUID does not apply to them",
+                  others);
+        return;
+    }
     if (bad == 0) {
-        check_set(r, CHECK_PASS, "all %zu SCSI disks have an NAA identifier", scsi);
+        if (other)
+            check_set(r, CHECK_PASS, "all %zu VMware virtual disks have an NAA identifier; %s; disk.EnableUUID "
+                      "does not apply to them", vmw, others);
+        else
+            check_set(r, CHECK_PASS, "all %zu SCSI disks have an NAA identifier", vmw);
         return;
     }
     if (nl >= 2 && nl < sizeof(lacking))
         lacking[nl - 2] = '\0';
-    check_set(r, CHECK_FAIL, "%s", lacking);
+    if (other)
+        check_set(r, CHECK_FAIL, "%s; not judged: %s (not VMware virtual disks)", lacking, others);
+    else
+        check_set(r, CHECK_FAIL, "%s", lacking);
     check_remedy(r, "disk.EnableUUID is not TRUE for this VM (disks %s). " ENABLEUUID_STEPS, names);
 }
 

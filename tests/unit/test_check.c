@@ -76,12 +76,16 @@ static int setup(void **state)
     inv.host.cpus = 4;
     inv.host.ram_bytes = 6ull << 30;
     strcpy(disks[0].name, "sda");
+    strcpy(disks[0].vendor, "VMware");
+    strcpy(disks[0].model, "Virtual disk");
     disks[0].is_scsi = true;
     disks[0].has_naa = true;
     disks[0].size_bytes = 100ull << 30;
     strcpy(disks[0].mounts, "/");
     strcpy(disks[0].scsi_id, "36000c2912345678a");
     strcpy(disks[1].name, "sdb");
+    strcpy(disks[1].vendor, "VMware");
+    strcpy(disks[1].model, "Virtual disk");
     disks[1].is_scsi = true;
     strcpy(disks[1].scsi_id, "0VMware_Virtual_disk_d1");
     strcpy(disks[2].name, "vda");
@@ -121,6 +125,34 @@ static void test_enableuuid(void **state)
     o = run_one("disk.enableuuid", &rep);
     assert_int_equal(o->res.status, CHECK_PASS);
     assert_false(rep.failed);
+    check_report_free(&rep);
+
+    /* an array LUN mapped raw (another vendor, no NAA): named for what it is, not failed */
+    strcpy(disks[1].vendor, "EMC");
+    strcpy(disks[1].model, "SYMMETRIX");
+    disks[1].has_naa = false;
+    strcpy(disks[1].scsi_id, "1EMC_SYMMETRIX_123");
+    o = run_one("disk.enableuuid", &rep);
+    assert_int_equal(o->res.status, CHECK_PASS);
+    assert_non_null(strstr(o->res.detail, "all 1 VMware virtual disks have an NAA identifier"));
+    assert_non_null(strstr(o->res.detail, "sdb (EMC SYMMETRIX): identity from the device itself, 1EMC_SYMMETRIX_123"));
+    assert_non_null(strstr(o->res.detail, "disk.EnableUUID does not apply"));
+    check_report_free(&rep);
+
+    /* with a VMware disk lacking its NAA, the check fails on that one only */
+    disks[0].has_naa = false;
+    strcpy(disks[0].scsi_id, "0VMware_Virtual_disk_d0");
+    o = run_one("disk.enableuuid", &rep);
+    assert_int_equal(o->res.status, CHECK_FAIL);
+    assert_non_null(strstr(o->res.remediation, "(disks sda)"));
+    assert_non_null(strstr(o->res.detail, "not judged: sdb (EMC SYMMETRIX)"));
+    check_report_free(&rep);
+
+    /* no VMware virtual disk at all: nothing to judge */
+    strcpy(disks[0].vendor, "QEMU");
+    o = run_one("disk.enableuuid", &rep);
+    assert_int_equal(o->res.status, CHECK_SKIP);
+    assert_non_null(strstr(o->res.detail, "no VMware virtual disk to judge"));
     check_report_free(&rep);
 }
 
