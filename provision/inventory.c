@@ -499,6 +499,7 @@ static int identity_from_pages(struct inv_disk *d, const struct raw_pages *rp)
     struct vpd_pg83 *pg = calloc(1, sizeof(*pg));
     struct vpd_udev_id *u = calloc(1, sizeof(*u));
     char why[VPD_REASON_MAX] = "", warn[sizeof(d->vpd_warning)] = "";
+    bool bad83 = false;
     int r = 0, ru;
 
     if (!pg || !u) {
@@ -511,9 +512,11 @@ static int identity_from_pages(struct inv_disk *d, const struct raw_pages *rp)
     if (rp->has83) {
         if (vpd_parse_pg83(rp->p83, rp->l83, pg, why, sizeof(why)) == 0) {
             reason_add(warn, sizeof(warn), pg->warning);
+            bad83 = pg->warning[0] != '\0';
             r = add_designators(d, pg);
         } else {
             reason_add(warn, sizeof(warn), why);
+            bad83 = true;
         }
     }
     if (rp->has80 && vpd_parse_pg80(rp->p80, rp->l80, d->serial, sizeof(d->serial), why, sizeof(why)) <= 0)
@@ -525,7 +528,7 @@ static int identity_from_pages(struct inv_disk *d, const struct raw_pages *rp)
         set_str(d->naa, sizeof(d->naa), u->naa);
         d->has_naa = u->naa[0] != '\0';
         /* a malformed page 0x83 scsi_id passed over for page 0x80 is worth a word */
-        if (u->from == VPD_FROM_PG80 && warn[0] && rp->has83)
+        if (u->from == VPD_FROM_PG80 && bad83)
             reason_add(warn, sizeof(warn), u->why);
     } else if (ru == -EBADMSG || warn[0]) {
         /* an id would be a guess, or a malformed page is why there is none */
