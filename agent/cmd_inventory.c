@@ -55,7 +55,8 @@ static void print_human(const struct inventory *inv)
         if (d->vpd_error[0])
             out_printf("       VPD unreadable: %s\n", d->vpd_error);
         if (d->vpd_warning[0])
-            out_printf("       VPD malformed (udev still takes the id above): %s\n", d->vpd_warning);
+            out_printf("       VPD malformed%s: %s\n", d->scsi_id[0] ? " (udev still takes the id above)" : "",
+                       d->vpd_warning);
         if (d->probe_error[0])
             out_printf("       signatures unknown: %s\n", d->probe_error);
     }

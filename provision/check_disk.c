@@ -46,22 +46,36 @@ static size_t lacking_add(char *buf, size_t size, size_t n, const struct inv_dis
     return append(buf, size, n, "%s has no NAA identifier%s; ", d->name, "");
 }
 
-/* "sdc (EMC SYMMETRIX): identity from the device, 3600...; " for a disk of another vendor. */
-static size_t other_add(char *buf, size_t size, size_t n, const struct inv_disk *d)
+/* "sdc (EMC SYMMETRIX), " for a disk of another vendor; what does not fit
+ * the buffer is counted in *left and said as "and N more". */
+static size_t other_add(char *buf, size_t size, size_t n, const struct inv_disk *d, size_t *left)
 {
-    char who[128];
-    snprintf(who, sizeof(who), "%s (%s%s%s)", d->name, d->vendor[0] ? d->vendor : "no vendor",
-             d->model[0] ? " " : "", d->model);
-    if (d->scsi_id[0])
-        return append(buf, size, n, "%s: identity from the device itself, %s; ", who, d->scsi_id);
-    return append(buf, size, n, "%s: no id udev can derive%s; ", who, d->vpd_error[0] ? " (VPD malformed)" : "");
+    char who[160];
+    int w = snprintf(who, sizeof(who), "%s (%s%s%s%s), ", d->name, d->vendor[0] ? d->vendor : "no vendor",
+                     d->model[0] ? " " : "", d->model, d->scsi_id[0] ? "" : ", no id");
+    if (*left || w < 0 || n + (size_t)w + 24 >= size) {
+        (*left)++;
+        return n;
+    }
+    return append(buf, size, n, "%s%s", who, "");
+}
+
+/* End the list: drop the last ", ", say how many did not fit. */
+static void other_end(char *buf, size_t size, size_t n, size_t left)
+{
+    if (n < 2 || n > size)
+        return;
+    n -= 2;
+    buf[n] = '\0';
+    if (left)
+        snprintf(buf + n, size - n, " and %zu more", left);
 }
 
 static void disk_enableuuid(const struct check_ctx *c, struct check_result *r)
 {
     const struct inventory *inv = c->inv;
-    char lacking[900] = "", names[400] = "", others[700] = "";
-    size_t i, nl = 0, nn = 0, no = 0, vmw = 0, other = 0, bad = 0;
+    char lacking[900] = "", names[400] = "", others[400] = "";
+    size_t i, nl = 0, nn = 0, no = 0, vmw = 0, other = 0, bad = 0, left = 0;
 
     for (i = 0; i < inv->n_disks; i++) {
         const struct inv_disk *d = &inv->disks[i];
@@ -69,7 +83,7 @@ static void disk_enableuuid(const struct check_ctx *c, struct check_result *r)
             continue;
         if (!vmware_virtual_disk(d)) {
             other++;
-            no = other_add(others, sizeof(others), no, d);
+            no = other_add(others, sizeof(others), no, d, &left);
             continue;
         }
         vmw++;
@@ -79,22 +93,21 @@ static void disk_enableuuid(const struct check_ctx *c, struct check_result *r)
         nn = append(names, sizeof(names), nn, "%s%s", nn ? ", " : "", d->name);
         nl = lacking_add(lacking, sizeof(lacking), nl, d);
     }
-    if (no >= 2 && no < sizeof(others))
-        others[no - 2] = '\0';
+    other_end(others, sizeof(others), no, left);
     if (vmw + other == 0) {
         check_set(r, CHECK_FAIL, "no SCSI disk found: the master target's disks must sit on a SCSI controller");
         check_remedy(r, "Attach the VM's disks to a VMware Paravirtual or LSI Logic SCSI controller. Then: " ENABLEUUID_STEPS);
         return;
     }
     if (vmw == 0) {
-        check_set(r, CHECK_SKIP, "no VMware virtual disk to judge; %s; disk.EnableUUID does not apply to them",
-                  others);
+        check_set(r, CHECK_SKIP, "no VMware virtual disk to judge; %s: identity from the device itself, "
+                  "disk.EnableUUID does not apply", others);
         return;
     }
     if (bad == 0) {
         if (other)
-            check_set(r, CHECK_PASS, "all %zu VMware virtual disks have an NAA identifier; %s; disk.EnableUUID "
-                      "does not apply to them", vmw, others);
+            check_set(r, CHECK_PASS, "all %zu VMware virtual disks have an NAA identifier; %s: identity from the "
+                      "device itself, disk.EnableUUID does not apply", vmw, others);
         else
             check_set(r, CHECK_PASS, "all %zu SCSI disks have an NAA identifier", vmw);
         return;
@@ -102,7 +115,8 @@ static void disk_enableuuid(const struct check_ctx *c, struct check_result *r)
     if (nl >= 2 && nl < sizeof(lacking))
         lacking[nl - 2] = '\0';
     if (other)
-        check_set(r, CHECK_FAIL, "%s; not judged: %s (not VMware virtual disks)", lacking, others);
+        check_set(r, CHECK_FAIL, "%s; not judged: %s (not VMware virtual disks: identity from the device itself)",
+                  lacking, others);
     else
         check_set(r, CHECK_FAIL, "%s", lacking);
     check_remedy(r, "disk.EnableUUID is not TRUE for this VM (disks %s). " ENABLEUUID_STEPS, names);

@@ -135,7 +135,7 @@ static void test_enableuuid(void **state)
     o = run_one("disk.enableuuid", &rep);
     assert_int_equal(o->res.status, CHECK_PASS);
     assert_non_null(strstr(o->res.detail, "all 1 VMware virtual disks have an NAA identifier"));
-    assert_non_null(strstr(o->res.detail, "sdb (EMC SYMMETRIX): identity from the device itself, 1EMC_SYMMETRIX_123"));
+    assert_non_null(strstr(o->res.detail, "sdb (EMC SYMMETRIX): identity from the device itself"));
     assert_non_null(strstr(o->res.detail, "disk.EnableUUID does not apply"));
     check_report_free(&rep);
 
