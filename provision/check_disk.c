@@ -75,7 +75,7 @@ static void disk_enableuuid(const struct check_ctx *c, struct check_result *r)
 {
     const struct inventory *inv = c->inv;
     char lacking[900] = "", names[400] = "", others[400] = "";
-    size_t i, nl = 0, nn = 0, no = 0, vmw = 0, other = 0, bad = 0, left = 0;
+    size_t i, nl = 0, nn = 0, no = 0, vmw = 0, other = 0, bad = 0, left = 0, names_left = 0;
 
     for (i = 0; i < inv->n_disks; i++) {
         const struct inv_disk *d = &inv->disks[i];
@@ -90,8 +90,13 @@ static void disk_enableuuid(const struct check_ctx *c, struct check_result *r)
         if (d->has_naa)
             continue;
         bad++;
-        nn = append(names, sizeof(names), nn, "%s%s", nn ? ", " : "", d->name);
-        nl = lacking_add(lacking, sizeof(lacking), nl, d);
+        /* at master-target scale the lists are cut, and say how many more */
+        if (nn + 48 < sizeof(names))
+            nn = append(names, sizeof(names), nn, "%s%s", nn ? ", " : "", d->name);
+        else
+            names_left++;
+        if (nl + 420 < sizeof(lacking))
+            nl = lacking_add(lacking, sizeof(lacking), nl, d);
     }
     other_end(others, sizeof(others), no, left);
     if (vmw + other == 0) {
@@ -112,8 +117,11 @@ static void disk_enableuuid(const struct check_ctx *c, struct check_result *r)
             check_set(r, CHECK_PASS, "all %zu SCSI disks have an NAA identifier", vmw);
         return;
     }
-    if (nl >= 2 && nl < sizeof(lacking))
-        lacking[nl - 2] = '\0';
+    if (names_left)
+        snprintf(names + nn, sizeof(names) - nn, " and %zu more", names_left);
+    other_end(lacking, sizeof(lacking), nl, 0);
+    if (bad > 1 && nl + 420 >= sizeof(lacking))
+        snprintf(lacking + nl - 2, sizeof(lacking) - (nl - 2), "; %zu VMware virtual disks in all lack it", bad);
     if (other)
         check_set(r, CHECK_FAIL, "%s; not judged: %s (not VMware virtual disks: identity from the device itself)",
                   lacking, others);

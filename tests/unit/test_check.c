@@ -156,6 +156,35 @@ static void test_enableuuid(void **state)
     check_report_free(&rep);
 }
 
+/* A master target with 256 VMware disks and EnableUUID off: the detail and the
+ * remediation are cut at their size and say how many there are in all. */
+static void test_enableuuid_at_scale(void **state)
+{
+    static struct inv_disk many[256];
+    struct check_report rep;
+    const struct check_outcome *o;
+    size_t i;
+    (void)state;
+    memset(many, 0, sizeof(many));
+    for (i = 0; i < 256; i++) {
+        snprintf(many[i].name, sizeof(many[i].name), "sd%c%c", 'a' + (int)(i / 26), 'a' + (int)(i % 26));
+        strcpy(many[i].vendor, "VMware");
+        strcpy(many[i].model, "Virtual disk");
+        many[i].is_scsi = true;
+        snprintf(many[i].scsi_id, sizeof(many[i].scsi_id), "0VMware_Virtual_disk_d%zu", i);
+    }
+    inv.disks = many;
+    inv.n_disks = 256;
+    o = run_one("disk.enableuuid", &rep);
+    assert_int_equal(o->res.status, CHECK_FAIL);
+    assert_non_null(strstr(o->res.detail, "sdaa has no NAA identifier"));
+    assert_non_null(strstr(o->res.detail, "; 256 VMware virtual disks in all lack it"));
+    assert_non_null(strstr(o->res.remediation, " more)"));
+    check_report_free(&rep);
+    inv.disks = disks;
+    inv.n_disks = 3;
+}
+
 static void test_scsi_id_unique(void **state)
 {
     struct check_report rep;
@@ -296,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_root_disk),
         cmocka_unit_test(test_parse_ids),
         cmocka_unit_test_setup(test_enableuuid, setup),
+        cmocka_unit_test_setup(test_enableuuid_at_scale, setup),
         cmocka_unit_test_setup(test_scsi_id_unique, setup),
         cmocka_unit_test_setup(test_os_release, setup),
         cmocka_unit_test_setup(test_platform_resources, setup),
