@@ -337,10 +337,24 @@ static int sign_sha256(EVP_PKEY *key, const char *data, size_t len, unsigned cha
     return ok ? 0 : -EINVAL;
 }
 
+/* libarchive's message, with the cause when it kept one ("Write error: No space left on device"). */
+static const char *arch_err(struct archive *w, char *buf, size_t len)
+{
+    int e = archive_errno(w);
+    const char *m = archive_error_string(w);
+
+    if (e > 0 && (!m || !strstr(m, strerror(e))))
+        snprintf(buf, len, "%s: %s", m ? m : "error", strerror(e));
+    else
+        snprintf(buf, len, "%s", m ? m : "error");
+    return buf;
+}
+
 static int add_member(struct archive *w, const char *name, uint64_t size, const void *data, struct ova_job *job,
                       struct mt_err *err)
 {
     struct archive_entry *e = archive_entry_new();
+    char msg[512];
     int ok;
 
     if (!e)
@@ -355,7 +369,8 @@ static int add_member(struct archive *w, const char *name, uint64_t size, const 
     if (ok && data && archive_write_data(w, data, (size_t)size) != (la_ssize_t)size)
         ok = 0;
     if (!ok)
-        return mt_err_set(err, -EIO, "%s: writing %s: %s", job->tmp, name, archive_error_string(w));
+        return mt_err_set(err, archive_errno(w) > 0 ? -archive_errno(w) : -EIO, "%s: writing %s: %s", job->tmp,
+                          name, arch_err(w, msg, sizeof(msg)));
     return 0;
 }
 
@@ -365,6 +380,7 @@ static int copy_iso(struct archive *w, struct ova_job *job, struct mt_err *err)
     uint64_t left = job->res.iso_bytes, total = left;
     unsigned char *buf = malloc(COPY_BUF);
     struct payload_hash h;
+    char msg[512];
     int r = 0;
 
     if (!buf || payload_hash_init(&h) < 0) {
@@ -380,7 +396,8 @@ static int copy_iso(struct archive *w, struct ova_job *job, struct mt_err *err)
         else if (n == 0)
             r = mt_err_set(err, -EIO, "--iso %s: shrank while it was read; run again", job->o.iso);
         else if (archive_write_data(w, buf, (size_t)n) != n)
-            r = mt_err_set(err, -EIO, "%s: writing %s: %s", job->tmp, job->res.iso_name, archive_error_string(w));
+            r = mt_err_set(err, archive_errno(w) > 0 ? -archive_errno(w) : -EIO, "%s: writing %s: %s", job->tmp,
+                           job->res.iso_name, arch_err(w, msg, sizeof(msg)));
         else {
             payload_hash_update(&h, buf, (size_t)n);
             left -= (uint64_t)n;
@@ -424,6 +441,7 @@ static int write_archive(struct ova_job *job, const char *mf0, size_t mf_len, co
                          struct mt_err *err)
 {
     struct archive *w = archive_write_new();
+    char msg[512];
     int r;
 
     if (!w)
@@ -446,7 +464,7 @@ static int write_archive(struct ova_job *job, const char *mf0, size_t mf_len, co
     if (r == 0)
         r = copy_iso(w, job, err);
     if (r == 0 && archive_write_close(w) != ARCHIVE_OK)
-        r = mt_err_set(err, -EIO, "%s: %s", job->tmp, archive_error_string(w));
+        r = mt_err_set(err, -EIO, "%s: %s", job->tmp, arch_err(w, msg, sizeof(msg)));
     archive_write_free(w);
     return r;
 }
