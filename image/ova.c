@@ -57,21 +57,34 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+/* Installs the handlers for path (the ones in place before are kept aside), or
+ * with NULL puts those back and forgets the path. */
 static void guard_tmp(const char *path)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    static struct sigaction saved[3];
+    static int armed;
     struct sigaction sa;
     size_t i;
 
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = path ? on_signal : SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    if (path)
-        snprintf(g_tmp_path, sizeof(g_tmp_path), "%s", path);
-    else
+    if (!path) {
         g_tmp_path[0] = '\0';
-    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-        sigaction(sigs[i], &sa, NULL);
+        for (i = 0; armed && i < sizeof(sigs) / sizeof(sigs[0]); i++)
+            sigaction(sigs[i], &saved[i], NULL);
+        armed = 0;
+        return;
+    }
+    snprintf(g_tmp_path, sizeof(g_tmp_path), "%s", path);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; !armed && i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        sigaction(sigs[i], NULL, &saved[i]);
+        /* a signal the caller ignores (nohup) stays ignored */
+        if (saved[i].sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+    armed = 1;
 }
 
 void ova_job_free(struct ova_job *job)
@@ -517,6 +530,7 @@ static int commit(struct ova_job *job, struct mt_err *err)
     if (rename(job->tmp, job->o.out) < 0)
         return mt_err_errno(err, -errno, "renaming %s to %s", job->tmp, job->o.out);
     job->tmp[0] = '\0';
+    guard_tmp(NULL);
     dfd = open(job->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         fsync(dfd); /* the rename itself: best effort, the data is already synced */
