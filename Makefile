@@ -87,8 +87,10 @@ $(IMAGE_LIB): $(call obj,$(IMAGE_SRC))
 $(BUILD)/mt-agent: $(call obj,agent/main.c) $(AGENT_LIB) $(PROV_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
+# mt-image reads the agent's ELF with libelf (elfutils; libelf-dev here,
+# elfutils-libelf-devel on EL6): the only program that links it.
 $(BUILD)/mt-image: $(call obj,image/main.c) $(IMAGE_LIB) $(PROV_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lelf -ldl
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(AGENT_LIB) $(IMAGE_LIB) $(PROV_LIB)
 	@mkdir -p $(dir $@)

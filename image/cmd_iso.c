@@ -58,5 +58,6 @@ static int cmd_iso(struct image_ctx *ctx, int argc, char **argv)
 const struct image_verb image_verb_iso = {
     "iso", cmd_iso,
     "--base BOOT.ISO --out OUT.ISO [--ks FILE] [--payload DIR] [--agent BIN] [--rootfs DIR]\n"
-    "           [--cs HOST] [--rootpw-file FILE] [--append ARGS] [--title TEXT] [--no-isolinux]",
+    "           [--cs HOST] [--rootpw-file FILE] [--append ARGS] [--title TEXT] [--no-isolinux]\n"
+    "           [--force-agent]",
     "remaster a CentOS 6.6 boot ISO into the mt-agent installer ISO"};

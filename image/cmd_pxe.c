@@ -75,5 +75,5 @@ const struct image_verb image_verb_pxe = {
     "pxe", cmd_pxe,
     "--base BOOT.ISO --out DIR --url http://... [--repo URL] [--syslinux-dir DIR] [--force]\n"
     "           [--ks FILE] [--payload DIR] [--agent BIN] [--rootfs DIR] [--cs HOST]\n"
-    "           [--rootpw-file FILE] [--append ARGS]",
+    "           [--rootpw-file FILE] [--append ARGS] [--force-agent]",
     "build a TFTP tree and an HTTP tree for a PXE install"};

@@ -6,7 +6,7 @@ set -eu
 PKGS="
 build-essential pkg-config
 libparted-dev libblkid-dev libudev-dev libarchive-dev libssl-dev libcurl4-openssl-dev
-libjson-c-dev libinih-dev libcmocka-dev
+libjson-c-dev libinih-dev libcmocka-dev libelf-dev musl-tools
 clang llvm libclang-rt-14-dev
 util-linux fdisk e2fsprogs xfsprogs lvm2 parted kmod udev sg3-utils lsscsi
 libarchive-tools xorriso cpio gzip openssl rpm
