@@ -191,6 +191,7 @@ static void judge_format(const struct elf_needs *n, struct el6_verdict *v)
         gap(v, "its loader %s is not on CentOS 6.6 (glibc's is %s)", n->interp, EL6_LOADER);
 }
 
+/* how: "" for DT_NEEDED, " at run time (.note.dlopen)" for the notes */
 static void judge_sonames(const char (*names)[ELFN_NAME], size_t count, const char *how,
                           struct el6_verdict *v)
 {
@@ -202,9 +203,9 @@ static void judge_sonames(const char (*names)[ELFN_NAME], size_t count, const ch
             continue;
         same_library(names[i], alt, sizeof(alt));
         if (alt[0])
-            gap(v, "%s %s: CentOS 6.6 has %s instead", how, names[i], alt);
+            gap(v, "needs %s%s: CentOS 6.6 has %s instead", names[i], how, alt);
         else
-            gap(v, "%s %s: not packaged in CentOS 6.6", how, names[i]);
+            gap(v, "needs %s%s: not packaged in CentOS 6.6", names[i], how);
     }
 }
 
@@ -255,14 +256,14 @@ size_t el6_judge(const struct elf_needs *n, struct el6_verdict *v)
     memset(v, 0, sizeof(*v));
     v->is_static = !n->interp[0] && n->n_needed == 0;
     judge_format(n, v);
-    judge_sonames(n->needed, n->n_needed, "needs", v);
+    judge_sonames(n->needed, n->n_needed, "", v);
     if (n->needed_truncated)
         gap(v, "needs more than %d libraries: not all were judged", ELFN_MAX_NEEDED);
     judge_glibc(n, v);
     if (n->versions_truncated)
         gap(v, "needs more than %d symbol versions: not all were judged", ELFN_MAX_VERSIONS);
     judge_kernel(n, v);
-    judge_sonames(n->dlopen, n->n_dlopen, "opens at run time", v);
+    judge_sonames(n->dlopen, n->n_dlopen, " at run time (.note.dlopen)", v);
     return v->n_gaps;
 }
 
