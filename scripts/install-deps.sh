@@ -14,6 +14,13 @@ qemu-system-x86 qemu-utils busybox-static isolinux syslinux-common pxelinux ipxe
 python3 groff-base man-db bash-completion hyperfine
 "
 
+# Not a Debian host (an EL6 build host for `make rpm`): its packages are named in
+# README.md ("An agent for CentOS 6.6"); this script installs nothing there.
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "install-deps: not a Debian host (no dpkg-query): install the build packages README.md lists for EL6 yourself"
+    exit 0
+fi
+
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
