@@ -395,6 +395,10 @@ static int iso_plan(struct iso_job *j, struct mt_err *err)
     res->base_mbr = j->info.mbr;
     if (!j->info.boot.present && o->no_isolinux)
         return mt_err_set(err, -EINVAL, "%s: has no El Torito boot record: not a bootable ISO", o->base);
+    if (o->no_isolinux && j->info.boot.platform == 0xef)
+        return mt_err_set(err, -EINVAL, "%s: its default El Torito entry boots UEFI (platform 0xEF); the output "
+                                        "carries one BIOS entry, and BIOS is the supported firmware: start from a "
+                                        "BIOS-bootable base", o->base);
     r = scan_base(o->base, &j->info, o->no_isolinux,
                   j->info.boot.present && catalog_head(o->base, &j->info, cat) == 0 ? cat : NULL, &j->s, err);
     if (r < 0)

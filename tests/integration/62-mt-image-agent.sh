@@ -133,6 +133,15 @@ mkbase "$efi_only" -eltorito-alt-boot -e images/efiboot.img -no-emul-boot
 expect_exit 0 "iso from a base with a UEFI entry only" "$MT_IMAGE" iso --base "$efi_only" --out "$T_TMP/e.iso" --agent "$T_TMP/static-agent"
 assert_grep "  names the UEFI entry" 'efi-only.iso has a UEFI El Torito boot entry; .*does not keep it' "$T_ERR"
 if grep -q 'MBR' "$T_ERR"; then not_ok "  and no MBR it does not have"; else ok "  and no MBR it does not have"; fi
+# a UEFI-only base (its default entry is UEFI): --no-isolinux cannot keep it as a BIOS entry
+mkdir -p "$T_TMP/efitree/images" && head -c 1474560 /dev/zero >"$T_TMP/efitree/images/efiboot.img"
+xorriso -as mkisofs -quiet -R -o "$T_TMP/efi-default.iso" -e images/efiboot.img -no-emul-boot "$T_TMP/efitree" 2>/dev/null
+assert_grep "xorriso: that base's only entry is UEFI" 'El Torito boot img : +1 +UEFI' \
+    <(xorriso -indev "$T_TMP/efi-default.iso" -report_el_torito plain 2>&1)
+expect_exit 1 "iso --no-isolinux from a UEFI-only base is refused" "$MT_IMAGE" iso --base "$T_TMP/efi-default.iso" \
+    --out "$T_TMP/ed.iso" --no-isolinux --agent "$T_TMP/static-agent"
+assert_grep "  saying its default entry boots UEFI" 'efi-default.iso: its default El Torito entry boots UEFI \(platform 0xEF\)' "$T_ERR"
+[ ! -e "$T_TMP/ed.iso" ] && ok "  and writing nothing" || not_ok "  and writing nothing"
 rm -f "$out"
 expect_exit 0 "iso from the BIOS-only base" "$MT_IMAGE" iso --base "$base" --out "$out" --agent "$T_TMP/static-agent"
 if grep -q 'UEFI\|MBR' "$T_ERR"; then not_ok "  has no firmware message"; else ok "  has no firmware message"; fi
