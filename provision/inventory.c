@@ -530,6 +530,7 @@ static int identity_from_pages(struct inv_disk *d, const struct raw_pages *rp)
         /* a malformed page 0x83 scsi_id passed over for page 0x80 is worth a word */
         if (u->from == VPD_FROM_PG80 && bad83)
             reason_add(warn, sizeof(warn), u->why);
+        reason_add(warn, sizeof(warn), u->note);
     } else if (ru == -EBADMSG || warn[0]) {
         /* an id would be a guess, or a malformed page is why there is none */
         set_str(d->vpd_error, sizeof(d->vpd_error), u->why);

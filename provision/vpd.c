@@ -398,11 +398,12 @@ static int udev_try_designator(struct udev_view *v, size_t j, size_t k, const ch
 }
 
 /* do_scsi_page83_inquiry's search: every entry of the list over every
- * designator the page length covers. 1 found, 0 none, VBYTE_UNKNOWN. */
-static int udev_search_pg83(struct udev_view *v, const char *vendor, const char *model, char *serial,
+ * designator up to `last` (the offset of the page's last byte). 1 found, 0
+ * none, VBYTE_UNKNOWN. */
+static int udev_search_pg83(struct udev_view *v, size_t last, const char *vendor, const char *model, char *serial,
                             struct vpd_udev_id *out)
 {
-    size_t k, j, last = v->claimed - 1;
+    size_t k, j;
     int r, len;
 
     for (k = 0; k < sizeof(id_search) / sizeof(id_search[0]); k++) {
@@ -442,6 +443,30 @@ static int udev_scsi2_pg83(struct udev_view *v, char *serial, struct vpd_udev_id
     return 1;
 }
 
+/* udev before systemd's 16-bit fix (CentOS 6's udev 147 among them) walks the
+ * designators only as far as the low byte of the page length says: on a page
+ * of 256 bytes or more it may take another designator, or none. Said in
+ * out->note when it would. */
+static void old_udev_note(struct udev_view *v, const char *vendor, const char *model, const char *serial, int r,
+                          struct vpd_udev_id *out)
+{
+    struct vpd_udev_id old;
+    char oserial[VPD_UDEV_SERIAL + VENDOR_LEN + MODEL_LEN + 8], oid[VPD_ID_MAX] = "";
+    int ro;
+
+    memset(&old, 0, sizeof(old));
+    ro = udev_search_pg83(v, (size_t)v->buf[3] + 3, vendor, model, oserial, &old);
+    if (ro == VBYTE_UNKNOWN) {
+        snprintf(out->note, sizeof(out->note), "page 0x83 is %zu bytes: an older udev (CentOS 6's, which reads "
+                 "the low byte of the page length) would read bytes that are not there", v->claimed);
+    } else if (ro != r || (r == 1 && strcmp(oserial, serial) != 0)) {
+        if (ro == 1)
+            reformat(oserial, oid, sizeof(oid));
+        snprintf(out->note, sizeof(out->note), "page 0x83 is %zu bytes: an older udev (CentOS 6's, which reads "
+                 "the low byte of the page length) would print %s", v->claimed, ro == 1 ? oid : "no id from it");
+    }
+}
+
 /* Page 0x83 as scsi_id takes it: 1 id, 0 none (why says), -EBADMSG unknown. */
 static int udev_pg83(const uint8_t *p, size_t l, const char *vendor, const char *model, char *serial,
                      struct vpd_udev_id *out)
@@ -460,7 +485,9 @@ static int udev_pg83(const uint8_t *p, size_t l, const char *vendor, const char 
     view_init(&v, p, l);
     if ((b6 = vbyte(&v, 6)) == VBYTE_UNKNOWN)
         return unknown_reason(&v, 0x83, out->why, sizeof(out->why));
-    r = b6 != 0 ? udev_scsi2_pg83(&v, serial, out) : udev_search_pg83(&v, vendor, model, serial, out);
+    r = b6 != 0 ? udev_scsi2_pg83(&v, serial, out) : udev_search_pg83(&v, v.claimed - 1, vendor, model, serial, out);
+    if (b6 == 0 && p[2] != 0 && r >= 0)
+        old_udev_note(&v, vendor, model, serial, r, out);
     if (r == VBYTE_UNKNOWN) {
         out->naa[0] = '\0';
         out->from = VPD_FROM_NONE;

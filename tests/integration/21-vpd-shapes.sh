@@ -100,6 +100,9 @@ pad=$(disk_of padded-name-string)
 assert_eq "padded page: udev's page 0x80 id" "$(field "$pad" scsi_id)" "SACME_ARRAY_LUN_ACME0001SN42"
 assert_grep "padded page: a warning names the padding" "3 zero bytes after the last designator" <(field "$pad" vpd_warning)
 assert_eq "padded page: not unreadable" "$(field "$pad" vpd_error)" ""
+low=$(disk_of long-page-low-byte)
+assert_eq "260-byte page: its length as built" "$(($(stat -c %s "$T_TMP/dev/$low/pg83") - 4))" 260
+assert_grep "260-byte page: says what CentOS 6's older udev would print" "page 0x83 is 264 bytes: an older udev .* would print no id from it" <(field "$low" vpd_warning)
 emc=$(disk_of emc-scsi2-rdm)
 assert_eq "SCSI-2 page: has_naa" "$(field "$emc" has_naa)" "true"
 assert_eq "SCSI-2 page: udev's id" "$(field "$emc" scsi_id)" "360060480000190101234533030314142"

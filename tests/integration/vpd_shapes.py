@@ -165,6 +165,16 @@ shape("long-page-naa-first", "ACME", "ARRAY LUN",
              *[desig(T_SCSI_NAME, name_string("iqn.2001-04.com.example:port%02d.with.a.long.name" % i), CS_UTF8,
                      assoc=PORT) for i in range(6)]),
       None, naa="6000c29aaaaaaaaa0000000000000013")
+# 13b. A page of 260 bytes whose NAA 6 is its second designator: systemd's
+#     udev walks the whole length and takes it; older udev (CentOS 6's 147)
+#     reads only the low byte of the length (4), sees the first designator
+#     alone and has no id from page 0x83: mt-agent says so in vpd_warning.
+long_names = [desig(T_SCSI_NAME, name_string("iqn.2001-04.com.example:port%02d.with.a.long.name" % i), CS_UTF8,
+                    assoc=PORT) for i in range(4)]
+shape("long-page-low-byte", "ACME", "ARRAY LUN",
+      page83(long_names[0], desig(T_NAA, hx("6000c29bbbbbbbbb0000000000000014")), *long_names[1:],
+             desig(T_SCSI_NAME, name_string("iqn.2001-04.com.example:x"), CS_UTF8, assoc=PORT)),
+      None, naa="6000c29bbbbbbbbb0000000000000014")
 # 14. An ASCII NAA (code set 2): udev copies the characters.
 shape("ascii-naa", "ACME", "ARRAY LUN", page83(desig(T_NAA, "6000C29ABCDEF0123456789ABCDEF014", CS_ASCII)), None,
       naa="6000C29ABCDEF0123456789ABCDEF014")
