@@ -81,7 +81,7 @@ struct inv_disk {
     size_t n_designators;
     char vpd_source[16];         /* "sg_io", "sysfs", "" (none) */
     char vpd_error[2 * VPD_REASON_MAX + 64]; /* why the pages give no id (malformed, or udev's answer unknown), "" */
-    char vpd_warning[2 * VPD_REASON_MAX];    /* malformed pages udev still takes an id from, "" when none */
+    char vpd_warning[3 * VPD_REASON_MAX + VPD_ID_MAX]; /* malformed pages udev still takes an id from, "" when none */
     char crosscheck[INV_STR];    /* "" when nothing to compare, "match", or what differed */
     char probe_error[INV_STR];   /* why libblkid could not look (then signatures say nothing), "" */
 };

@@ -111,7 +111,7 @@ struct vpd_udev_id {
     size_t desig_offset;   /* VPD_FROM_PG83: the offset of its header in the page */
     char naa[VPD_NAA_MAX]; /* the NAA behind id (hex; text for an ASCII NAA), "" when id is not NAA-based */
     char why[2 * VPD_REASON_MAX]; /* no id: why; with an id from page 0x80: why page 0x83 gave none */
-    char note[VPD_REASON_MAX]; /* a page 0x83 of 256 bytes or more on which an older udev (reading the low
+    char note[VPD_REASON_MAX + VPD_ID_MAX]; /* a page 0x83 of 256 bytes or more on which an older udev (reading the low
                                 * byte of its length, as CentOS 6's does) decides otherwise: what it prints */
 };
 
