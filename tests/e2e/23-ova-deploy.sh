@@ -42,7 +42,7 @@ EOF
     >/dev/null 2>"$T_ERR" || { not_ok "guest initramfs"; sed 's/^/    # /' "$T_ERR"; t_done; }
 check "a CentOS-like base ISO whose installer stand-in runs mt-agent from the CD" \
     "$MT_TOP/scripts/vm/synthetic-base-iso.sh" --out "$T_TMP/base.iso" --initrd "$T_TMP/guest.gz" --no-pxeboot
-check "mt-image iso" "$MT_IMAGE" iso --base "$T_TMP/base.iso" --out "$T_TMP/mt.iso" --append "mt.disk=sda"
+check "mt-image iso" "$MT_IMAGE" iso --base "$T_TMP/base.iso" --out "$T_TMP/mt.iso" --append "mt.disk=sda" --force-agent
 ova=$T_TMP/mt.ova
 check "mt-image ova with the default sizing" "$MT_IMAGE" ova --iso "$T_TMP/mt.iso" --out "$ova"
 

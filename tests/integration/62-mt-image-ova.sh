@@ -26,7 +26,7 @@ mkbase() { # OUT
 base=$T_TMP/base.iso
 mkbase "$base"
 iso=$T_TMP/mt.iso
-check "an installer ISO (mt-image iso)" "$MT_IMAGE" iso --base "$base" --out "$iso"
+check "an installer ISO (mt-image iso)" "$MT_IMAGE" iso --base "$base" --out "$iso" --force-agent
 iso_size=$(stat -c %s "$iso")
 
 # no temporary file of mt-image ova (.NAME.XXXXXX) and no OVA left in DIR
