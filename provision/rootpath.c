@@ -242,13 +242,26 @@ FILE *rootpath_fopen(const char *path, const char *mode)
 
 ssize_t rootpath_read_file(const char *path, char **out, size_t max)
 {
-    int fd = rootpath_open(path, O_RDONLY, 0);
+    /* O_NONBLOCK: a FIFO planted at a path of the box (a fixture tree, /etc)
+     * must not hang the agent; it has no effect on the regular files (sysfs
+     * attributes and /proc entries are regular files too) read below */
+    int fd = rootpath_open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
     size_t len = 0, cap = 4096;
+    struct stat st;
     char *buf;
 
     *out = NULL;
     if (fd < 0)
         return -errno;
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+    }
     buf = malloc(cap + 1);
     if (!buf) {
         close(fd);

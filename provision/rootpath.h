@@ -45,7 +45,7 @@ FILE *rootpath_fopen(const char *path, const char *mode);
 
 /* Read a whole small file (sysfs attribute, /proc entry, config) into a new
  * NUL-terminated buffer (*out, free() it), at most `max` bytes. Returns the
- * length or -errno. */
+ * length or -errno; anything but a regular file is -EISDIR / -EINVAL at once. */
 ssize_t rootpath_read_file(const char *path, char **out, size_t max);
 
 /* Read the first line of a small text file into buf, trailing white space

@@ -85,6 +85,13 @@ assert_grep "apply --agent a FIFO: named" "fifo: the .* is a FIFO" "$T_ERR"
 expect_exit 2 "apply --agent a directory: refused (bad input, exit 2)" timeout 20 "$MT_AGENT" --root "$R" apply --agent "$T_TMP" --sha256 "$(printf '%064d' 0)"
 assert_grep "apply --agent a directory: named" "$T_TMP: the .* is a directory" "$T_ERR"
 
+# a FIFO among the box's own files (read through rootpath_read_file): check answers, no hang
+F=$T_TMP/fiforoot
+mkdir -p "$F/etc" "$F/usr/lib"
+mkfifo "$F/etc/os-release" "$F/usr/lib/os-release"
+expect_exit 1 "a FIFO at /etc/os-release: check os.release fails at once, no hang" \
+    timeout 20 "$MT_AGENT" --root "$F" check --only os.release
+
 # --- the journal through links --------------------------------------------------------
 J=$R/var/lib/mt-agent
 printf 'root:$6$secret:19000:0:99999:7:::\n' >"$R/etc/shadow"
