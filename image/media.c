@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bootcfg.h"
+#include "regfile.h"
 
 #define CONF_PATH "etc/mt-agent/mt-agent.conf"
 
@@ -68,14 +69,10 @@ int media_slurp(const char *path, size_t max, char **out, size_t *len, struct mt
     char *buf;
     size_t done = 0;
     ssize_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = regfile_open(path, 0, "input file", &st, err); /* a FIFO must not hang mt-image */
 
     if (fd < 0)
-        return mt_err_errno(err, -errno, "%s", path);
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return mt_err_set(err, -EINVAL, "%s: not a regular file", path);
-    }
+        return fd;
     if ((uint64_t)st.st_size > max) {
         close(fd);
         return mt_err_set(err, -EFBIG, "%s: larger than %zu bytes", path, max);
