@@ -224,21 +224,25 @@ static bool check_section_line(struct parse_state *ps, const char *s, size_t n)
 {
     const char *close = memchr(s, ']', n);
     char name[64];
-    size_t i;
+    size_t i, len;
 
     if (!close)
         return parse_error(ps, ps->lineno, "'[' without a closing ']'; a section header is [name]");
-    for (i = (size_t)(close - s) + 1; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+    len = (size_t)(close - s - 1);
+    for (i = len + 2; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
         ;
     if (i < n && s[i] != ';' && s[i] != '#')
         return parse_error(ps, ps->lineno,
                            "text after the section header [%.*s]; put '%.*s' on a line of its own",
-                           (int)(close - s - 1), s + 1, (int)(n - i), s + i);
-    if ((size_t)(close - s - 1) >= sizeof(name) || (memcpy(name, s + 1, (size_t)(close - s - 1)),
-                                                     name[close - s - 1] = '\0', !is_section(name)))
+                           (int)len, s + 1, (int)(n - i), s + i);
+    if (len < sizeof(name)) {
+        memcpy(name, s + 1, len);
+        name[len] = '\0';
+    }
+    if (len >= sizeof(name) || !is_section(name))
         return parse_error(ps, ps->lineno,
                            "unknown section [%.*s]; the sections are [cs], [layout], [payload], [check]",
-                           (int)(close - s - 1), s + 1);
+                           (int)len, s + 1);
     return true;
 }
 
