@@ -1,6 +1,6 @@
 /* check: readiness checks of this master target (provision/check.h). */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +29,11 @@ static json_object *journal_peek(void)
     return root;
 }
 
-static int list_checks(void)
+static int list_checks(struct mt_ctx *ctx)
 {
     size_t n, i;
     const struct check_def *const *cat = check_catalogue(&n);
-    if (out_json_mode()) {
+    if (ctx->json) {
         json_object *doc = json_object_new_object(), *arr = json_object_new_array();
         for (i = 0; i < n; i++) {
             json_object *it = json_object_new_object();
@@ -43,7 +43,7 @@ static int list_checks(void)
             json_object_array_add(arr, it);
         }
         json_object_object_add(doc, "checks", arr);
-        out_json(doc);
+        verb_set_doc(ctx, doc);
     } else {
         for (i = 0; i < n; i++)
             out_printf("%-24s %-8s %s\n", cat[i]->id, check_severity_name(cat[i]->severity), cat[i]->title);
@@ -68,15 +68,29 @@ static void print_human(const struct check_report *rep)
                rep->warnings, rep->skip);
 }
 
-static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
+struct check_args {
+    const char *only, *ignore;
+    bool strict, list;
+};
+
+#define AT(f) .offset = offsetof(struct check_args, f)
+static const struct opt CHECK_OPTS[] = {
+    {.name = "only", .kind = OPT_LIST, .arg = "ID,..", AT(only),
+     .help = "run only these checks (mt-agent check --list names them)"},
+    {.name = "ignore", .kind = OPT_LIST, .arg = "ID,..", AT(ignore),
+     .help = "leave these checks out (added to [check] ignore)"},
+    {.name = "strict", .kind = OPT_FLAG, AT(strict), .help = "failed warnings count as failures ([check] strict)"},
+    {.name = "list", .kind = OPT_FLAG, AT(list), .help = "list the checks (id, severity, title); run none"},
+    OPT_END,
+};
+#undef AT
+static const struct opt *const CHECK_TABLES[] = {CHECK_OPTS, NULL};
+
+static int cmd_check(struct mt_ctx *ctx, void *argp)
 {
-    static const struct option opts[] = {
-        {"only", required_argument, NULL, 'o'}, {"ignore", required_argument, NULL, 'i'},
-        {"strict", no_argument, NULL, 's'},     {"list", no_argument, NULL, 'l'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *only = NULL, *ignore_arg = NULL;
-    bool strict = ctx->cfg.check.strict, list = false;
+    struct check_args *a = argp;
+    const char *only = a->only, *ignore_arg = a->ignore;
+    bool strict = ctx->cfg.check.strict || a->strict;
     char ignore[2 * MT_CFG_STR + 2];
     struct inventory inv;
     struct check_report rep;
@@ -84,20 +98,7 @@ static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
     struct mt_err err = {0};
     size_t n;
     bool *sel;
-    int c, r;
-
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': only = optarg; break;
-        case 'i': ignore_arg = optarg; break;
-        case 's': strict = true; break;
-        case 'l': list = true; break;
-        default: return verb_usage_error(&verb_check, "bad option");
-        }
-    }
-    if (optind < argc)
-        return verb_usage_error(&verb_check, "unexpected argument '%s'", argv[optind]);
+    int r;
 
     /* every id named anywhere must exist: a typo must not silently run everything */
     check_catalogue(&n);
@@ -116,8 +117,8 @@ static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
         return EXIT_USAGE;
     }
     free(sel);
-    if (list)
-        return list_checks();
+    if (a->list)
+        return list_checks(ctx);
 
     snprintf(ignore, sizeof(ignore), "%s%s%s", ctx->cfg.check.ignore,
              ctx->cfg.check.ignore[0] && ignore_arg ? "," : "", ignore_arg ? ignore_arg : "");
@@ -137,13 +138,13 @@ static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
         inventory_free(&inv);
         return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
     }
-    if (out_json_mode()) {
+    if (ctx->json) {
         json_object *doc = json_object_new_object();
         json_object_object_add(doc, "host", inventory_host_to_json(&inv.host));
         json_object_object_add(doc, "checks", check_report_checks_json(&rep));
         json_object_object_add(doc, "summary", check_report_summary_json(&rep));
         json_object_object_add(doc, "strict", json_object_new_boolean(strict));
-        out_json(doc);
+        verb_set_doc(ctx, doc);
     } else {
         print_human(&rep);
     }
@@ -155,7 +156,7 @@ static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
 }
 
 const struct verb verb_check = {
-    "check", cmd_check, "[--only ID,..] [--ignore ID,..] [--strict] [--list]",
+    "check", cmd_check, CHECK_TABLES, sizeof(struct check_args), NULL,
     "readiness checks of this master target",
     "Runs the readiness checks (mt-agent check --list shows them) and prints each one's\n"
     "status, detail and, for a failure, how to fix it. --only runs just the named checks,\n"
@@ -164,4 +165,5 @@ const struct verb verb_check = {
     "otherwise, 2 for an unknown check id. With --json: {\"host\":{...},\"checks\":[{\"id\",\n"
     "\"severity\",\"status\",\"title\",\"detail\",\"remediation\"}],\"summary\":{\"pass\",\"fail\",\n"
     "\"skip\",\"errors\",\"warnings\"}}.\n",
+    0,
 };

@@ -1,4 +1,5 @@
 /* iso: remaster a CentOS 6.6 boot ISO into the mt-agent installer ISO. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,35 +7,25 @@
 #include "remaster.h"
 #include "verbopts.h"
 
-static int cmd_iso(struct image_ctx *ctx, int argc, char **argv)
+static const struct opt ISO_OPTS[] = {
+    {.name = "no-isolinux", .kind = OPT_FLAG, .offset = offsetof(struct image_args, no_isolinux),
+     .help = "keep the base's own boot image; boot with ks=cdrom:/mt/ks.cfg by hand"},
+    OPT_END,
+};
+static const struct opt *const ISO_TABLES[] = {IMAGE_MEDIA_OPTS, ISO_OPTS, NULL};
+
+static int cmd_iso(struct image_ctx *ctx, struct image_args *a)
 {
-    static const struct option opts[] = {
-        VERBOPTS_LONG, {"no-isolinux", no_argument, NULL, 'N'}, {NULL, 0, NULL, 0},
-    };
     struct verbopts v;
     struct remaster_opts ro;
     struct remaster_result res;
     char header[512];
-    int c, r;
+    int r;
 
     memset(&v, 0, sizeof(v));
     memset(&ro, 0, sizeof(ro));
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (verbopts_take(&v, c, optarg))
-            continue;
-        if (c == 'N') {
-            ro.no_isolinux = true;
-            continue;
-        }
-        fprintf(stderr, "usage: mt-image iso %s\n", image_verb_iso.usage);
-        return 2;
-    }
-    if (optind < argc) {
-        fprintf(stderr, "mt-image iso: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if ((r = verbopts_finish(&v, "iso")) != 0)
+    ro.no_isolinux = a->no_isolinux;
+    if ((r = verbopts_finish(&v, a, "iso")) != 0)
         return r;
     snprintf(header, sizeof(header), "mt-image %s iso: from %s%s%s", MT_IMAGE_VERSION, v.base,
              v.m.cs_host ? ", configuration server " : "", v.m.cs_host ? v.m.cs_host : "");
@@ -56,7 +47,7 @@ static int cmd_iso(struct image_ctx *ctx, int argc, char **argv)
 }
 
 const struct image_verb image_verb_iso = {
-    "iso", cmd_iso,
-    "--base BOOT.ISO --out OUT.ISO [--ks FILE] [--payload DIR] [--agent BIN] [--rootfs DIR]\n"
-    "           [--cs HOST] [--rootpw-file FILE] [--append ARGS] [--title TEXT] [--no-isolinux]",
-    "remaster a CentOS 6.6 boot ISO into the mt-agent installer ISO"};
+    "iso", cmd_iso, ISO_TABLES, "remaster a CentOS 6.6 boot ISO into the mt-agent installer ISO",
+    "Adds mt/ (kickstart, agent, rootfs.tar, payloads) to the base and makes the ISOLINUX entry \"mt\"\n"
+    "(ks=cdrom:/mt/ks.cfg) the default; the kickstart installs from the CD.\n",
+};

@@ -46,7 +46,11 @@ static int os_disk(const struct check_ctx *c, struct devuse *u, char *why, size_
 
     memset(u, 0, sizeof(*u));
     if (name) {
-        if (devuse_disk_path(name, path, sizeof(path)) < 0 || devuse_probe(path, u, &err) < 0) {
+        /* [layout] disk is the box's (resolved here); the journal records the
+         * path provision opened, resolved already */
+        int r = c->cfg->layout.disk[0] ? devuse_disk_path(name, path, sizeof(path))
+                                       : (snprintf(path, sizeof(path), "%s", name), 0);
+        if (r < 0 || devuse_probe_resolved(path, u, &err) < 0) {
             snprintf(why, len, "%s", err.msg[0] ? err.msg : name);
             devuse_free(u);
             return -ENOENT;

@@ -120,18 +120,18 @@ for disk in 25G 100G 1T; do
     for ram in 1024 6144 16384 131072; do
         [ $disk = 25G ] && [ $ram -gt 1024 ] && continue
         rm -f "$R/img/m.img"; truncate -s $disk "$R/img/m.img"
-        expect_exit 0 "provision $disk image for $ram MiB RAM" "$MT_AGENT" --root "$R" provision --disk /img/m.img --ram-mib $ram --lazy-init --target-root /target
+        expect_exit 0 "provision $disk image for $ram MiB RAM" "$MT_AGENT" --root "$R" provision --disk "$R/img/m.img" --ram-mib $ram --lazy-init --target-root "$R/target"
         layout_verify "provision $disk, $ram MiB RAM" "$R/img/m.img" $ram "$R/target/etc/fstab"
     done
 done
 # and a 25 GiB disk with 6 GiB RAM is refused as too small, untouched
 rm -f "$R/img/m.img"; truncate -s 25G "$R/img/m.img"
-expect_exit 1 "provision a too small disk" "$MT_AGENT" --root "$R" provision --disk /img/m.img --ram-mib 6144
+expect_exit 1 "provision a too small disk" "$MT_AGENT" --root "$R" provision --disk "$R/img/m.img" --ram-mib 6144
 assert_grep "too small: the numbers" "disk of 25600 MiB is too small for RAM 6144 MiB: it needs at least 26625 MiB" "$T_ERR"
 assert_eq "too small: nothing written" "$(stat -c %b "$R/img/m.img")" 0
 # 3 TiB: msdos on the first 2 TiB, the note printed, sfdisk agrees
 rm -f "$R/img/m.img"; truncate -s 3T "$R/img/m.img"
-expect_exit 0 "provision a 3 TiB image" "$MT_AGENT" --root "$R" --json provision --disk /img/m.img --ram-mib 6144 --lazy-init
+expect_exit 0 "provision a 3 TiB image" "$MT_AGENT" --root "$R" --json provision --disk "$R/img/m.img" --ram-mib 6144 --lazy-init
 assert_eq "3 TiB: the plan notes the msdos limit" "$(jget "$T_OUT" '"only the first 2 TiB" in d["plan"]["notes"][0]')" True
 layout_verify "provision 3 TiB (first 2 TiB)" "$R/img/m.img" 6144
 last_end=$(sfdisk --json "$R/img/m.img" | python3 -c 'import json,sys; p=json.load(sys.stdin)["partitiontable"]["partitions"][-1]; print((p["start"] + p["size"]) * 512)')

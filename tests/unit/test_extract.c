@@ -16,6 +16,7 @@
 #include <archive_entry.h>
 #include <cmocka.h>
 
+#include "dirs.h"
 #include "extract.h"
 
 static void path_ok(const char *in, const char *want)
@@ -117,7 +118,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    return extract_remove_tree(tmpdir);
+    return dirs_remove_tree(tmpdir);
 }
 
 struct ent {
@@ -196,7 +197,7 @@ static void test_extract_good(void **state)
     snprintf(p2, sizeof(p2), "%s/lib/libx.so.1", r.staging);
     assert_int_equal(stat(p2, &st2), 0);
     assert_int_equal(st.st_ino, st2.st_ino);
-    assert_int_equal(extract_remove_tree(r.staging), 0);
+    assert_int_equal(dirs_remove_tree(r.staging), 0);
     assert_int_equal(access(r.staging, F_OK), -1); /* gone */
 }
 

@@ -1,0 +1,10 @@
+/* verbs: the table of mt-image verbs, in the order `mt-image --help` lists them. */
+#include "image.h"
+
+static const struct image_verb *const VERBS[] = {&image_verb_iso, &image_verb_pxe};
+
+const struct image_verb *const *image_verb_table(size_t *n)
+{
+    *n = sizeof(VERBS) / sizeof(VERBS[0]);
+    return VERBS;
+}
