@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "agentlog.h"
+#include "arraysize.h"
 #include "firstboot.h"
 #include "journal.h"
 #include "rootpath.h"
@@ -337,7 +338,7 @@ static int run_step(struct fb_run *fr, const struct fb_step *s, const struct opt
     o.timeout_ms = STEP_TIMEOUT_MS;
     o.on_output = on_child_output;
     o.data = fr;
-    o.envp = step_env(env, sizeof(env) / sizeof(env[0]));
+    o.envp = step_env(env, ARRAY_SIZE(env));
     r = run_argv(argv, &o, &res);
     if (r < 0) {
         log_error("firstboot: cannot run %s %s: %s", fr->self, sa->argv[0], strerror(-r));

@@ -1,6 +1,7 @@
 /* dispatch: the verb table, and the work every verb shares: options parsed
  * from its tables, --help, the journal, the one JSON document. */
 #include "verbs.h"
+#include "arraysize.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@ static const struct verb *const VERBS[] = {
     &verb_retention, &verb_modules,  &verb_apply,     &verb_register,
     &verb_heartbeat, &verb_deregister, &verb_firstboot, &verb_status,
 };
-#define N_VERBS (sizeof(VERBS) / sizeof(VERBS[0]))
+#define N_VERBS ARRAY_SIZE(VERBS)
 
 const struct verb *const *verb_table(size_t *n)
 {

@@ -1,6 +1,8 @@
 /* opttab: see opttab.h. */
 #include "opttab.h"
 
+#include "arraysize.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -61,7 +63,7 @@ const char *opt_store_keep(struct opt_store *st, const char *s)
 {
     char *d;
 
-    if (st->n >= sizeof(st->items) / sizeof(st->items[0]) || !(d = strdup(s)))
+    if (st->n >= ARRAY_SIZE(st->items) || !(d = strdup(s)))
         return NULL;
     st->items[st->n++] = d;
     return d;

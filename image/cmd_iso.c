@@ -32,6 +32,15 @@ static int cmd_iso(struct image_ctx *ctx, struct image_args *a)
     v.m.header = header;
     if ((r = verbopts_run(ctx, &v, &ro, "iso", iso_remaster, &res)) != 0)
         return r;
+    if ((res.base_uefi || res.base_mbr) && ctx->verbosity >= 0)
+        fprintf(stderr, "mt-image iso: warning: %s has %s%s%s; %s does not keep %s: it boots by BIOS from a CD "
+                        "only. BIOS is the supported firmware (msdos label, boot loader on the root partition): "
+                        "set the VM to BIOS (VM Options > Boot Options > Firmware: BIOS) and boot it from its CD "
+                        "drive\n",
+                v.base, res.base_uefi ? "a UEFI El Torito boot entry" : "",
+                res.base_uefi && res.base_mbr ? " and " : "",
+                res.base_mbr ? "an isohybrid MBR (boot from a USB stick)" : "", v.out,
+                res.base_uefi && res.base_mbr ? "them" : "it");
     if (ctx->verbosity >= 0) {
         printf("%s: %llu files from %s (volume \"%s\") and the mt/ media, %llu MiB\n", v.out,
                (unsigned long long)res.files, v.base, res.volume_id,

@@ -52,7 +52,7 @@ static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
     if ((r = verbopts_run(ctx, &v, &ro, "pxe", pxe_build, &res)) != 0)
         return r;
     if (ctx->verbosity >= 0) {
-        printf("%s/tftp: pxelinux.0, ldlinux.c32, vmlinuz (%s), initrd.img (%s), pxelinux.cfg/default\n",
+        printf("%s/tftp: pxelinux.0 (BIOS clients), ldlinux.c32, vmlinuz (%s), initrd.img (%s), pxelinux.cfg/default\n",
                v.out, res.kernel, res.initrd);
         printf("%s/http: mt/ (kickstart, agent, overlay, payloads)%s; serve it at %s\n", v.out,
                ro.repo ? "" : " and os/ (the base, the install source)", ro.url);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "opttab.h"
 
@@ -22,7 +23,11 @@ struct image_ctx {
 struct image_args {
     struct mt_path base, out, ks, payload, agent, rootfs, rootpw_file, syslinux_dir;
     const char *cs, *append, *title, *url, *repo;
-    bool no_isolinux, force;
+    bool no_isolinux, force, force_agent;
+    /* ova */
+    struct mt_path iso, sign_key, sign_cert;
+    const char *name, *network;
+    uint64_t cpus, memory_mib, os_disk_gib, retention_gib;
 };
 
 struct image_verb {
@@ -33,7 +38,7 @@ struct image_verb {
     const char *help;               /* what the verb does, before the options; may be NULL */
 };
 
-extern const struct image_verb image_verb_iso, image_verb_pxe;
+extern const struct image_verb image_verb_iso, image_verb_pxe, image_verb_ova;
 
 /* The options iso and pxe share (the media: kickstart, agent, overlay, payload). */
 extern const struct opt IMAGE_MEDIA_OPTS[];

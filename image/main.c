@@ -12,6 +12,7 @@ static void usage(FILE *f)
 
     fprintf(f, "usage: mt-image [-v|-q] VERB [ARGS]\n\n"
                "Builds a bootable installer ISO or a PXE tree around a CentOS 6.6 boot image,\n"
+               "and the VM template (OVA) that boots that ISO,\n"
                "with the mt-agent kickstart, the agent and the payloads.\n\n"
                "global options:\n"
                "  -v, --verbose   more diagnostics\n"

@@ -1,6 +1,8 @@
 /* verbopts: see verbopts.h. */
 #include "verbopts.h"
 
+#include "agentcheck.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -28,6 +30,8 @@ const struct opt IMAGE_MEDIA_OPTS[] = {
     {.name = "append", .kind = OPT_STRING, .arg = "ARGS", AT(append),
      .help = "boot parameters added to the entry (ip=... mt.disk=sda)"},
     {.name = "title", .kind = OPT_STRING, .arg = "TEXT", AT(title), .help = "the boot menu entry's title"},
+    {.name = "force-agent", .kind = OPT_FLAG, AT(force_agent),
+     .help = "embed an agent that cannot run on CentOS 6.6 (a warning names every gap)"},
     OPT_END,
 };
 #undef AT
@@ -87,7 +91,7 @@ int verbopts_finish(struct verbopts *v, const struct image_args *a, const char *
         fprintf(stderr, "mt-image %s: the rootfs overlay is not next to mt-image; give --rootfs DIR\n", verb);
         return 2;
     }
-    return 0;
+    return agent_target_check(v->m.agent, a->force_agent, verb);
 }
 
 static bool g_shown;

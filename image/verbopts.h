@@ -19,7 +19,9 @@ struct verbopts {
 
 /* Fills v from the parsed arguments, the kickstart, agent and overlay next
  * to the mt-image binary when not given; prints the error and returns 2
- * (usage) when one cannot be found. */
+ * (usage) when one cannot be found. Then judges the agent against CentOS 6.6
+ * (el6abi.h): one that cannot run there is refused with 2, every gap named,
+ * unless --force-agent (then a warning names them). */
 int verbopts_finish(struct verbopts *v, const struct image_args *a, const char *verb);
 
 /* Builds the media from v, fills ro's common fields and runs build (iso_remaster

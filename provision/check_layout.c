@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "arraysize.h"
 #include "devuse.h"
 #include "layout.h"
 #include "rootpath.h"
@@ -223,4 +224,4 @@ const struct check_def check_defs_layout[] = {
     {"layout.swap", SEV_WARNING, "Swap is configured as planned", layout_swap},
     {"retention.volume", SEV_ERROR, "A retention volume is mounted at /mnt/retention", retention_volume},
 };
-const size_t check_n_layout = sizeof(check_defs_layout) / sizeof(check_defs_layout[0]);
+const size_t check_n_layout = ARRAY_SIZE(check_defs_layout);

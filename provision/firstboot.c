@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "firstboot.h"
+
+#include "arraysize.h"
 #include "journal.h"
 
 const char FB_PREFLIGHT_DEFERRED[] =
@@ -76,7 +78,7 @@ enum fb_action firstboot_next(const struct fb_step *s, const struct fb_facts *f)
 const char *firstboot_action_name(enum fb_action a)
 {
     static const char *const names[] = {"skip", "already", "run", "not-needed", "rebooted", "defer", "reboot"};
-    return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";
+    return (unsigned)a < ARRAY_SIZE(names) ? names[a] : "?";
 }
 
 const char *firstboot_step_status(json_object *fb, const char *step)

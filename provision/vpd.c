@@ -4,6 +4,8 @@
  * to one '_', characters outside udev's whitelist to '_'). */
 #include "vpd.h"
 
+#include "arraysize.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -150,7 +152,7 @@ const char *vpd_desig_type_name(uint8_t type)
 {
     static const char *const names[] = {"vendor", "t10", "eui64", "naa", "relative-port", "target-port-group",
                                         "lu-group", "md5", "scsi-name", "protocol-port", "uuid"};
-    return type < sizeof(names) / sizeof(names[0]) ? names[type] : "reserved";
+    return type < ARRAY_SIZE(names) ? names[type] : "reserved";
 }
 
 const char *vpd_assoc_name(uint8_t assoc)
@@ -248,7 +250,7 @@ void vpd_scsi_id(const struct vpd_pg83 *pg83, const char *pg80_serial, const cha
         reformat(serial, out, out_len);
         return;
     }
-    for (k = 0; pg83 && k < sizeof(id_search) / sizeof(id_search[0]); k++) {
+    for (k = 0; pg83 && k < ARRAY_SIZE(id_search); k++) {
         for (i = 0; i < pg83->n; i++) {
             const struct vpd_designator *d = &pg83->d[i];
             size_t need;

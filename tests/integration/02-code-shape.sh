@@ -26,4 +26,8 @@ for d in agent image; do
     if grep -q '^no duplicates' "$T_OUT"; then ok "duplicates: no copy of 10 lines or more within $d/"
     else not_ok "duplicates: copies of 10 lines or more within $d/"; sed 's/^/    # /' "$T_OUT"; fi
 done
+# the project documents itself: nothing refers to the planning documents outside it
+git -C "$MT_TOP" grep -nIE '\.\./shared|(DESIGN|DOMAIN|STYLE)\.md' -- . ':!tests/integration/02-code-shape.sh' >"$T_OUT" 2>&1
+if [ -s "$T_OUT" ]; then not_ok "nothing refers to ../shared or its documents"; sed 's/^/    # /' "$T_OUT"
+else ok "nothing refers to ../shared or its documents"; fi
 t_done

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "dirs.h"
+#include "arraysize.h"
 #include "extract.h"
 
 static void path_ok(const char *in, const char *want)
@@ -178,7 +179,7 @@ static void test_extract_good(void **state)
     (void)state;
 
     snprintf(path, sizeof(path), "%s/good.tar.gz", tmpdir);
-    write_tar(path, good, sizeof(good) / sizeof(good[0]));
+    write_tar(path, good, ARRAY_SIZE(good));
     o.parent = tmpdir;
     assert_int_equal(extract_archive(path, &o, &r, &err), 0);
     assert_int_equal(r.files, 3);

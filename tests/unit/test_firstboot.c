@@ -9,8 +9,8 @@
 #include <cmocka.h>
 
 #include "firstboot.h"
+#include "arraysize.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static void test_defaults_skip_what_is_not_configured(void **state)
 {
@@ -107,10 +107,10 @@ static void test_policy_exhaustive(void **state)
     (void)state;
     for (id = 0; id < FB_N_STEPS; id++)
         for (en = 0; en < 2; en++)
-            for (st = 0; st < N(statuses); st++)
+            for (st = 0; st < ARRAY_SIZE(statuses); st++)
                 for (rq = 0; rq < 2; rq++)
-                    for (ab = 0; ab < N(boots); ab++)
-                        for (b = 0; b < N(boots); b++)
+                    for (ab = 0; ab < ARRAY_SIZE(boots); ab++)
+                        for (b = 0; b < ARRAY_SIZE(boots); b++)
                             for (nr = 0; nr < 2; nr++) {
                                 struct fb_step s = {(enum fb_step_id)id, "x", en, ""};
                                 struct fb_facts f = {statuses[st], rq, boots[ab], boots[b], nr};
@@ -131,7 +131,7 @@ static void test_policy_exhaustive(void **state)
                                     assert_true(got == FB_ACT_SKIP || got == FB_ACT_ALREADY || got == FB_ACT_RUN);
                                 n++;
                             }
-    assert_int_equal(n, FB_N_STEPS * 2 * N(statuses) * 2 * N(boots) * N(boots) * 2);
+    assert_int_equal(n, FB_N_STEPS * 2 * ARRAY_SIZE(statuses) * 2 * ARRAY_SIZE(boots) * ARRAY_SIZE(boots) * 2);
     assert_true(reboots > 0);
 }
 

@@ -1,4 +1,4 @@
-/* layout_plan: the DESIGN.md table, the RHEL 6 swap rule, shrinking on small
+/* layout_plan: the layout of mt-agent(8) plan, the RHEL 6 swap rule, shrinking on small
  * disks, the msdos 2 TiB limit, and the three renderings. */
 #include <errno.h>
 #include <setjmp.h>

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "image.h"
+#include "arraysize.h"
 #include "opttab.h"
 #include "rootpath.h"
 #include "verbs.h"
@@ -110,7 +111,7 @@ static void test_errors_name_the_option(void **state)
     char err[256];
     size_t i;
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
         const char *const *x = cases[i].args;
         int r = parse(&a, &st, err, sizeof(err), "--disk", "sda", x[0], x[1], x[2], x[3]);
         if (strcmp(cases[i].want, "--disk DEV is required") == 0)
