@@ -91,7 +91,7 @@ static void test_body_malformed(void **state)
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         assert_int_equal(parse(bad[i], &r, &err), -EBADMSG);
         assert_null(r.doc);
-        assert_true(err.msg[0] != '\0');
+        assert_int_not_equal(err.msg[0], '\0');
     }
     /* nesting deeper than 32 */
     memset(deep, '[', 100);
