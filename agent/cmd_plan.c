@@ -33,7 +33,7 @@ static const struct opt *const PLAN_TABLES[] = {PLAN_OPTS, NULL};
 static int cmd_plan(struct mt_ctx *ctx, void *argp)
 {
     struct plan_args *a = argp;
-    const char *format = a->format ? a->format : "text", *path;
+    const char *format = a->format ? a->format : "text", *path, *shown;
     uint64_t ram_mib = a->ram_mib, size_mib = a->size_mib, ram_bytes, disk_bytes;
     struct layout_policy pol;
     struct layout_plan plan;
@@ -47,7 +47,8 @@ static int cmd_plan(struct mt_ctx *ctx, void *argp)
                                 ctx->cfg.layout.disk);
     if (!a->disk.given)
         return verb_usage_error(&verb_plan, "--disk is required (or set [layout] disk)");
-    path = a->disk.real;
+    path = a->disk.real;   /* opened */
+    shown = a->disk.given; /* the box's name in the plan and the kickstart (/dev/sdb, not ROOT/dev/sdb) */
 
     memset(&u, 0, sizeof(u));
     if (size_mib)
@@ -71,12 +72,12 @@ static int cmd_plan(struct mt_ctx *ctx, void *argp)
     layout_policy_from_config(&ctx->cfg, &pol);
     r = layout_plan(disk_bytes, ram_bytes, &pol, &plan, &err);
     if (r < 0) {
-        log_error("%s: %s", path, err.msg);
+        log_error("%s: %s", shown, err.msg);
         devuse_free(&u);
         return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
     }
     if (ctx->json || strcmp(format, "json") == 0) {
-        json_object *doc = layout_plan_to_json(&plan, path);
+        json_object *doc = layout_plan_to_json(&plan, shown);
         if (probed)
             json_object_object_add(doc, "current", devuse_to_json(&u));
         if (ctx->json)
@@ -87,8 +88,8 @@ static int cmd_plan(struct mt_ctx *ctx, void *argp)
             json_object_put(doc);
         }
     } else {
-        char *text = strcmp(format, "kickstart") == 0 ? layout_render_kickstart(&plan, path)
-                                                      : layout_render_text(&plan, path);
+        char *text = strcmp(format, "kickstart") == 0 ? layout_render_kickstart(&plan, shown)
+                                                      : layout_render_text(&plan, shown);
         if (!text) {
             log_error("out of memory");
             rc = EXIT_FAILED;

@@ -285,24 +285,43 @@ static void opt_form(char *buf, size_t len, const struct opt *o)
         snprintf(buf, len, "--%s %s", o->name, o->choices ? o->choices : o->arg ? o->arg : "VALUE");
 }
 
-void opt_synopsis(FILE *f, const struct opt_cmd *cmd)
+#define SYNOPSIS_WIDTH 100
+
+/* The synopsis from column col on, wrapped before SYNOPSIS_WIDTH with
+ * continuation lines indented by indent. */
+static void synopsis_wrapped(FILE *f, const struct opt_cmd *cmd, size_t col, size_t indent)
 {
     const struct opt *o;
-    char form[256];
-    size_t i;
+    char form[256], item[260];
+    size_t i, len;
 
-    if (cmd->subcommand)
+    if (cmd->subcommand) {
         fprintf(f, " %s", cmd->subcommand);
+        col += 1 + strlen(cmd->subcommand);
+    }
     for (i = 0; (o = nth(cmd, i)); i++) {
         opt_form(form, sizeof(form), o);
-        fprintf(f, (o->flags & OPT_REQUIRED) ? " %s" : " [%s]", form);
+        snprintf(item, sizeof(item), (o->flags & OPT_REQUIRED) ? "%s" : "[%s]", form);
+        len = strlen(item);
+        if (col + 1 + len > SYNOPSIS_WIDTH && col > indent) {
+            fprintf(f, "\n%*s", (int)indent, "");
+            col = indent;
+        }
+        fprintf(f, " %s", item);
+        col += 1 + len;
     }
+}
+
+void opt_synopsis(FILE *f, const struct opt_cmd *cmd)
+{
+    synopsis_wrapped(f, cmd, 0, 8);
 }
 
 void opt_usage(FILE *f, const struct opt_cmd *cmd, const char *globals)
 {
-    fprintf(f, "usage: %s%s%s %s", cmd->prog, globals ? " " : "", globals ? globals : "", cmd->verb);
-    opt_synopsis(f, cmd);
+    int n = fprintf(f, "usage: %s%s%s %s", cmd->prog, globals ? " " : "", globals ? globals : "", cmd->verb);
+
+    synopsis_wrapped(f, cmd, n > 0 ? (size_t)n : 0, 8);
     fputc('\n', f);
 }
 

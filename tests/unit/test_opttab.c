@@ -2,7 +2,7 @@
  * range, string with choices, list, host path, box path, disk), the errors
  * named, the path rule (host paths as given, box paths resolved once under
  * --root); and for every verb of mt-agent and mt-image, each option of its
- * tables appears in its --help and in its man page. */
+ * tables appears in its --help, in its man page and in the bash completion. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -193,9 +193,27 @@ static char *slurp(const char *rel)
     return buf;
 }
 
-/* Each option of the tables is in the generated help (as --name) and in the
- * man page (as \-\-name, troff's minus signs). */
-static void check_documented(const struct opt_cmd *c, const char *help, const char *man)
+/* The word "--name" in the bash completion (followed by a space, a quote or a
+ * line end, so --force does not count for --force-agent). */
+static bool in_completion(const char *comp, const char *name)
+{
+    char flag[128];
+    const char *at = comp;
+    size_t l;
+
+    snprintf(flag, sizeof(flag), "--%s", name);
+    l = strlen(flag);
+    while ((at = strstr(at, flag))) {
+        if (at[l] == ' ' || at[l] == '"' || at[l] == '\n' || at[l] == '|' || at[l] == ')')
+            return true;
+        at += l;
+    }
+    return false;
+}
+
+/* Each option of the tables is in the generated help (as --name), in the
+ * man page (as \-\-name, troff's minus signs) and in the bash completion. */
+static void check_documented(const struct opt_cmd *c, const char *help, const char *man, const char *comp)
 {
     const struct opt *const *t;
     const struct opt *o;
@@ -217,6 +235,8 @@ static void check_documented(const struct opt_cmd *c, const char *help, const ch
             if (!strstr(man, flag))
                 fail_msg("%s(%s) does not document %s %s --%s", c->prog, c->prog[3] == 'a' ? "8" : "1", c->prog,
                          c->verb, o->name);
+            if (!in_completion(comp, o->name))
+                fail_msg("the bash completion does not offer %s %s --%s", c->prog, c->verb, o->name);
         }
 }
 
@@ -268,6 +288,7 @@ static void agent_help(FILE *f, const struct opt_cmd *c)
 static void test_every_option_documented(void **state)
 {
     char *man8 = slurp("agent/mt-agent.8"), *man1 = slurp("image/mt-image.1"), *help;
+    char *comp = slurp("rootfs/etc/bash_completion.d/mt-agent");
     const struct verb *const *av;
     const struct image_verb *const *iv;
     size_t n, i, checked = 0;
@@ -279,7 +300,7 @@ static void test_every_option_documented(void **state)
         if (!entry)
             fail_msg("mt-agent(8) has no entry for the verb %s under VERBS", av[i]->name);
         help = help_of(agent_help, &c);
-        check_documented(&c, help, entry);
+        check_documented(&c, help, entry, comp);
         free(help);
         free(entry);
     }
@@ -287,12 +308,13 @@ static void test_every_option_documented(void **state)
     for (i = 0; i < n; i++, checked++) {
         struct opt_cmd c = {"mt-image", iv[i]->name, NULL, iv[i]->opts};
         help = help_of(opt_help, &c);
-        check_documented(&c, help, man1);
+        check_documented(&c, help, man1, comp);
         free(help);
     }
     assert_true(checked >= 14);
     free(man8);
     free(man1);
+    free(comp);
 }
 
 int main(void)
