@@ -12,6 +12,8 @@ for f in usr/sbin/mt-agent usr/bin/mt-image etc/mt-agent/mt-agent.conf usr/share
 done
 assert_eq "mt-agent is executable (0755)" "$(stat -c %a "$dest/usr/sbin/mt-agent")" 755
 assert_eq "/var/lib/mt-agent is 0700" "$(stat -c %a "$dest/var/lib/mt-agent")" 700
+[ -f "$dest/etc/nrpe.d/mt-agent.cfg" ] && ok "installed /etc/nrpe.d/mt-agent.cfg" || not_ok "installed /etc/nrpe.d/mt-agent.cfg"
+assert_eq "/etc/sudoers.d/mt-agent-nrpe is 0440 (sudo's mode)" "$(stat -c %a "$dest/etc/sudoers.d/mt-agent-nrpe")" 440
 
 # the installed binary runs from the DESTDIR, on the installed configuration
 expect_exit 0 "installed mt-agent --version" "$dest/usr/sbin/mt-agent" --version
