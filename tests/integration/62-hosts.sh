@@ -154,8 +154,8 @@ printf 'MemTotal:        4194304 kB\n' >"$r/proc/meminfo"
 { sed -n 's/^  append //p' "$pxe/tftp/pxelinux.cfg/01-52-54-00-aa-00-01"; } | sed 's/$/ BOOTIF=01-52-54-00-aa-00-01/' \
     >"$r/proc/cmdline"
 check "%pre runs with mt01's kernel line (no media: built-in layout)" env MT_KS_ROOT="$r" sh "$T_TMP/pre.sh"
-assert_eq "network-include: mt01's static network on the PXE NIC" "$(cat "$r/tmp/network-include")" \
-    "network --device=bootif --bootproto=static --onboot=yes --ip=10.20.0.11 --netmask=255.255.255.0 --gateway=10.20.0.1 --nameserver=10.20.0.2,10.20.0.3 --hostname=mt01.lis.example.com"
+assert_eq "network-include: mt01's static network on the NIC it PXE-booted from (BOOTIF's MAC)" "$(cat "$r/tmp/network-include")" \
+    "network --device=52:54:00:aa:00:01 --bootproto=static --onboot=yes --ip=10.20.0.11 --netmask=255.255.255.0 --gateway=10.20.0.1 --nameserver=10.20.0.2,10.20.0.3 --hostname=mt01.lis.example.com"
 assert_grep "part-include: mt.disk=sdb is the OS disk (not the first disk sda)" '^clearpart --all --initlabel --drives=sdb$' \
     "$r/tmp/part-include"
 assert_grep "  and the only disk used" '^ignoredisk --only-use=sdb$' "$r/tmp/part-include"

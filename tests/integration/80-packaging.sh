@@ -53,5 +53,6 @@ assert_eq "completes a verb's option" "$(complete_words mt-agent provision --w)"
 assert_eq "completes a check id" "$(complete_words mt-agent check --only disk.e)" "disk.enableuuid"
 assert_eq "completes the second check id of a list" "$(complete_words mt-agent check --ignore os.release,cs.reg)" "os.release,cs.registered"
 assert_eq "completes --format values" "$(complete_words mt-agent plan --format k)" "kickstart"
+assert_eq "completes check --format nagios" "$(complete_words mt-agent check --format n)" "nagios"
 
 t_done
