@@ -584,16 +584,17 @@ int hosts_dnsmasq_conf(const struct hosts *h, const char *tftp_root, const char 
     fprintf(f, "# Run: dnsmasq --conf-file=THIS (add port=0 where a DNS server already runs, interface=NIC\n"
                "# to answer on one network only), or copy it into /etc/dnsmasq.d/.\n"
                "# DHCP answers only the MACs below (static ranges); each boots pxelinux.0 over TFTP,\n"
-               "# which reads pxelinux.cfg/01-<mac> for its own kernel line.\n");
+               "# which reads pxelinux.cfg/01-<mac> for its own kernel line. Written for EL6's dnsmasq\n"
+               "# 2.48 and later: net: tags, options by number (3 router, 6 DNS servers).\n");
     fprintf(f, "enable-tftp\ntftp-root=%s\ndhcp-boot=pxelinux.0\n", tftp_root);
     dnsmasq_ranges(f, h);
     for (i = 0; i < h->n; i++) {
         const struct host_entry *e = &h->v[i];
         fprintf(f, "# %s (hosts file line %u)\n", e->hostname, e->line);
-        fprintf(f, "dhcp-host=%s,set:mt-host%zu,%s,%s\n", e->mac, i + 1, e->ip, e->hostname);
+        fprintf(f, "dhcp-host=%s,net:mt-host%zu,%s,%s\n", e->mac, i + 1, e->ip, e->hostname);
         /* an empty option keeps dnsmasq from offering itself as router or DNS */
-        fprintf(f, "dhcp-option=tag:mt-host%zu,option:router%s%s\n", i + 1, e->gateway[0] ? "," : "", e->gateway);
-        fprintf(f, "dhcp-option=tag:mt-host%zu,option:dns-server%s%s\n", i + 1, e->dns[0] ? "," : "", e->dns);
+        fprintf(f, "dhcp-option=net:mt-host%zu,3%s%s\n", i + 1, e->gateway[0] ? "," : "", e->gateway);
+        fprintf(f, "dhcp-option=net:mt-host%zu,6%s%s\n", i + 1, e->dns[0] ? "," : "", e->dns);
     }
     if (fclose(f) != 0 || !buf) {
         free(buf);

@@ -74,7 +74,8 @@ const char *hosts_append_conflict(const char *append);
 /* A dnsmasq configuration: TFTP from tftp_root (absolute, no blanks, commas, quotes
  * or '#': -EINVAL), boot file pxelinux.0, one static dhcp-range per subnet (only the
  * listed MACs get answers) and per host a dhcp-host line binding MAC, name and
- * address with its router and DNS options. `header` is put first as a comment. */
+ * address with its router and DNS options (dnsmasq 2.48 syntax, EL6's: net: tags,
+ * option numbers; later versions read it too). `header` is put first as a comment. */
 int hosts_dnsmasq_conf(const struct hosts *h, const char *tftp_root, const char *header, char **out,
                        struct mt_err *err);
 

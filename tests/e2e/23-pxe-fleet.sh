@@ -5,7 +5,7 @@
 # mt.disk= (the synthetic base's initrd prints its command line); a third guest
 # with a MAC the hosts file does not list boots pxelinux.cfg/default (no ip=).
 # Each guest then fetches the kickstart over HTTP from a server on 127.0.0.1.
-. "$MT_TOP/tests/lib.sh"
+. "$(dirname "$0")/../lib.sh" || exit 1
 t_require qemu-system-x86_64 xorriso python3 dnsmasq
 
 base=$T_TMP/base.iso

@@ -4,7 +4,7 @@
 # 1 WARNING, 2 CRITICAL, 3 UNKNOWN), the first line's form (the Nagios plugin
 # guidelines: "TEXT | 'label'=value ..."), and the same run's --json, read by python,
 # as the oracle for the state, the failed ids, the counts and the detail lines.
-. "$MT_TOP/tests/lib.sh"
+. "$(dirname "$0")/../lib.sh" || exit 1
 t_require python3
 fx=$MT_TOP/tests/fixtures/sysroot
 

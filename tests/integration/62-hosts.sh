@@ -5,7 +5,7 @@
 # kickstart's %pre, run on a fixture tree with a host's kernel line as /proc/cmdline,
 # must configure that host's static network and OS disk. Each bad hosts file is refused
 # with exit 2 naming FILE:LINE and the field, and leaves no output behind.
-. "$MT_TOP/tests/lib.sh"
+. "$(dirname "$0")/../lib.sh" || exit 1
 t_require xorriso bsdtar python3 dnsmasq
 
 isolinux_bin=/usr/lib/ISOLINUX/isolinux.bin
@@ -64,7 +64,7 @@ while IFS=$'\t' read -r name mac ip host args; do
         "$(sed -n 's/^  append //p' "$f")" \
         "initrd=initrd.img console=ttyS0 ks=$url/mt/ks.cfg ksdevice=bootif $args console=ttyS0"
     assert_grep "$host: BOOTIF is passed (ipappend 2)" '^  ipappend 2$' "$f"
-    assert_grep "$host: dnsmasq binds its MAC, name and address" "^dhcp-host=$mac,set:mt-host[0-9]+,$ip,$host\$" \
+    assert_grep "$host: dnsmasq binds its MAC, name and address" "^dhcp-host=$mac,net:mt-host[0-9]+,$ip,$host\$" \
         "$pxe/dnsmasq.conf"
 done <"$T_TMP/want"
 assert_eq "one file per host plus default" "$(ls "$pxe/tftp/pxelinux.cfg" | wc -l)" 4

@@ -229,13 +229,13 @@ static void test_dnsmasq(void **state)
     /* one static range per subnet, in order */
     assert_non_null(strstr(conf, "\ndhcp-range=10.0.0.0,static,255.255.255.0\n"
                                  "dhcp-range=192.168.7.0,static,255.255.255.0\n"));
-    assert_non_null(strstr(conf, "\ndhcp-host=52:54:00:12:34:01,set:mt-host1,10.0.0.11,mt01\n"
-                                 "dhcp-option=tag:mt-host1,option:router,10.0.0.1\n"
-                                 "dhcp-option=tag:mt-host1,option:dns-server,10.0.0.2\n"));
+    assert_non_null(strstr(conf, "\ndhcp-host=52:54:00:12:34:01,net:mt-host1,10.0.0.11,mt01\n"
+                                 "dhcp-option=net:mt-host1,3,10.0.0.1\n"
+                                 "dhcp-option=net:mt-host1,6,10.0.0.2\n"));
     /* no gateway, no DNS: empty options, so dnsmasq does not offer itself */
-    assert_non_null(strstr(conf, "\ndhcp-host=52:54:00:12:34:02,set:mt-host2,10.0.0.12,mt02.example.com\n"
-                                 "dhcp-option=tag:mt-host2,option:router\n"
-                                 "dhcp-option=tag:mt-host2,option:dns-server\n"));
+    assert_non_null(strstr(conf, "\ndhcp-host=52:54:00:12:34:02,net:mt-host2,10.0.0.12,mt02.example.com\n"
+                                 "dhcp-option=net:mt-host2,3\n"
+                                 "dhcp-option=net:mt-host2,6\n"));
     free(conf);
     conf = NULL;
     assert_int_equal(hosts_dnsmasq_conf(&h, "/srv/my pxe/tftp", NULL, &conf, &err), -EINVAL);
