@@ -41,7 +41,7 @@ EOF
 chmod 0755 "$T_TMP/udhcpc.sh"
 
 # Runs in the namespace: the server end 10.20.0.5/24, dnsmasq on it; for each MAC
-# the client end takes that MAC and asks (at most 4 discovers, 1 s apart).
+# the client end takes that MAC and asks (at most 6 discovers, 1 s apart).
 cat >"$T_TMP/netns.sh" <<'EOF'
 set -u
 t=$1
@@ -54,14 +54,15 @@ dnsmasq --keep-in-foreground --conf-file="$t/pxe/dnsmasq.conf" --interface=mtsrv
     --dhcp-leasefile="$t/leases" --pid-file="$t/dnsmasq.pid" --log-dhcp --log-facility="$t/dnsmasq.log" &
 dpid=$!
 trap 'kill $dpid 2>/dev/null' EXIT INT TERM
-sleep 1
+i=0
+until grep -q 'TFTP root is' "$t/dnsmasq.log" 2>/dev/null || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 for mac in "$@"; do
     ip link set dev mtcli down
     ip addr flush dev mtcli
     ip link set dev mtcli address "$mac"
     ip link set dev mtcli up
     rm -f "$t/offer"
-    OFFER=$t/offer busybox udhcpc -i mtcli -n -q -f -t 4 -T 1 -A 1 -s "$t/udhcpc.sh" >>"$t/udhcpc.log" 2>&1
+    OFFER=$t/offer busybox udhcpc -i mtcli -n -q -f -t 6 -T 1 -A 1 -s "$t/udhcpc.sh" >>"$t/udhcpc.log" 2>&1
     echo "udhcpc=$?" >>"$t/offer"
     cp "$t/offer" "$t/offer.$mac"
     name=01-$(echo "$mac" | tr ':' '-')
