@@ -168,6 +168,7 @@ static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
     bool strict = ctx->cfg.check.strict, list = false;
     enum check_format fmt = ctx->json ? FORMAT_JSON : FORMAT_TEXT;
     char ignore[2 * MT_CFG_STR + 2], bad[256] = "";
+    const char *why;
     struct mt_err err = {0};
     size_t n;
     bool *sel;
@@ -183,13 +184,15 @@ static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
         case 's': strict = true; break;
         case 'l': list = true; break;
         case 'f':
-            if (!strcmp(optarg, "nagios") && !ctx->json)
-                fmt = FORMAT_NAGIOS;
-            else if (!strcmp(optarg, "json") || (!strcmp(optarg, "text") && !ctx->json))
-                fmt = !strcmp(optarg, "json") ? FORMAT_JSON : FORMAT_TEXT;
-            else if (!bad[0])
-                snprintf(bad, sizeof(bad), "--format %s: %s", optarg,
-                         ctx->json ? "--json asks for JSON already" : "not text, json or nagios");
+            why = NULL;
+            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "nagios"))
+                why = "not text, json or nagios";
+            else if (ctx->json && strcmp(optarg, "json"))
+                why = "--json asks for JSON already";
+            else
+                fmt = optarg[0] == 'n' ? FORMAT_NAGIOS : optarg[0] == 'j' ? FORMAT_JSON : FORMAT_TEXT;
+            if (why && !bad[0])
+                snprintf(bad, sizeof(bad), "--format %s: %s", optarg, why);
             break;
         default:
             if (!bad[0])
