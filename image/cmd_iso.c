@@ -72,6 +72,15 @@ static int cmd_iso(struct image_ctx *ctx, int argc, char **argv)
     hosts_free(&hosts);
     if (r != 0)
         return r;
+    if ((res.base_uefi || res.base_mbr) && ctx->verbosity >= 0)
+        fprintf(stderr, "mt-image iso: warning: %s has %s%s%s; %s does not keep %s: it boots by BIOS from a CD "
+                        "only. BIOS is the supported firmware (msdos label, boot loader on the root partition): "
+                        "set the VM to BIOS (VM Options > Boot Options > Firmware: BIOS) and boot it from its CD "
+                        "drive\n",
+                v.base, res.base_uefi ? "a UEFI El Torito boot entry" : "",
+                res.base_uefi && res.base_mbr ? " and " : "",
+                res.base_mbr ? "an isohybrid MBR (boot from a USB stick)" : "", v.out,
+                res.base_uefi && res.base_mbr ? "them" : "it");
     if (ctx->verbosity >= 0) {
         printf("%s: %llu files from %s (volume \"%s\") and the mt/ media, %llu MiB\n", v.out,
                (unsigned long long)res.files, v.base, res.volume_id,
@@ -90,6 +99,6 @@ const struct image_verb image_verb_iso = {
     "iso", cmd_iso,
     "--base BOOT.ISO --out OUT.ISO [--ks FILE] [--payload DIR] [--agent BIN] [--rootfs DIR]\n"
     "           [--cs HOST] [--rootpw-file FILE] [--append ARGS] [--title TEXT] [--no-isolinux]\n"
-    "           [--hosts FILE --host NAME]  the default entry boots with that host's ip=, netmask=,\n"
-    "           gateway=, dns=, hostname=, mt.disk= (FILE: CSV " HOSTS_COLUMNS ")",
+    "           [--force-agent] [--hosts FILE --host NAME]  the default entry boots with that\n"
+    "           host's ip=, netmask=, gateway=, dns=, hostname=, mt.disk= (FILE: CSV " HOSTS_COLUMNS ")",
     "remaster a CentOS 6.6 boot ISO into the mt-agent installer ISO"};

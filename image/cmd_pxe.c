@@ -70,7 +70,7 @@ static int cmd_pxe(struct image_ctx *ctx, int argc, char **argv)
     v.m.install_url = install;
     r = verbopts_run(ctx, &v, &ro, "pxe", pxe_build, &res);
     if (r == 0 && ctx->verbosity >= 0) {
-        printf("%s/tftp: pxelinux.0, ldlinux.c32, vmlinuz (%s), initrd.img (%s), pxelinux.cfg/default\n",
+        printf("%s/tftp: pxelinux.0 (BIOS clients), ldlinux.c32, vmlinuz (%s), initrd.img (%s), pxelinux.cfg/default\n",
                v.out, res.kernel, res.initrd);
         printf("%s/http: mt/ (kickstart, agent, overlay, payloads)%s; serve it at %s\n", v.out,
                ro.repo ? "" : " and os/ (the base, the install source)", ro.url);
@@ -87,7 +87,7 @@ const struct image_verb image_verb_pxe = {
     "pxe", cmd_pxe,
     "--base BOOT.ISO --out DIR --url http://... [--repo URL] [--syslinux-dir DIR] [--force]\n"
     "           [--ks FILE] [--payload DIR] [--agent BIN] [--rootfs DIR] [--cs HOST]\n"
-    "           [--rootpw-file FILE] [--append ARGS] [--hosts FILE]\n"
+    "           [--rootpw-file FILE] [--append ARGS] [--force-agent] [--hosts FILE]\n"
     "           --hosts FILE: CSV " HOSTS_COLUMNS ", one pxelinux.cfg/01-<mac>\n"
     "           entry per host with its ip=, netmask=, gateway=, dns=, hostname=, mt.disk=, and\n"
     "           DIR/dnsmasq.conf (DHCP for those MACs, TFTP); unknown MACs boot pxelinux.cfg/default",

@@ -15,7 +15,7 @@ struct image_verb {
     const char *summary;
 };
 
-extern const struct image_verb image_verb_iso, image_verb_pxe;
+extern const struct image_verb image_verb_iso, image_verb_pxe, image_verb_ova;
 
 struct hosts;
 /* --hosts FILE (image/hostsopt.c): loads it into *out, refusing an --append that sets

@@ -19,7 +19,7 @@ mac,hostname,ip,netmask,gateway,dns,disk
 52:54:00:4d:54:02,mt-lis-02,10.0.2.22,255.255.255.0,10.0.2.2,10.0.2.3,
 CSV
 pxe=$T_TMP/pxe
-expect_exit 0 "mt-image pxe --hosts" "$MT_IMAGE" pxe --base "$base" --out "$pxe" --url "$url" --hosts "$hosts"
+expect_exit 0 "mt-image pxe --hosts" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$pxe" --url "$url" --hosts "$hosts"
 expect_exit 0 "dnsmasq --test accepts the tree's dnsmasq.conf" dnsmasq --test --conf-file="$pxe/dnsmasq.conf"
 
 python3 -m http.server --bind 127.0.0.1 --directory "$pxe/http" "$port" >"$T_TMP/http.log" 2>&1 &

@@ -23,7 +23,7 @@ mac,hostname,ip,netmask,gateway,dns,disk
 52:54:00:AA:00:02,mt02.lis.example.com,10.20.0.12,255.255.255.0,,,
 EOF
 pxe=$T_TMP/pxe
-expect_exit 0 "mt-image pxe --hosts" "$MT_IMAGE" pxe --base "$T_TMP/base.iso" --out "$pxe" --url http://10.20.0.5/ \
+expect_exit 0 "mt-image pxe --hosts" "$MT_IMAGE" pxe --force-agent --base "$T_TMP/base.iso" --out "$pxe" --url http://10.20.0.5/ \
     --hosts "$T_TMP/hosts.csv"
 
 # dnsmasq drops root for its own user, which must reach the TFTP root
