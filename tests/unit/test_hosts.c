@@ -2,7 +2,7 @@
  * (BOM, CRLF, blanks, quotes, comments), each malformed field, each duplicate, each
  * missing column, named FILE:LINE and field; the kernel arguments and the pxelinux
  * name rendered from a host; the dnsmasq configuration (dnsmasq --test is its oracle
- * in tests/integration/62-hosts.sh). */
+ * in tests/integration/64-hosts.sh and run by dnsmasq in 65-dnsmasq-dhcp.sh). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
