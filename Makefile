@@ -159,6 +159,7 @@ install: all
 	install -D -m 0644 image/mt-image.1 $(DESTDIR)$(MANDIR)/man1/mt-image.1
 	mkdir -p $(DESTDIR)/ $(DESTDIR)$(DATADIR)/kickstart
 	cp -R --preserve=mode rootfs/. $(DESTDIR)/
+	chmod 0440 $(DESTDIR)/etc/sudoers.d/mt-agent-nrpe
 	if [ -d kickstart ]; then cp -R --preserve=mode kickstart/. $(DESTDIR)$(DATADIR)/kickstart/; fi
 	install -d -m 0700 $(DESTDIR)/var/lib/mt-agent
 

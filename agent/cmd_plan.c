@@ -107,4 +107,5 @@ static int cmd_plan(struct mt_ctx *ctx, void *argp)
 const struct verb verb_plan = {
     "plan", cmd_plan, PLAN_TABLES, sizeof(struct plan_args), NULL,
     "the disk layout provision would make; writes nothing", NULL, 0,
+    NULL,
 };

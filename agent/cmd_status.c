@@ -36,4 +36,5 @@ const struct verb verb_status = {
     "status", cmd_status, NULL, 0, NULL, "the state journal, human or JSON",
     "Prints /var/lib/mt-agent/state.json: each step firstboot has done, when and with what result.\n",
     VERB_JOURNAL,
+    NULL,
 };

@@ -193,7 +193,7 @@ int dispatch_verb(struct mt_ctx *ctx, int argc, char **argv)
     }
     c = verb_cmd(v);
     if (opt_parse(&c, argc, argv, args, &ctx->store, err, sizeof(err)) < 0)
-        rc = verb_usage_error(v, "%s", err);
+        rc = v->usage_failure ? v->usage_failure(argc, argv, err) : verb_usage_error(v, "%s", err);
     else
         rc = run_verb(ctx, v, args);
     opt_store_free(&ctx->store);

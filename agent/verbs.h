@@ -49,6 +49,9 @@ struct verb {
     const char *summary;           /* one line */
     const char *help;              /* what the verb does, before the options; may be NULL */
     unsigned flags;                /* VERB_* */
+    /* How a bad command line is answered (NULL: verb_usage_error); argv is
+     * the verb's (check --format nagios answers UNKNOWN, exit 3). */
+    int (*usage_failure)(int argc, char **argv, const char *msg);
 };
 
 extern const struct verb verb_inventory, verb_check, verb_plan, verb_provision, verb_retention,
@@ -73,6 +76,10 @@ int verb_usage_error(const struct verb *v, const char *fmt, ...) __attribute__((
 
 /* Print a verb's whole --help. */
 void verb_help(const struct verb *v, FILE *f);
+
+/* A failure before the verb runs (--root, the configuration): for `check --format
+ * nagios` prints the plugin's UNKNOWN line and returns 3, else returns code. */
+int check_early_failure(int argc, char **argv, int code, const char *why);
 
 /* Print the verb list (for --help and unknown verbs). */
 void verb_list_print(FILE *f);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hosts.h"
 #include "image.h"
 #include "remaster.h"
 #include "verbopts.h"
@@ -16,6 +17,8 @@ static const struct opt PXE_OPTS[] = {
     {.name = "syslinux-dir", .kind = OPT_HOST_PATH, .arg = "DIR", AT(syslinux_dir),
      .help = "where pxelinux.0 and ldlinux.c32 are (default: the system's syslinux)"},
     {.name = "force", .kind = OPT_FLAG, AT(force), .help = "replace an existing OUT directory"},
+    {.name = "hosts", .kind = OPT_HOST_PATH, .arg = "FILE", AT(hosts),
+     .help = "CSV " HOSTS_COLUMNS ": a pxelinux.cfg/01-<mac> entry per host and OUT/dnsmasq.conf"},
     OPT_END,
 };
 #undef AT
@@ -26,6 +29,8 @@ static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
     struct verbopts v;
     struct remaster_opts ro;
     struct remaster_result res;
+    struct hosts hosts = {NULL, 0};
+    const char *hosts_file = a->hosts.real;
     char header[512], install[2048];
     int r;
 
@@ -37,6 +42,9 @@ static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
     ro.force = a->force;
     if ((r = verbopts_finish(&v, a, "pxe")) != 0)
         return r;
+    if (hosts_file && (r = image_load_hosts("pxe", hosts_file, v.append, &hosts)) != 0)
+        return r;
+    ro.hosts = hosts_file ? &hosts : NULL;
     {
         size_t ul = strlen(ro.url);
         if (ro.repo)
@@ -49,15 +57,19 @@ static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
              v.base, ro.url, v.m.cs_host ? ", configuration server " : "", v.m.cs_host ? v.m.cs_host : "");
     v.m.header = header;
     v.m.install_url = install;
-    if ((r = verbopts_run(ctx, &v, &ro, "pxe", pxe_build, &res)) != 0)
-        return r;
-    if (ctx->verbosity >= 0) {
+    r = verbopts_run(ctx, &v, &ro, "pxe", pxe_build, &res);
+    if (r == 0 && ctx->verbosity >= 0) {
         printf("%s/tftp: pxelinux.0 (BIOS clients), ldlinux.c32, vmlinuz (%s), initrd.img (%s), pxelinux.cfg/default\n",
                v.out, res.kernel, res.initrd);
         printf("%s/http: mt/ (kickstart, agent, overlay, payloads)%s; serve it at %s\n", v.out,
                ro.repo ? "" : " and os/ (the base, the install source)", ro.url);
+        if (hosts_file)
+            printf("%s/tftp/pxelinux.cfg: 01-<mac> for each of the %zu hosts of %s (static network, "
+                   "OS disk); %s/dnsmasq.conf: DHCP for those MACs and TFTP\n",
+                   v.out, hosts.n, a->hosts.given, v.out);
     }
-    return 0;
+    hosts_free(&hosts);
+    return r;
 }
 
 const struct image_verb image_verb_pxe = {

@@ -24,6 +24,8 @@ struct image_args {
     struct mt_path base, out, ks, payload, agent, rootfs, rootpw_file, syslinux_dir;
     const char *cs, *append, *title, *url, *repo;
     bool no_isolinux, force, force_agent;
+    struct mt_path hosts;           /* iso, pxe: the hosts file */
+    const char *host;               /* iso: the host of that file the ISO boots as */
     /* ova */
     struct mt_path iso, sign_key, sign_cert;
     const char *name, *network;
@@ -42,6 +44,11 @@ extern const struct image_verb image_verb_iso, image_verb_pxe, image_verb_ova;
 
 /* The options iso and pxe share (the media: kickstart, agent, overlay, payload). */
 extern const struct opt IMAGE_MEDIA_OPTS[];
+
+struct hosts;
+/* --hosts FILE (image/hostsopt.c): loads it into *out, refusing an --append that sets
+ * what the file sets; prints the error. Returns 0, or 2 (bad hosts file or usage). */
+int image_load_hosts(const char *verb, const char *file, const char *append, struct hosts *out);
 
 /* The table, in the order `mt-image --help` lists it. */
 const struct image_verb *const *image_verb_table(size_t *n);
