@@ -134,6 +134,8 @@ int cs_cli_call(struct journal *j, struct cs_endpoint *ep, const char *method, c
     }
     *call_r = cs_call(ep, method, path, body, body ? strlen(body) : 0, true, res, err);
     cs_endpoint_scrub(ep);
+    if (res->tls_warning[0])
+        log_warn("%s", res->tls_warning);
     code = cs_cli_journal_reopen(j);
     if (code)
         cs_result_free(res);
