@@ -45,11 +45,11 @@ OPT     = -O2 -g -D_FORTIFY_SOURCE=2
 SANLD   =
 endif
 HOOKS   = $(if $(filter 1,$(TEST_HOOKS)),-DMT_TEST_HOOKS)
-ALL_CFLAGS  = $(WARN) $(OPT) $(HARDEN) $(HOOKS) -pthread -Iprovision -Icli -Iagent -Iimage $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS  = $(WARN) $(OPT) $(HARDEN) $(HOOKS) -pthread -Iprovision -Iagent/cli -Iagent -Iimage $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = -pie -pthread -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
 PROV_SRC  = $(wildcard provision/*.c)
-CLI_SRC   = $(wildcard cli/*.c)
+CLI_SRC   = $(wildcard agent/cli/*.c)
 AGENT_SRC = $(filter-out agent/main.c,$(wildcard agent/*.c))
 IMAGE_SRC = $(filter-out image/main.c,$(wildcard image/*.c))
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)

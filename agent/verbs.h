@@ -1,7 +1,7 @@
 /* verbs: the table of mt-agent verbs and what each verb is handed.
  *
  * One file per verb (agent/cmd_<verb>.c) defines `const struct verb verb_<name>`:
- * its option tables (cli/opttab.h), the struct its options are parsed into,
+ * its option tables (agent/cli/opttab.h), the struct its options are parsed into,
  * and flags for the work the dispatcher does for it. The dispatcher parses the
  * options (usage errors, unexpected arguments, --help, all generated from the
  * tables), loads the journal when the verb asks for it, runs the verb, and

@@ -1,6 +1,6 @@
 /* image: the mt-image verbs.
  *
- * Each verb declares its options as tables (cli/opttab.h) over struct
+ * Each verb declares its options as tables (agent/cli/opttab.h) over struct
  * image_args: main.c parses them (usage errors, --help generated from the
  * tables) and runs the verb with the parsed arguments. Every path is the
  * operator's, on the build host, relative to the working directory. */
