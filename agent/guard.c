@@ -1,0 +1,43 @@
+/* guard: see guard.h. */
+#include "guard.h"
+
+#include <errno.h>
+
+#include "diskclaim.h"
+#include "output.h"
+#include "runguard.h"
+
+#define GUARD_DISK_WAIT_MS 10000
+
+int guard_children(const char *verb)
+{
+    struct runguard_report rep;
+    struct mt_err err = {0, ""};
+    int r = runguard_begin(&rep, &err);
+
+    if (rep.found)
+        log_warn("%s: ended %u process(es) left running by an earlier mt-agent that was killed: %s "
+                 "(%u after SIGTERM, %u after SIGKILL)",
+                 verb, rep.found, rep.pids, rep.ended_term, rep.ended_kill);
+    if (r < 0) {
+        log_error("%s: %s", verb, err.msg);
+        return EXIT_FAILED;
+    }
+    return 0;
+}
+
+int guard_disk(const char *verb, const char *disk)
+{
+    struct mt_err err = {0, ""};
+    int r = disk_claim(disk, 0, &err);
+
+    if (r == -EBUSY) {
+        log_info("%s: %s; waiting up to %d s", verb, err.msg, GUARD_DISK_WAIT_MS / 1000);
+        r = disk_claim(disk, GUARD_DISK_WAIT_MS, &err);
+    }
+    if (r < 0) {
+        log_error("%s: %s", verb, err.msg);
+        return r == -EBUSY ? EXIT_REFUSED : EXIT_FAILED;
+    }
+    return 0;
+}
