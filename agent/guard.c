@@ -9,16 +9,21 @@
 
 #define GUARD_DISK_WAIT_MS 10000
 
+void guard_report(const char *verb, const struct runguard_report *rep)
+{
+    if (rep->found)
+        log_warn("%s: ended %u process(es) left running by an earlier mt-agent that was killed: %s "
+                 "(%u after SIGTERM, %u after SIGKILL)",
+                 verb, rep->found, rep->pids, rep->ended_term, rep->ended_kill);
+}
+
 int guard_children(const char *verb)
 {
     struct runguard_report rep;
     struct mt_err err = {0, ""};
     int r = runguard_begin(&rep, &err);
 
-    if (rep.found)
-        log_warn("%s: ended %u process(es) left running by an earlier mt-agent that was killed: %s "
-                 "(%u after SIGTERM, %u after SIGKILL)",
-                 verb, rep.found, rep.pids, rep.ended_term, rep.ended_kill);
+    guard_report(verb, &rep);
     if (r < 0) {
         log_error("%s: %s", verb, err.msg);
         return EXIT_FAILED;

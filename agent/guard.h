@@ -5,7 +5,12 @@
 #ifndef MT_AGENT_GUARD_H
 #define MT_AGENT_GUARD_H
 
-/* 0, or the exit code to return (EXIT_FAILED: a process could not be ended). */
+#include "runguard.h"
+
+/* Say on stderr what the sweep ended (nothing when it found nothing). */
+void guard_report(const char *verb, const struct runguard_report *rep);
+
+/* Sweep, then keep records (runguard_begin). 0, or the exit code to return (EXIT_FAILED: a process could not be ended). */
 int guard_children(const char *verb);
 
 /* Claim `disk` (a real path) for the whole run; 0 or the exit code
