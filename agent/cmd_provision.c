@@ -9,6 +9,7 @@
 
 #include "journal.h"
 #include "provision.h"
+#include "guard.h"
 #include "verbs.h"
 
 #define BUSY_WAIT_MS 120000 /* a killed run's mkfs still finishing */
@@ -128,6 +129,15 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
     }
     if (j.moved_aside[0])
         log_warn("%s", err.msg);
+    /* before anything is inspected: a killed run's mkfs is gone, and no other run
+     * (another --root, another journal) writes this disk until we are done */
+    rc = guard_children("provision");
+    if (!rc)
+        rc = guard_disk("provision", path);
+    if (rc) {
+        journal_free(&j);
+        return rc;
+    }
 
     for (;;) {
         r = provision_inspect(path, ram_bytes, &pol, ctx->cfg.layout.retention_label,

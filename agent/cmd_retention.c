@@ -6,6 +6,7 @@
 #include "devuse.h"
 #include "journal.h"
 #include "retention.h"
+#include "guard.h"
 #include "verbs.h"
 
 static const struct option OPTS[] = {
@@ -49,6 +50,13 @@ static int cmd_retention(struct mt_ctx *ctx, int argc, char **argv)
     }
     if (j.moved_aside[0])
         log_warn("%s", err.msg);
+    rc = guard_children("retention");
+    if (!rc)
+        rc = guard_disk("retention", path);
+    if (rc) {
+        journal_free(&j);
+        return rc;
+    }
     r = retention_apply(path, mnt, ctx->cfg.layout.retention_label, &j, &res, &err);
     journal_free(&j);
 

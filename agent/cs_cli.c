@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "guard.h"
 #include "rootpath.h"
 #include "run.h"
 
@@ -270,6 +271,10 @@ int cs_cli_asr_register(struct mt_ctx *ctx, const struct cs_cli *o, struct journ
         log_error("cannot resolve %s: %s", ctx->cfg.cs.configurator, strerror(-r));
         return EXIT_USAGE;
     }
+    /* under the journal lock the caller holds: a killed register's configurator is ended first */
+    code = guard_children("register");
+    if (code)
+        return code;
     if (stat(conf_real, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
         /* The vendor installer (install -q -d /usr/local/ASR -r MT -v VmWare)
          * runs from the Unified Agent tarball in `mt-agent apply`. */
