@@ -2,9 +2,12 @@
 #include "guard.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include "diskclaim.h"
 #include "output.h"
+#include "rootpath.h"
 #include "runguard.h"
 
 #define GUARD_DISK_WAIT_MS 10000
@@ -34,7 +37,13 @@ int guard_children(const char *verb)
 int guard_disk(const char *verb, const char *disk)
 {
     struct mt_err err = {0, ""};
-    int r = disk_claim(disk, 0, &err);
+    char real[PATH_MAX];
+    int r = rootpath_resolve(disk, real, sizeof(real), 0);
+
+    /* the disk as provision and retention resolve it; a missing one is theirs to report */
+    if (r < 0 || access(real, F_OK) < 0)
+        return 0;
+    r = disk_claim(real, 0, &err);
 
     if (r == -EBUSY) {
         log_info("%s: %s; waiting up to %d s", verb, err.msg, GUARD_DISK_WAIT_MS / 1000);
