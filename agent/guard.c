@@ -46,8 +46,9 @@ int guard_disk(const char *verb, const char *disk)
     r = disk_claim(real, 0, &err);
 
     if (r == -EBUSY) {
-        log_info("%s: %s; waiting up to %d s", verb, err.msg, GUARD_DISK_WAIT_MS / 1000);
-        r = disk_claim(disk, GUARD_DISK_WAIT_MS, &err);
+        log_info("%s: %s is being written by another run; waiting up to %d s for it to let go", verb, disk,
+                 GUARD_DISK_WAIT_MS / 1000);
+        r = disk_claim(real, GUARD_DISK_WAIT_MS, &err);
     }
     if (r < 0) {
         log_error("%s: %s", verb, err.msg);
