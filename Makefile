@@ -32,7 +32,8 @@ AGENT_LIBS = $(shell pkg-config --libs $(AGENT_PKGS)) -ldl
 soname = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | sed -n 's/^ *SONAME *//p')
 
 WARN    = -std=gnu99 -Wall -Wextra -Werror
-HARDEN  = -fstack-protector-strong -fPIE
+# -fstack-protector-strong is gcc 4.9+: EL6's gcc 4.4.7 gets -fstack-protector.
+HARDEN  = $(shell $(CC) -fstack-protector-strong -E -x c /dev/null >/dev/null 2>&1 && echo -fstack-protector-strong || echo -fstack-protector) -fPIE
 ifeq ($(SANITIZE),1)
 OPT     = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 SANLD   = -fsanitize=address,undefined
@@ -87,8 +88,10 @@ $(IMAGE_LIB): $(call obj,$(IMAGE_SRC))
 $(BUILD)/mt-agent: $(call obj,agent/main.c) $(AGENT_LIB) $(PROV_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
+# mt-image reads the agent's ELF with libelf (elfutils; libelf-dev here,
+# elfutils-libelf-devel on EL6): the only program that links it.
 $(BUILD)/mt-image: $(call obj,image/main.c) $(IMAGE_LIB) $(PROV_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lelf -ldl
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(AGENT_LIB) $(IMAGE_LIB) $(PROV_LIB)
 	@mkdir -p $(dir $@)

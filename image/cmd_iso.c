@@ -41,6 +41,15 @@ static int cmd_iso(struct image_ctx *ctx, int argc, char **argv)
     v.m.header = header;
     if ((r = verbopts_run(ctx, &v, &ro, "iso", iso_remaster, &res)) != 0)
         return r;
+    if ((res.base_uefi || res.base_mbr) && ctx->verbosity >= 0)
+        fprintf(stderr, "mt-image iso: warning: %s has %s%s%s; %s does not keep %s: it boots by BIOS from a CD "
+                        "only. BIOS is the supported firmware (msdos label, boot loader on the root partition): "
+                        "set the VM to BIOS (VM Options > Boot Options > Firmware: BIOS) and boot it from its CD "
+                        "drive\n",
+                v.base, res.base_uefi ? "a UEFI El Torito boot entry" : "",
+                res.base_uefi && res.base_mbr ? " and " : "",
+                res.base_mbr ? "an isohybrid MBR (boot from a USB stick)" : "", v.out,
+                res.base_uefi && res.base_mbr ? "them" : "it");
     if (ctx->verbosity >= 0) {
         printf("%s: %llu files from %s (volume \"%s\") and the mt/ media, %llu MiB\n", v.out,
                (unsigned long long)res.files, v.base, res.volume_id,
@@ -58,5 +67,6 @@ static int cmd_iso(struct image_ctx *ctx, int argc, char **argv)
 const struct image_verb image_verb_iso = {
     "iso", cmd_iso,
     "--base BOOT.ISO --out OUT.ISO [--ks FILE] [--payload DIR] [--agent BIN] [--rootfs DIR]\n"
-    "           [--cs HOST] [--rootpw-file FILE] [--append ARGS] [--title TEXT] [--no-isolinux]",
+    "           [--cs HOST] [--rootpw-file FILE] [--append ARGS] [--title TEXT] [--no-isolinux]\n"
+    "           [--force-agent]",
     "remaster a CentOS 6.6 boot ISO into the mt-agent installer ISO"};

@@ -63,7 +63,7 @@ static int cmd_pxe(struct image_ctx *ctx, int argc, char **argv)
     if ((r = verbopts_run(ctx, &v, &ro, "pxe", pxe_build, &res)) != 0)
         return r;
     if (ctx->verbosity >= 0) {
-        printf("%s/tftp: pxelinux.0, ldlinux.c32, vmlinuz (%s), initrd.img (%s), pxelinux.cfg/default\n",
+        printf("%s/tftp: pxelinux.0 (BIOS clients), ldlinux.c32, vmlinuz (%s), initrd.img (%s), pxelinux.cfg/default\n",
                v.out, res.kernel, res.initrd);
         printf("%s/http: mt/ (kickstart, agent, overlay, payloads)%s; serve it at %s\n", v.out,
                ro.repo ? "" : " and os/ (the base, the install source)", ro.url);
@@ -75,5 +75,5 @@ const struct image_verb image_verb_pxe = {
     "pxe", cmd_pxe,
     "--base BOOT.ISO --out DIR --url http://... [--repo URL] [--syslinux-dir DIR] [--force]\n"
     "           [--ks FILE] [--payload DIR] [--agent BIN] [--rootfs DIR] [--cs HOST]\n"
-    "           [--rootpw-file FILE] [--append ARGS]",
+    "           [--rootpw-file FILE] [--append ARGS] [--force-agent]",
     "build a TFTP tree and an HTTP tree for a PXE install"};

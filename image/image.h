@@ -15,6 +15,6 @@ struct image_verb {
     const char *summary;
 };
 
-extern const struct image_verb image_verb_iso, image_verb_pxe;
+extern const struct image_verb image_verb_iso, image_verb_pxe, image_verb_ova;
 
 #endif

@@ -363,164 +363,209 @@ static int write_item(struct archive *w, const struct media_item *it, unsigned c
     return r;
 }
 
-int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
-{
+/* What iso_remaster works with, phase to phase. */
+struct iso_job {
+    const struct remaster_opts *o;
+    struct remaster_result *res;
     struct iso_info info;
-    struct base_scan s = {0};
-    struct boot_entry be = {"", ""};
-    unsigned char cat[64];
-    char tmp[PATH_MAX], extra[4096], num[16];
-    char *cfg_out = NULL;
-    struct archive *in = NULL, *w = NULL;
-    struct archive_entry *e;
-    struct out_file of = {-1, 0, 0, o};
-    unsigned char *buf = NULL;
-    uint64_t read_total = 0, base_size = 0;
-    struct stat st;
-    size_t i;
-    int r, rr;
+    struct base_scan s;
+    struct boot_entry be;
+    char *cfg_out;            /* the edited isolinux.cfg, with the entry "mt" */
+    char tmp[PATH_MAX];       /* OUT.tmp */
+    struct out_file of;
+    struct archive *w;
+    unsigned char *buf;
+};
 
-    memset(res, 0, sizeof(*res));
-    r = iso_read_info(o->base, &info, err);
+/* Phase 1: what the base holds and which boot image the output boots, the
+ * isolinux.cfg edit; and what the output will not keep (UEFI, isohybrid MBR). */
+static int iso_plan(struct iso_job *j, struct mt_err *err)
+{
+    const struct remaster_opts *o = j->o;
+    struct remaster_result *res = j->res;
+    unsigned char cat[64];
+    char extra[4096];
+    int r;
+
+    r = iso_read_info(o->base, &j->info, err);
     if (r < 0)
         return r;
-    pathf(res->volume_id, sizeof(res->volume_id), "%s", info.volume_id);
-    if (!info.boot.present && o->no_isolinux)
-        return mt_err_set(err, -EINVAL, "%s: has no El Torito boot record: not a bootable ISO",
-                          o->base);
-    r = scan_base(o->base, &info, o->no_isolinux,
-                  info.boot.present && catalog_head(o->base, &info, cat) == 0 ? cat : NULL, &s, err);
+    pathf(res->volume_id, sizeof(res->volume_id), "%s", j->info.volume_id);
+    res->base_uefi = j->info.boot.uefi;
+    res->base_mbr = j->info.mbr;
+    if (!j->info.boot.present && o->no_isolinux)
+        return mt_err_set(err, -EINVAL, "%s: has no El Torito boot record: not a bootable ISO", o->base);
+    if (o->no_isolinux && j->info.boot.platform == 0xef)
+        return mt_err_set(err, -EINVAL, "%s: its default El Torito entry boots UEFI (platform 0xEF); the output "
+                                        "carries one BIOS entry, and BIOS is the supported firmware: start from a "
+                                        "BIOS-bootable base", o->base);
+    r = scan_base(o->base, &j->info, o->no_isolinux,
+                  j->info.boot.present && catalog_head(o->base, &j->info, cat) == 0 ? cat : NULL, &j->s, err);
     if (r < 0)
-        goto out;
+        return r;
     if (!o->no_isolinux) {
-        r = isolinux_entry(o->base, &s, &be, res, err);
+        r = isolinux_entry(o->base, &j->s, &j->be, res, err);
         if (r < 0)
-            goto out;
-        pathf(extra, sizeof(extra), "ks=cdrom:/mt/ks.cfg%s%s", o->append ? " " : "",
-                 o->append ? o->append : "");
-        r = isolinux_cfg_add_entry(s.cfg, &be, extra, o->title, &cfg_out, err);
+            return r;
+        pathf(extra, sizeof(extra), "ks=cdrom:/mt/ks.cfg%s%s", o->append ? " " : "", o->append ? o->append : "");
+        r = isolinux_cfg_add_entry(j->s.cfg, &j->be, extra, o->title, &j->cfg_out, err);
         if (r < 0)
-            goto out;
+            return r;
         res->isolinux = true;
         pathf(res->boot_image, sizeof(res->boot_image), "%s", ISOLINUX_BIN);
     } else {
-        if (!s.boot_image[0]) {
-            r = mt_err_set(err, -ENOENT, "%s: the El Torito boot image (at sector %u) is not a "
-                                         "file of the image: cannot keep it", o->base,
-                           info.boot.image_lba);
-            goto out;
-        }
-        pathf(res->boot_image, sizeof(res->boot_image), "%s", s.boot_image);
+        if (!j->s.boot_image[0])
+            return mt_err_set(err, -ENOENT, "%s: the El Torito boot image (at sector %u) is not a file of the "
+                                            "image: cannot keep it", o->base, j->info.boot.image_lba);
+        pathf(res->boot_image, sizeof(res->boot_image), "%s", j->s.boot_image);
     }
     pathf(res->boot_catalog, sizeof(res->boot_catalog), "%s",
-             s.catalog[0] ? s.catalog : (res->isolinux ? "isolinux/boot.cat" : "boot.catalog"));
+          j->s.catalog[0] ? j->s.catalog : (res->isolinux ? "isolinux/boot.cat" : "boot.catalog"));
+    return 0;
+}
 
-    if (stat(o->base, &st) == 0)
-        base_size = (uint64_t)st.st_size;
-    of.total = base_size + o->media->bytes;
-    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
-    guard_tmp(tmp);
-    of.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (of.fd < 0) {
-        r = mt_err_errno(err, -errno, "%s", tmp);
-        goto out;
-    }
-    buf = malloc(COPY_BUF);
-    w = archive_write_new();
-    if (!buf || !w) {
-        r = mt_err_set(err, -ENOMEM, "out of memory");
-        goto fail;
-    }
-    archive_write_set_format_iso9660(w);
+/* Phase 2: OUT.tmp, guarded against signals, and libarchive's ISO 9660 writer
+ * with El Torito set up like the base's default entry. */
+static int iso_writer_open(struct iso_job *j, struct mt_err *err)
+{
+    const struct remaster_opts *o = j->o;
+    const struct iso_info *info = &j->info;
+    struct remaster_result *res = j->res;
+    struct stat st;
+    char num[16];
+    int r;
+
+    j->of.total = (stat(o->base, &st) == 0 ? (uint64_t)st.st_size : 0) + o->media->bytes;
+    pathf(j->tmp, sizeof(j->tmp), "%s.tmp", o->out);
+    guard_tmp(j->tmp);
+    j->of.fd = open(j->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (j->of.fd < 0)
+        return mt_err_errno(err, -errno, "%s", j->tmp);
+    j->buf = malloc(COPY_BUF);
+    j->w = archive_write_new();
+    if (!j->buf || !j->w)
+        return mt_err_set(err, -ENOMEM, "out of memory");
+    archive_write_set_format_iso9660(j->w);
     /* 1 MiB writes instead of libarchive's 10 KiB blocks; no padding of the last one */
-    archive_write_set_bytes_per_block(w, (int)COPY_BUF);
-    archive_write_set_bytes_in_last_block(w, 1);
-    pathf(num, sizeof(num), "%u", res->isolinux ? 4u : (unsigned)info.boot.load_sectors);
-    if ((r = set_opt(w, "boot", res->boot_image, err)) < 0 ||
-        (r = set_opt(w, "boot-catalog", res->boot_catalog, err)) < 0 ||
-        (r = set_opt(w, "boot-type", (res->isolinux || info.boot.media == 0) ? "no-emulation" :
-                                     info.boot.media == 4 ? "hd" : "fd", err)) < 0 ||
-        (r = set_opt(w, "rockridge", "1", err)) < 0 ||
-        (info.volume_id[0] && (r = set_opt(w, "volume-id", info.volume_id, err)) < 0))
-        goto fail;
-    if ((res->isolinux || info.boot.media == 0) && num[0] != '0' &&
-        (r = set_opt(w, "boot-load-size", num, err)) < 0)
-        goto fail;
-    if ((res->isolinux || info.boot.info_table) && (r = set_opt(w, "boot-info-table", "1", err)) < 0)
-        goto fail;
-    if (archive_write_open(w, &of, NULL, out_write, NULL) != ARCHIVE_OK) {
-        r = mt_err_set(err, -EIO, "%s: %s", tmp, archive_error_string(w));
-        goto fail;
-    }
-    in = open_base(o->base, err);
-    if (!in) {
-        r = -EINVAL;
-        goto fail;
-    }
+    archive_write_set_bytes_per_block(j->w, (int)COPY_BUF);
+    archive_write_set_bytes_in_last_block(j->w, 1);
+    pathf(num, sizeof(num), "%u", res->isolinux ? 4u : (unsigned)info->boot.load_sectors);
+    if ((r = set_opt(j->w, "boot", res->boot_image, err)) < 0 ||
+        (r = set_opt(j->w, "boot-catalog", res->boot_catalog, err)) < 0 ||
+        (r = set_opt(j->w, "boot-type", (res->isolinux || info->boot.media == 0) ? "no-emulation" :
+                                        info->boot.media == 4 ? "hd" : "fd", err)) < 0 ||
+        (r = set_opt(j->w, "rockridge", "1", err)) < 0 ||
+        (info->volume_id[0] && (r = set_opt(j->w, "volume-id", info->volume_id, err)) < 0))
+        return r;
+    if ((res->isolinux || info->boot.media == 0) && num[0] != '0' &&
+        (r = set_opt(j->w, "boot-load-size", num, err)) < 0)
+        return r;
+    if ((res->isolinux || info->boot.info_table) && (r = set_opt(j->w, "boot-info-table", "1", err)) < 0)
+        return r;
+    if (archive_write_open(j->w, &j->of, NULL, out_write, NULL) != ARCHIVE_OK)
+        return mt_err_set(err, -EIO, "%s: %s", j->tmp, archive_error_string(j->w));
+    return 0;
+}
+
+/* Phase 3: every file of the base but mt/ and its boot catalog (the writer makes
+ * one), isolinux.cfg replaced by the edited copy. */
+static int iso_copy_base(struct iso_job *j, struct mt_err *err)
+{
+    const struct remaster_opts *o = j->o;
+    struct archive *in = open_base(o->base, err);
+    struct archive_entry *e;
+    uint64_t read_total = 0;
+    size_t len = j->cfg_out ? strlen(j->cfg_out) : 0;
+    int r = 0, rr;
+
+    if (!in)
+        return -EINVAL;
     while ((rr = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
         const char *p = norm(archive_entry_pathname(e));
-        if (!strcmp(p, "mt") || !strncmp(p, "mt/", 3) || !strcmp(p, res->boot_catalog))
+        if (!strcmp(p, "mt") || !strncmp(p, "mt/", 3) || !strcmp(p, j->res->boot_catalog))
             continue; /* replaced: our media, and the catalog the writer makes */
-        res->files++;
-        if (res->isolinux && !strcmp(p, ISOLINUX_CFG)) {
-            archive_entry_set_size(e, (la_int64_t)strlen(cfg_out));
-            if (archive_write_header(w, e) != ARCHIVE_OK ||
-                archive_write_data(w, cfg_out, strlen(cfg_out)) != (la_ssize_t)strlen(cfg_out)) {
-                r = mt_err_set(err, -EIO, "%s: writing %s: %s", tmp, p, archive_error_string(w));
-                goto fail;
+        j->res->files++;
+        if (j->res->isolinux && !strcmp(p, ISOLINUX_CFG)) {
+            archive_entry_set_size(e, (la_int64_t)len);
+            if (archive_write_header(j->w, e) != ARCHIVE_OK ||
+                archive_write_data(j->w, j->cfg_out, len) != (la_ssize_t)len) {
+                r = mt_err_set(err, -EIO, "%s: writing %s: %s", j->tmp, p, archive_error_string(j->w));
+                break;
             }
             continue;
         }
-        if (archive_write_header(w, e) != ARCHIVE_OK) {
-            r = mt_err_set(err, -EIO, "%s: adding %s: %s", tmp, p, archive_error_string(w));
-            goto fail;
+        if (archive_write_header(j->w, e) != ARCHIVE_OK) {
+            r = mt_err_set(err, -EIO, "%s: adding %s: %s", j->tmp, p, archive_error_string(j->w));
+            break;
         }
         if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 &&
-            (r = copy_data(in, w, buf, p, o, &read_total, of.total, err)) < 0)
-            goto fail;
+            (r = copy_data(in, j->w, j->buf, p, o, &read_total, j->of.total, err)) < 0)
+            break;
     }
-    if (rr != ARCHIVE_EOF) {
+    if (r == 0 && rr != ARCHIVE_EOF)
         r = mt_err_set(err, -EIO, "%s: a broken ISO 9660 image: %s", o->base, archive_error_string(in));
-        goto fail;
+    archive_read_free(in);
+    return r;
+}
+
+/* Phase 4: the image closed, the base's volume id put back, synced and renamed
+ * into place. */
+static int iso_finish(struct iso_job *j, struct mt_err *err)
+{
+    int r;
+
+    if (archive_write_close(j->w) != ARCHIVE_OK)
+        return mt_err_set(err, -EIO, "%s: %s", j->tmp, archive_error_string(j->w));
+    if (j->info.volume_id[0] && (r = iso_set_volume_id(j->tmp, j->info.volume_id, err)) < 0)
+        return r;
+    r = fsync(j->of.fd) < 0 ? -errno : 0;
+    if (close(j->of.fd) < 0 && r == 0)
+        r = -errno;
+    j->of.fd = -1;
+    if (r < 0)
+        return mt_err_errno(err, r, "%s", j->tmp);
+    if (rename(j->tmp, j->o->out) < 0)
+        return mt_err_errno(err, -errno, "renaming %s to %s", j->tmp, j->o->out);
+    j->res->bytes_out = j->of.done;
+    return 0;
+}
+
+int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
+{
+    struct iso_job j;
+    size_t i;
+    int r;
+
+    memset(&j, 0, sizeof(j));
+    memset(res, 0, sizeof(*res));
+    j.o = o;
+    j.res = res;
+    j.of.fd = -1;
+    j.of.o = o;
+    r = iso_plan(&j, err);
+    if (r == 0) {
+        r = iso_writer_open(&j, err);
+        if (r == 0)
+            r = iso_copy_base(&j, err);
+        for (i = 0; r == 0 && i < o->media->n; i++)
+            r = write_item(j.w, &o->media->items[i], j.buf, j.tmp, err);
+        if (r == 0)
+            r = iso_finish(&j, err);
+        if (r < 0 && j.tmp[0]) {
+            if (j.of.fd >= 0)
+                close(j.of.fd);
+            j.of.fd = -1;
+            unlink(j.tmp);
+        }
     }
-    for (i = 0; i < o->media->n; i++)
-        if ((r = write_item(w, &o->media->items[i], buf, tmp, err)) < 0)
-            goto fail;
-    if (archive_write_close(w) != ARCHIVE_OK) {
-        r = mt_err_set(err, -EIO, "%s: %s", tmp, archive_error_string(w));
-        goto fail;
-    }
-    if (info.volume_id[0] && (r = iso_set_volume_id(tmp, info.volume_id, err)) < 0)
-        goto fail;
-    if (fsync(of.fd) < 0 || close(of.fd) < 0) {
-        of.fd = -1;
-        r = mt_err_errno(err, -errno, "%s", tmp);
-        goto fail;
-    }
-    of.fd = -1;
-    if (rename(tmp, o->out) < 0) {
-        r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
-        goto fail;
-    }
-    res->bytes_out = of.done;
-    r = 0;
-    goto out;
-fail:
-    if (of.fd >= 0)
-        close(of.fd);
-    of.fd = -1;
-    unlink(tmp);
-out:
     guard_tmp(NULL);
-    if (in)
-        archive_read_free(in);
-    if (w)
-        archive_write_free(w);
-    if (of.fd >= 0)
-        close(of.fd);
-    free(buf);
-    free(cfg_out);
-    scan_free(&s);
+    if (j.w)
+        archive_write_free(j.w);
+    if (j.of.fd >= 0)
+        close(j.of.fd);
+    free(j.buf);
+    free(j.cfg_out);
+    scan_free(&j.s);
     return r;
 }
 

@@ -39,6 +39,8 @@ struct remaster_result {
     bool isolinux;
     uint64_t files;           /* entries copied from the base */
     uint64_t bytes_out;
+    bool base_uefi;           /* the base has a UEFI El Torito entry: the output does not keep it */
+    bool base_mbr;            /* the base has an (isohybrid) MBR: the output does not keep it */
 };
 
 int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err);

@@ -15,7 +15,8 @@
 #include "check.h"
 
 static const char *const design_ids[] = {
-    "platform.vmware", "os.release", "os.arch", "host.resources", "disk.enableuuid", "disk.scsi-id-unique",
+    "platform.vmware", "platform.firmware", "os.release", "os.arch", "host.resources", "disk.enableuuid",
+    "disk.scsi-id-unique",
     "layout.partitions", "layout.swap", "packages.required", "modules.xfs", "modules.reiserfs",
     "customchanges.applied", "retention.volume", "network.static-ip", "time.sync", "cs.reachable",
     "cs.registered",
