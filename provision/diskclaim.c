@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 
 static char claimed[PATH_MAX];
 
-/* The pid /proc/locks names for a FLOCK on (dev, ino), or 0. */
+/* The pid /proc/locks names for a FLOCK on (dev, ino) when that process is
+ * still alive, or 0: it names the process that took the lock, which may have
+ * exited leaving it to the children that inherited the file. */
 static long lock_holder(const struct stat *st)
 {
     FILE *f = fopen("/proc/locks", "re");
@@ -35,7 +38,7 @@ static long lock_holder(const struct stat *st)
             holder = pid;
     }
     fclose(f);
-    return holder;
+    return holder > 0 && kill((pid_t)holder, 0) == 0 ? holder : 0;
 }
 
 int disk_claim(const char *path, int wait_ms, struct mt_err *err)
@@ -66,7 +69,7 @@ int disk_claim(const char *path, int wait_ms, struct mt_err *err)
             return mt_err_errno(err, -e, "%s: cannot lock the disk", path);
         holder = lock_holder(&st);
         if (holder > 0)
-            return mt_err_set(err, -EBUSY, "%s is being written by another run (process %ld holds its lock); "
+            return mt_err_set(err, -EBUSY, "%s is being written by another run (process %ld took its lock); "
                                            "nothing was written: wait for it to end, then run again", path, holder);
         return mt_err_set(err, -EBUSY, "%s is being written by another run (its lock is held); nothing was "
                                        "written: wait for it to end, then run again", path);
