@@ -101,6 +101,7 @@ static int sink_add(struct sink *s, const char *data, size_t n)
 /* ---- one run_argv call ------------------------------------------------------------- */
 
 enum { MSG_STARTED = 'S', MSG_EXEC_FAILED = 'E', MSG_ENDED = 'X' };
+#define KEEPER_ANSWER_MS 5000
 
 struct run_job {
     const struct run_opts *o;
@@ -111,7 +112,8 @@ struct run_job {
     char **envp;                  /* the command's environment: the caller's or the default, plus the mark */
     int inp[2], outp[2], errp[2], stp[2];
     pid_t agent;                  /* getpid() before fork: the keeper compares getppid() with it */
-    pid_t keeper;                 /* also the process group of the command */
+    pid_t keeper;                 /* waits for the command, ends its group */
+    pid_t command;                /* also the command's process group */
     struct sink so, se;
     size_t in_off;
     long start, deadline;
@@ -214,6 +216,7 @@ static void command_exec(const struct run_job *job, pid_t keeper, const sigset_t
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGCHLD, &sa, NULL);
     sigaction(SIGPIPE, &sa, NULL);
+    setpgid(0, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != keeper)
         _exit(127);
     sigprocmask(SIG_SETMASK, mask, NULL);
@@ -250,9 +253,10 @@ static void keeper_main(struct run_job *job)
     int xp[2], e = 0, st, *fds[] = {&job->inp[0], &job->inp[1], &job->outp[0], &job->outp[1],
                                    &job->errp[0], &job->errp[1], &job->stp[0]};
     pid_t cmd, self = getpid();
+    siginfo_t si;
     size_t i;
 
-    setpgid(0, 0);
+    setpgid(0, 0);  /* out of the agent's group: a terminal's ^C is the agent's to take */
     sigemptyset(&block);
     sigaddset(&block, SIGCHLD);
     sigaddset(&block, SIGTERM);
@@ -271,6 +275,7 @@ static void keeper_main(struct run_job *job)
     }
     if (cmd == 0)
         command_exec(job, self, &old, xp[1]);
+    setpgid(cmd, cmd); /* also in the command: whichever runs first */
     close(xp[1]);
     for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         if (*fds[i] >= 0)
@@ -286,10 +291,15 @@ static void keeper_main(struct run_job *job)
     sigdelset(&wait_mask, SIGTERM);
     for (;;) {
         if (keeper_term)
-            kill(0, SIGKILL);  /* the agent died, or someone ends the step: the whole group */
-        if (waitpid(cmd, &st, WNOHANG) == cmd) {
+            kill(-cmd, SIGKILL);  /* the agent died, or the time is up: the command's whole group */
+        si.si_pid = 0;
+        if (waitid(P_PID, (id_t)cmd, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == cmd) {
+            /* not reaped yet, so the group id cannot have been reused */
+            kill(-cmd, SIGKILL);  /* what the command left in its group goes with it */
+            while (waitpid(cmd, &st, 0) < 0 && errno == EINTR)
+                ;
             job_say(job->stp[1], MSG_ENDED, st);
-            kill(0, SIGKILL);  /* what the command left in the group goes with it */
+            _exit(0);
         }
         sigsuspend(&wait_mask);
     }
@@ -326,8 +336,10 @@ static int job_start(struct run_job *job)
     do
         n = read(job->stp[0], msg, sizeof(msg));
     while (n < 0 && errno == EINTR);
-    if (n == (ssize_t)sizeof(msg) && msg[0] == MSG_STARTED)
+    if (n == (ssize_t)sizeof(msg) && msg[0] == MSG_STARTED) {
+        job->command = (pid_t)msg[1];
         return 0;
+    }
     while (waitpid(job->keeper, NULL, 0) < 0 && errno == EINTR)
         ;
     job->keeper = -1;
@@ -336,9 +348,22 @@ static int job_start(struct run_job *job)
     return -ECHILD;
 }
 
+/* End the command's group through the keeper, which reaps the command (so
+ * nothing of it is left, not even a zombie, when run_argv returns); bounded:
+ * a keeper that does not answer in KEEPER_ANSWER_MS is killed with it. */
 static void job_abort(struct run_job *job)
 {
-    kill(-job->keeper, SIGKILL);
+    int waited;
+
+    kill(job->keeper, SIGTERM);
+    for (waited = 0; waited < KEEPER_ANSWER_MS; waited += 10) {
+        if (waitpid(job->keeper, &job->status, WNOHANG) == job->keeper)
+            return;
+        usleep(10000);
+    }
+    kill(job->keeper, SIGKILL);
+    if (job->command > 0)
+        kill(-job->command, SIGKILL);
     while (waitpid(job->keeper, &job->status, 0) < 0 && errno == EINTR)
         ;
 }
@@ -442,8 +467,9 @@ static int job_wait(struct run_job *job, struct run_result *res)
         job->status = msg[1];
         job->ended_known = true;
     } else {
-        /* the keeper was killed from outside: what it left in its group goes now */
-        kill(-job->keeper, SIGKILL);
+        /* the keeper was killed from outside: what the command left in its group goes now */
+        if (job->command > 0)
+            kill(-job->command, SIGKILL);
     }
     return 0;
 }

@@ -4,16 +4,19 @@
  * stdout and stderr captured (bounded), a time limit after which the whole
  * process group is killed, and the exit status or signal reported.
  *
- * Children die with the agent. run_argv forks a keeper, the leader of a new
- * process group, which forks the command into that group and waits for it:
+ * Children die with the agent. run_argv forks a keeper (in a process group of
+ * its own, out of reach of the terminal's ^C) which forks the command, the
+ * leader of a new process group, and waits for it:
  *   - the keeper asks the kernel for SIGTERM when the agent dies
  *     (PR_SET_PDEATHSIG, Linux 2.1.57+, so on 2.6.32), then compares getppid()
  *     with the agent's pid taken before fork(): an agent killed before the
  *     request was made is seen there, and nothing is started;
- *   - on that signal (or any SIGTERM) the keeper SIGKILLs its whole group: the
- *     command and everything it started that stayed in the group;
- *   - when the command ends the keeper reports its status and SIGKILLs the
- *     group too, so helpers left behind in it never outlive the step;
+ *   - on that signal (or the SIGTERM run_argv sends when the time limit is
+ *     up) the keeper SIGKILLs the command's group: the command and everything
+ *     it started that stayed in the group, then reaps the command;
+ *   - when the command ends the keeper SIGKILLs its group too (before reaping
+ *     it, so the group id cannot have been reused), so helpers left behind in
+ *     it never outlive the step, and reports the command's status;
  *   - the command itself gets PR_SET_PDEATHSIG SIGKILL against the keeper.
  * A descendant that leaves the group (setsid, a daemon) escapes that kill; it
  * still carries RUN_MARK_VAR=<agent pid>.<agent start time>.<n> in its
