@@ -1,6 +1,6 @@
 /* provision: partition and format the OS disk */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +14,29 @@
 
 #define BUSY_WAIT_MS 120000 /* a killed run's mkfs still finishing */
 
-static const struct option OPTS[] = {
-    {"disk", required_argument, NULL, 'd'},
-    {"wipe", no_argument, NULL, 'w'},
-    {"yes", no_argument, NULL, 'y'},
-    {"target-root", required_argument, NULL, 't'},
-    {"ram-mib", required_argument, NULL, 'm'},
-    {"lazy-init", no_argument, NULL, 'l'},
-    {NULL, 0, NULL, 0},
+struct provision_args {
+    struct mt_path disk, target_root;
+    bool wipe, yes, lazy_init;
+    uint64_t ram_mib;
 };
+
+#define AT(f) .offset = offsetof(struct provision_args, f)
+static const struct opt PROVISION_OPTS[] = {
+    {.name = "disk", .kind = OPT_DISK, .arg = "DEV|IMAGE", AT(disk),
+     .help = "the OS disk: kernel name (sda), device node, or image file (default [layout] disk)"},
+    {.name = "wipe", .kind = OPT_FLAG, AT(wipe),
+     .help = "destroy what is on the disk (listed first); never a disk in use or a retention volume"},
+    {.name = "yes", .kind = OPT_FLAG, AT(yes), .help = "confirm --wipe without asking (required when stdin is not a terminal)"},
+    {.name = "target-root", .kind = OPT_HOST_PATH, .arg = "DIR", AT(target_root),
+     .help = "write the fstab entries (by UUID) into DIR/etc/fstab"},
+    {.name = "ram-mib", .kind = OPT_NUMBER, .arg = "N", AT(ram_mib), .min = 1, .max = LAYOUT_MIB_ARG_MAX,
+     .help = "plan for N MiB of RAM instead of this machine's"},
+    {.name = "lazy-init", .kind = OPT_FLAG, AT(lazy_init),
+     .help = "mkfs.ext4 -E lazy_journal_init=1 too (fast on large thin disks)"},
+    OPT_END,
+};
+#undef AT
+static const struct opt *const PROVISION_TABLES[] = {PROVISION_OPTS, NULL};
 
 static void on_progress(void *data, const char *label, uint64_t done, uint64_t total)
 {
@@ -68,95 +82,135 @@ static bool confirm(const char *disk)
 static int finish(struct mt_ctx *ctx, json_object *doc, const char *result, int rc)
 {
     json_object_object_add(doc, "result", json_object_new_string(result));
-    if (ctx->json)
-        out_json(doc);
-    else
-        json_object_put(doc);
+    verb_set_doc(ctx, doc);
     return rc;
 }
 
-static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
+/* Inspect the disk; while a killed run's process still holds it, wait (bounded). 0 or an exit code. */
+static int inspect(struct mt_ctx *ctx, const char *path, uint64_t ram_bytes, const struct layout_policy *pol,
+                   struct provision_inspection *in)
 {
-    const char *disk = ctx->cfg.layout.disk[0] ? ctx->cfg.layout.disk : NULL, *target_root = NULL;
-    bool wipe = false, yes = false, lazy = false, was_already;
-    uint64_t ram_mib = 0, ram_bytes;
+    struct mt_err err = {0, ""};
+    int r, waited = 0;
+
+    for (;;) {
+        r = provision_inspect(path, ram_bytes, pol, ctx->cfg.layout.retention_label,
+                              journal_section(&ctx->journal, "provision"), in, &err);
+        if (r < 0) {
+            log_error("%s", err.msg);
+            provision_inspection_free(in);
+            return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
+        }
+        if (!provision_busy_may_clear(in) || waited >= BUSY_WAIT_MS)
+            return 0;
+        if (waited == 0)
+            log_info("%s: waiting for the previous run's process to let go (%s)", path, in->found);
+        provision_inspection_free(in);
+        usleep(250000);
+        waited += 250;
+    }
+}
+
+/* The verdict and the operator's consent: EXIT_DONE to go on, else EXIT_REFUSED (message printed). */
+static int consent(struct mt_ctx *ctx, const struct provision_args *a, const char *path,
+                   const struct provision_inspection *in)
+{
+    switch (in->verdict) {
+    case PROVISION_BUSY:
+        log_error("%s is in use: %s; nothing was written. Unmount it, swapoff, remove what holds it, then run again",
+                  path, in->found);
+        return EXIT_REFUSED;
+    case PROVISION_RETENTION:
+        log_error("%s holds the retention volume (label %s): provision never destroys it, --wipe or not (%s). "
+                  "To really reuse this disk, erase it by hand first (wipefs -a %s)",
+                  path, ctx->cfg.layout.retention_label, in->found, path);
+        return EXIT_REFUSED;
+    case PROVISION_FOREIGN:
+        if (!a->wipe) {
+            log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)", path,
+                      in->found);
+            return EXIT_REFUSED;
+        }
+        log_warn("--wipe: this destroys on %s: %s", path, in->found);
+        if (a->yes)
+            return EXIT_DONE;
+        if (!isatty(STDIN_FILENO)) {
+            log_error("%s: --wipe needs --yes when standard input is not a terminal; nothing was written", path);
+            return EXIT_REFUSED;
+        }
+        if (!confirm(path)) {
+            log_error("%s: not confirmed; nothing was written", path);
+            return EXIT_REFUSED;
+        }
+        return EXIT_DONE;
+    default: return EXIT_DONE;
+    }
+}
+
+/* Lay the plan down; the document's result. */
+static int lay_down(struct mt_ctx *ctx, const struct provision_args *a, const char *path,
+                    struct provision_inspection *in, json_object *doc, json_object *actions)
+{
+    struct provision_opts po;
+    struct mt_err err = {0, ""};
+    bool was_already = in->verdict == PROVISION_ALREADY;
+    const char *result = was_already ? "already provisioned" : "provisioned";
+    int r;
+
+    memset(&po, 0, sizeof(po));
+    po.target_root = a->target_root.real;
+    po.lazy_init = a->lazy_init;
+    po.progress = on_progress;
+    po.action = on_action;
+    if (in->verdict == PROVISION_RESUME)
+        log_info("%s: resuming the provisioning our journal recorded", path);
+    r = provision_apply(in, &po, &ctx->journal, actions, &err);
+    progress_done();
+    if (r < 0) {
+        log_error("%s", err.msg);
+        return finish(ctx, doc, "failed", EXIT_FAILED);
+    }
+    if (!po.target_root)
+        log_info("no --target-root: no fstab written");
+    out_printf("%s: %s\n", path, result);
+    return finish(ctx, doc, result, EXIT_DONE);
+}
+
+static int cmd_provision(struct mt_ctx *ctx, void *argp)
+{
+    struct provision_args *a = argp;
+    uint64_t ram_bytes;
     struct layout_policy pol;
     struct provision_inspection in;
-    struct provision_opts po;
-    struct journal j;
     struct mt_err err = {0, ""};
     json_object *doc, *actions;
-    char path[4096];
-    int c, r, waited = 0, rc;
+    const char *path;
+    int rc;
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
-        switch (c) {
-        case 'd': disk = optarg; break;
-        case 'w': wipe = true; break;
-        case 'y': yes = true; break;
-        case 't': target_root = optarg; break;
-        case 'l': lazy = true; break;
-        case 'm':
-            if (layout_parse_mib(optarg, &ram_mib) < 0)
-                return verb_usage_error(&verb_provision, "--ram-mib wants a whole number of MiB above 0, not '%s'",
-                                        optarg);
-            break;
-        default: return verb_usage_error(&verb_provision, "unknown option");
-        }
-    }
-    if (optind < argc)
-        return verb_usage_error(&verb_provision, "unexpected argument '%s'", argv[optind]);
-    if (!disk)
+    if (!a->disk.given && ctx->cfg.layout.disk[0] && opt_box_disk(&ctx->store, ctx->cfg.layout.disk, &a->disk) < 0)
+        return verb_usage_error(&verb_provision, "[layout] disk '%s' is neither a kernel name nor an absolute path",
+                                ctx->cfg.layout.disk);
+    if (!a->disk.given)
         return verb_usage_error(&verb_provision, "--disk is required (or set [layout] disk)");
-    if (target_root && target_root[0] != '/')
-        return verb_usage_error(&verb_provision, "--target-root wants an absolute path, not '%s'", target_root);
-    if (devuse_disk_path(disk, path, sizeof(path)) < 0)
-        return verb_usage_error(&verb_provision, "--disk '%s' is not a usable path", disk);
-    if (ram_mib)
-        ram_bytes = ram_mib * LAYOUT_MIB;
+    path = a->disk.real;
+    if (a->ram_mib)
+        ram_bytes = a->ram_mib * LAYOUT_MIB;
     else if (layout_ram_bytes(&ram_bytes, &err) < 0) {
         log_error("%s", err.msg);
         return EXIT_FAILED;
     }
     layout_policy_from_config(&ctx->cfg, &pol);
 
-    /* The journal's lock is held to the end: two provisions never interleave. */
-    r = journal_load(&j, &err);
-    if (r < 0) {
-        log_error("%s", err.msg);
-        return EXIT_FAILED;
-    }
-    if (j.moved_aside[0])
-        log_warn("%s", err.msg);
-    /* before anything is inspected: a killed run's mkfs is gone, and no other run
-     * (another --root, another journal) writes this disk until we are done */
+    /* The journal's lock (VERB_JOURNAL) is held to the end: two provisions never interleave.
+     * Before anything is inspected: a killed run's mkfs is gone, and no other run
+     * (another --root, another journal) writes this disk until we are done. */
     rc = guard_children("provision");
     if (!rc)
         rc = guard_disk("provision", path);
-    if (rc) {
-        journal_free(&j);
+    if (!rc)
+        rc = inspect(ctx, path, ram_bytes, &pol, &in);
+    if (rc)
         return rc;
-    }
-
-    for (;;) {
-        r = provision_inspect(path, ram_bytes, &pol, ctx->cfg.layout.retention_label,
-                              journal_section(&j, "provision"), &in, &err);
-        if (r < 0) {
-            log_error("%s", err.msg);
-            provision_inspection_free(&in);
-            journal_free(&j);
-            return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
-        }
-        if (!provision_busy_may_clear(&in) || waited >= BUSY_WAIT_MS)
-            break;
-        if (waited == 0)
-            log_info("%s: waiting for the previous run's process to let go (%s)", path, in.found);
-        provision_inspection_free(&in);
-        usleep(250000);
-        waited += 250;
-    }
-
     doc = json_object_new_object();
     json_object_object_add(doc, "disk", json_object_new_string(path));
     json_object_object_add(doc, "verdict", json_object_new_string(provision_verdict_name(in.verdict)));
@@ -165,79 +219,17 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
     actions = json_object_new_array();
     json_object_object_add(doc, "actions", actions);
 
-    rc = EXIT_DONE;
-    switch (in.verdict) {
-    case PROVISION_BUSY:
-        log_error("%s is in use: %s; nothing was written. Unmount it, swapoff, remove what holds it, then run again",
-                  path, in.found);
-        rc = EXIT_REFUSED;
-        break;
-    case PROVISION_RETENTION:
-        log_error("%s holds the retention volume (label %s): provision never destroys it, --wipe or not (%s). "
-                  "To really reuse this disk, erase it by hand first (wipefs -a %s)",
-                  path, ctx->cfg.layout.retention_label, in.found, path);
-        rc = EXIT_REFUSED;
-        break;
-    case PROVISION_FOREIGN:
-        if (!wipe) {
-            log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)", path,
-                      in.found);
-            rc = EXIT_REFUSED;
-            break;
-        }
-        log_warn("--wipe: this destroys on %s: %s", path, in.found);
-        if (!yes) {
-            if (!isatty(STDIN_FILENO)) {
-                log_error("%s: --wipe needs --yes when standard input is not a terminal; nothing was written", path);
-                rc = EXIT_REFUSED;
-            } else if (!confirm(path)) {
-                log_error("%s: not confirmed; nothing was written", path);
-                rc = EXIT_REFUSED;
-            }
-        }
-        break;
-    default:
-        break;
-    }
-    if (rc != EXIT_DONE) {
-        provision_inspection_free(&in);
-        journal_free(&j);
-        return finish(ctx, doc, "refused", rc);
-    }
-
-    memset(&po, 0, sizeof(po));
-    po.target_root = target_root;
-    po.lazy_init = lazy;
-    po.progress = on_progress;
-    po.action = on_action;
-    if (in.verdict == PROVISION_RESUME)
-        log_info("%s: resuming the provisioning our journal recorded", path);
-    was_already = in.verdict == PROVISION_ALREADY;
-    r = provision_apply(&in, &po, &j, actions, &err);
-    progress_done();
-    if (r < 0) {
-        log_error("%s", err.msg);
-        rc = finish(ctx, doc, "failed", EXIT_FAILED);
-    } else {
-        if (!target_root)
-            log_info("no --target-root: no fstab written");
-        const char *result = was_already ? "already provisioned" : "provisioned";
-        out_printf("%s: %s\n", path, result);
-        rc = finish(ctx, doc, result, EXIT_DONE);
-    }
+    rc = consent(ctx, a, path, &in);
+    if (rc != EXIT_DONE)
+        rc = finish(ctx, doc, "refused", rc);
+    else
+        rc = lay_down(ctx, a, path, &in, doc, actions);
     provision_inspection_free(&in);
-    journal_free(&j);
     return rc;
 }
 
 const struct verb verb_provision = {
-    "provision", cmd_provision, "--disk DEV|IMAGE [--wipe] [--yes] [--target-root DIR] [--ram-mib N] [--lazy-init]",
-    "partition and format the OS disk",
-    "  --disk DEV|IMAGE     the OS disk: kernel name (sda), device node, or image file\n"
-    "  --wipe               destroy what is on the disk (listed first); never a mounted disk,\n"
-    "                       swap, the running root, or a retention volume\n"
-    "  --yes                confirm --wipe without asking (required when stdin is not a terminal)\n"
-    "  --target-root DIR    write the fstab entries (by UUID) into DIR/etc/fstab\n"
-    "  --ram-mib N          plan for N MiB of RAM instead of this machine's\n"
-    "  --lazy-init          mkfs.ext4 -E lazy_journal_init=1 too (fast on large thin disks)\n",
+    "provision", cmd_provision, PROVISION_TABLES, sizeof(struct provision_args), NULL,
+    "partition and format the OS disk", NULL, VERB_JOURNAL,
+    NULL,
 };

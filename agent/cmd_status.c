@@ -1,6 +1,5 @@
 /* status: the state journal, as text or JSON. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,15 +21,13 @@ static void print_object(json_object *o, int depth)
     }
 }
 
-static int cmd_status(struct mt_ctx *ctx, int argc, char **argv)
+static int cmd_status(struct mt_ctx *ctx, void *args)
 {
     struct journal j;
-    struct mt_err err = {0};
+    struct mt_err err = {0, ""};
     int r;
 
-    (void)ctx;
-    if (argc > 1)
-        return verb_usage_error(&verb_status, "unexpected argument '%s'", argv[1]);
+    (void)args;
     /* without the writers' lock: status answers while apply runs a long vendor script */
     r = journal_read(&j, &err);
     if (r == -EBADMSG) {
@@ -43,8 +40,8 @@ static int cmd_status(struct mt_ctx *ctx, int argc, char **argv)
         log_error("%s", err.msg);
         return EXIT_FAILED;
     }
-    if (out_json_mode()) {
-        out_json(json_object_get(j.root));
+    if (ctx->json) {
+        verb_set_doc(ctx, json_object_get(j.root));
     } else {
         out_printf("journal: %s\n", j.path);
         print_object(j.root, 0);
@@ -54,6 +51,9 @@ static int cmd_status(struct mt_ctx *ctx, int argc, char **argv)
 }
 
 const struct verb verb_status = {
-    "status", cmd_status, "", "the state journal, human or JSON",
-    "Prints /var/lib/mt-agent/state.json: each step firstboot has done, when and with what result.\n",
+    "status", cmd_status, NULL, 0, NULL, "the state journal, human or JSON",
+    "Prints /var/lib/mt-agent/state.json: each step firstboot has done, when and with what result.\n"
+    "It reads the journal without the writers' lock, so it answers while another verb runs.\n",
+    0,
+    NULL,
 };

@@ -2,12 +2,10 @@
 #include "guard.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <unistd.h>
 
 #include "diskclaim.h"
 #include "output.h"
-#include "rootpath.h"
 #include "runguard.h"
 
 #define GUARD_DISK_WAIT_MS 10000
@@ -37,11 +35,11 @@ int guard_children(const char *verb)
 int guard_disk(const char *verb, const char *disk)
 {
     struct mt_err err = {0, ""};
-    char real[PATH_MAX];
-    int r = rootpath_resolve(disk, real, sizeof(real), 0);
+    const char *real = disk;
+    int r;
 
-    /* the disk as provision and retention resolve it; a missing one is theirs to report */
-    if (r < 0 || access(real, F_OK) < 0)
+    /* a missing disk is provision's and retention's to report */
+    if (access(real, F_OK) < 0)
         return 0;
     r = disk_claim(real, 0, &err);
 

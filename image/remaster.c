@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "remaster.h"
 
+#include "arraysize.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dirs.h"
 #include "isovd.h"
 
 #define COPY_BUF (1u << 20)
@@ -61,7 +64,7 @@ static void guard_tmp(const char *path)
     sigemptyset(&sa.sa_mask);
     if (path)
         snprintf(g_tmp_path, sizeof(g_tmp_path), "%s", path);
-    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(sigs); i++)
         sigaction(sigs[i], &sa, NULL);
     if (!path)
         g_tmp_path[0] = '\0';
@@ -363,6 +366,28 @@ static int write_item(struct archive *w, const struct media_item *it, unsigned c
     return r;
 }
 
+/* The kernel arguments mt-image adds after the base entry's own (entry_len bytes):
+ * the kickstart location (`ks`, e.g. "ks=cdrom:/mt/ks.cfg"), the host's network
+ * and OS disk when there is one, then --append. A command line longer than the
+ * kernel takes (2.6.32 x86: COMMAND_LINE_SIZE 2048 with its NUL) is an error. */
+#define KERNEL_CMDLINE_MAX 2048
+static int kernel_extra(const struct remaster_opts *o, const char *ks, const struct host_entry *h,
+                        size_t entry_len, char *buf, size_t len, struct mt_err *err)
+{
+    char hostargs[1024] = "";
+    int n;
+
+    if (h && hosts_kernel_args(h, hostargs, sizeof(hostargs)) < 0)
+        return mt_err_set(err, -ENAMETOOLONG, "host %s: its kernel arguments are too long", h->hostname);
+    n = snprintf(buf, len, "%s%s%s%s%s", ks, hostargs[0] ? " " : "", hostargs, o->append ? " " : "",
+                 o->append ? o->append : "");
+    if (n < 0 || (size_t)n >= len || entry_len + 1 + (size_t)n >= KERNEL_CMDLINE_MAX)
+        return mt_err_set(err, -ENAMETOOLONG, "the kernel command line%s%s would be %zu bytes, more than the "
+                          "%d the kernel takes: shorten --append", h ? " of " : "", h ? h->hostname : "",
+                          entry_len + 1 + (n < 0 ? 0 : (size_t)n), KERNEL_CMDLINE_MAX - 1);
+    return 0;
+}
+
 /* What iso_remaster works with, phase to phase. */
 struct iso_job {
     const struct remaster_opts *o;
@@ -407,7 +432,9 @@ static int iso_plan(struct iso_job *j, struct mt_err *err)
         r = isolinux_entry(o->base, &j->s, &j->be, res, err);
         if (r < 0)
             return r;
-        pathf(extra, sizeof(extra), "ks=cdrom:/mt/ks.cfg%s%s", o->append ? " " : "", o->append ? o->append : "");
+        r = kernel_extra(o, "ks=cdrom:/mt/ks.cfg", o->host, strlen(j->be.append), extra, sizeof(extra), err);
+        if (r < 0)
+            return r;
         r = isolinux_cfg_add_entry(j->s.cfg, &j->be, extra, o->title, &j->cfg_out, err);
         if (r < 0)
             return r;
@@ -626,33 +653,13 @@ static int copy_file(const char *src, const char *dst, mode_t mode, unsigned cha
 
 static int mkdirs(const char *path, struct mt_err *err)
 {
-    char p[PATH_MAX];
-    size_t i;
-
-    pathf(p, sizeof(p), "%s", path);
-    for (i = 1; p[i]; i++) {
-        if (p[i] != '/')
-            continue;
-        p[i] = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-            return mt_err_errno(err, -errno, "%s", p);
-        p[i] = '/';
-    }
-    if (mkdir(p, 0755) < 0 && errno != EEXIST)
-        return mt_err_errno(err, -errno, "%s", p);
-    return 0;
-}
-
-static int rm_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return type == FTW_DP ? rmdir(p) : unlink(p);
+    int r = dirs_make(path, 0755);
+    return r < 0 ? mt_err_errno(err, r, "%s: cannot create the directory", path) : 0;
 }
 
 static void rm_tree(const char *dir)
 {
-    nftw(dir, rm_one, 32, FTW_DEPTH | FTW_PHYS);
+    dirs_remove_tree(dir);
 }
 
 /* Extracts the base: the kernel and initrd into tftp/, everything into http/os/
@@ -770,119 +777,196 @@ static int extract_base(const struct remaster_opts *o, const char *tmp, const ch
     return r;
 }
 
-int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
+/* Phase 1: the base's kernel and initrd for PXE (its images/pxeboot when it has
+ * them, else the CD entry's) and that entry's arguments in *be. */
+static int pxe_pick_images(const struct remaster_opts *o, struct base_scan *s, struct boot_entry *be,
+                           struct remaster_result *res, struct mt_err *err)
 {
     struct iso_info info;
-    struct base_scan s = {0};
-    struct boot_entry be = {"", ""}, pxe;
-    char tmp[PATH_MAX], path[PATH_MAX], src[PATH_MAX], extra[4096];
-    const char *pxelinux, *mods;
-    char *cfg = NULL;
-    unsigned char *buf = NULL;
-    struct stat st;
-    size_t i;
     int r;
 
-    memset(res, 0, sizeof(*res));
     r = iso_read_info(o->base, &info, err);
     if (r < 0)
         return r;
     pathf(res->volume_id, sizeof(res->volume_id), "%s", info.volume_id);
     if (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8))
         return mt_err_set(err, -EINVAL, "--url %s: not an http:// or https:// URL", o->url);
-    r = scan_base(o->base, &info, false, NULL, &s, err);
+    r = scan_base(o->base, &info, false, NULL, s, err);
     if (r < 0)
-        goto out;
-    /* The PXE images when the base has them, else the CD's own kernel and initrd. */
-    if (scan_has(&s, "images/pxeboot/vmlinuz") && scan_has(&s, "images/pxeboot/initrd.img")) {
+        return r;
+    if (scan_has(s, "images/pxeboot/vmlinuz") && scan_has(s, "images/pxeboot/initrd.img")) {
         pathf(res->kernel, sizeof(res->kernel), "images/pxeboot/vmlinuz");
         pathf(res->initrd, sizeof(res->initrd), "images/pxeboot/initrd.img");
-        if (s.cfg && isolinux_cfg_default_entry(s.cfg, &be, NULL) == 0) {
-            /* keep the CD entry's other arguments, not its initrd path */
-        }
-    } else {
-        r = isolinux_entry(o->base, &s, &be, res, err);
-        if (r < 0) {
-            if (r == -ENOENT && !scan_has(&s, ISOLINUX_CFG)) {
-                r = mt_err_set(err, -ENOENT, "%s: lacks the kernel: neither images/pxeboot/vmlinuz "
-                                             "nor isolinux/isolinux.cfg", o->base);
-            }
-            goto out;
-        }
-        if (!res->initrd[0]) {
-            r = mt_err_set(err, -ENOENT, "%s: the default entry of %s has no initrd=", o->base,
-                           ISOLINUX_CFG);
-            goto out;
-        }
+        /* the CD entry's other arguments are kept (not its initrd path) when it has one */
+        if (s->cfg)
+            isolinux_cfg_default_entry(s->cfg, be, NULL);
+        return 0;
     }
-    pxelinux = DEFAULT_SYSLINUX_PXE;
-    mods = DEFAULT_SYSLINUX_MODS;
-    if (o->syslinux_dir)
-        pxelinux = mods = o->syslinux_dir;
-    pathf(src, sizeof(src), "%s%s", pxelinux, o->syslinux_dir ? "/pxelinux.0" : "");
-    if (stat(src, &st) < 0) {
-        r = mt_err_errno(err, -errno, "%s (install Debian's pxelinux package, or give --syslinux-dir)", src);
-        goto out;
-    }
-    pathf(path, sizeof(path), "%s/ldlinux.c32", mods);
-    if (stat(path, &st) < 0) {
-        r = mt_err_errno(err, -errno, "%s (install Debian's syslinux-common package, or give --syslinux-dir)",
-                         path);
-        goto out;
-    }
+    r = isolinux_entry(o->base, s, be, res, err);
+    if (r == -ENOENT && !scan_has(s, ISOLINUX_CFG))
+        return mt_err_set(err, -ENOENT, "%s: lacks the kernel: neither images/pxeboot/vmlinuz nor "
+                                        "isolinux/isolinux.cfg", o->base);
+    if (r < 0)
+        return r;
+    if (!res->initrd[0])
+        return mt_err_set(err, -ENOENT, "%s: the default entry of %s has no initrd=", o->base, ISOLINUX_CFG);
+    return 0;
+}
 
-    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
-    if (lstat(o->out, &st) == 0 && !o->force) {
-        r = mt_err_set(err, -EEXIST, "%s: exists; remove it or give --force", o->out);
-        goto out;
-    }
-    rm_tree(tmp);
-    buf = malloc(COPY_BUF);
-    if (!buf) {
-        r = mt_err_set(err, -ENOMEM, "out of memory");
-        goto out;
-    }
+/* Phase 2: pxelinux.0 and ldlinux.c32 on this host. */
+static int pxe_find_syslinux(const struct remaster_opts *o, char *pxelinux, char *ldlinux, size_t len,
+                             struct mt_err *err)
+{
+    struct stat st;
+
+    pathf(pxelinux, len, "%s", o->syslinux_dir ? o->syslinux_dir : DEFAULT_SYSLINUX_PXE);
+    if (o->syslinux_dir)
+        pathf(pxelinux, len, "%s/pxelinux.0", o->syslinux_dir);
+    if (stat(pxelinux, &st) < 0)
+        return mt_err_errno(err, -errno, "%s (install Debian's pxelinux package, or give --syslinux-dir)",
+                            pxelinux);
+    pathf(ldlinux, len, "%s/ldlinux.c32", o->syslinux_dir ? o->syslinux_dir : DEFAULT_SYSLINUX_MODS);
+    if (stat(ldlinux, &st) < 0)
+        return mt_err_errno(err, -errno, "%s (install Debian's syslinux-common package, or give "
+                                         "--syslinux-dir)", ldlinux);
+    return 0;
+}
+
+/* Phase 3: DIR.tmp with tftp/ (boot loader, kernel, initrd) and http/os/ filled. */
+static int pxe_fill_boot(const struct remaster_opts *o, const char *tmp, const char *pxelinux,
+                         const char *ldlinux, const struct remaster_result *res, unsigned char *buf,
+                         struct mt_err *err)
+{
+    char path[PATH_MAX];
+    int r;
+
     pathf(path, sizeof(path), "%s/tftp/pxelinux.cfg", tmp);
     if ((r = mkdirs(path, err)) < 0)
-        goto fail;
+        return r;
     pathf(path, sizeof(path), "%s/http/mt/payload", tmp);
     if ((r = mkdirs(path, err)) < 0)
-        goto fail;
+        return r;
     pathf(path, sizeof(path), "%s/tftp/pxelinux.0", tmp);
-    if ((r = copy_file(src, path, 0644, buf, err)) < 0)
-        goto fail;
-    pathf(src, sizeof(src), "%s/ldlinux.c32", mods);
+    if ((r = copy_file(pxelinux, path, 0644, buf, err)) < 0)
+        return r;
     pathf(path, sizeof(path), "%s/tftp/ldlinux.c32", tmp);
-    if ((r = copy_file(src, path, 0644, buf, err)) < 0)
-        goto fail;
-    if ((r = extract_base(o, tmp, res->kernel, res->initrd, o->repo == NULL, err)) < 0)
-        goto fail;
+    if ((r = copy_file(ldlinux, path, 0644, buf, err)) < 0)
+        return r;
+    return extract_base(o, tmp, res->kernel, res->initrd, o->repo == NULL, err);
+}
 
-    /* The CD entry's arguments without its initrd=, then ours. */
+/* One pxelinux.cfg file: the entry's arguments plus ks=, the host's, --append. */
+static int pxe_write_entry(const struct remaster_opts *o, const char *tmp, const struct boot_entry *pxe,
+                           const struct host_entry *h, struct mt_err *err)
+{
+    char ks[2048], extra[4096], path[PATH_MAX], name[21], comment[512];
+    size_t ul = strlen(o->url);
+    char *cfg = NULL;
+    int r;
+
+    pathf(ks, sizeof(ks), "ks=%.*s/mt/ks.cfg ksdevice=bootif",
+          (int)(ul && o->url[ul - 1] == '/' ? ul - 1 : ul), o->url);
+    if ((r = kernel_extra(o, ks, h, strlen(pxe->append), extra, sizeof(extra), err)) < 0)
+        return r;
+    if (h) {
+        hosts_pxelinux_name(h, name);
+        pathf(comment, sizeof(comment), "pxelinux.cfg/%s written by mt-image: %s (%s), hosts file line %u",
+              name, h->hostname, h->mac, h->line);
+    } else {
+        pathf(name, sizeof(name), "default");
+        pathf(comment, sizeof(comment), "pxelinux.cfg/default written by mt-image: boots the mt-agent "
+                                        "kickstart at once.%s", o->hosts ? " For a MAC without its own "
+                                        "01-<mac> file: no static network (DHCP)." : "");
+    }
+    r = pxelinux_cfg_render_for(pxe, extra, comment, &cfg, err);
+    if (r < 0)
+        return r;
+    pathf(path, sizeof(path), "%s/tftp/pxelinux.cfg/%s", tmp, name);
+    r = write_file(path, cfg, strlen(cfg), 0644, err);
+    free(cfg);
+    return r;
+}
+
+/* DIR as an absolute path, without trailing slashes (for dnsmasq's tftp-root). */
+static int abs_out(const char *out, char *buf, size_t len, struct mt_err *err)
+{
+    char cwd[PATH_MAX];
+    size_t n;
+    int w;
+
+    if (out[0] == '/')
+        w = snprintf(buf, len, "%s", out);
+    else if (!getcwd(cwd, sizeof(cwd)))
+        return mt_err_errno(err, -errno, "%s: the working directory", out);
+    else
+        w = snprintf(buf, len, "%s/%s", cwd, out);
+    if (w < 0 || (size_t)w >= len)
+        return mt_err_set(err, -ENAMETOOLONG, "%s: path too long", out);
+    for (n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
+        buf[n - 1] = '\0';
+    return 0;
+}
+
+/* The dnsmasq configuration beside the trees: DIR/dnsmasq.conf. */
+static int pxe_write_dnsmasq(const struct remaster_opts *o, const char *tmp, struct mt_err *err)
+{
+    char root[PATH_MAX], header[PATH_MAX + 256], path[PATH_MAX];
+    char *conf = NULL;
+    int r;
+
+    if ((r = abs_out(o->out, root, sizeof(root) - 5, err)) < 0)
+        return r;
+    strcat(root, "/tftp");
+    pathf(header, sizeof(header), "dnsmasq configuration written by mt-image for the PXE tree %s (%zu hosts; "
+          "the HTTP tree is served at %s)", o->out, o->hosts->n, o->url);
+    if ((r = hosts_dnsmasq_conf(o->hosts, root, header, &conf, err)) < 0)
+        return r;
+    pathf(path, sizeof(path), "%s/dnsmasq.conf", tmp);
+    r = write_file(path, conf, strlen(conf), 0644, err);
+    free(conf);
+    return r;
+}
+
+/* Phase 4: pxelinux.cfg/default (any MAC not listed), one pxelinux.cfg/01-<mac>
+ * per host, and the dnsmasq configuration for the hosts. */
+static int pxe_write_configs(const struct remaster_opts *o, const char *tmp, const struct boot_entry *be,
+                             struct mt_err *err)
+{
+    struct boot_entry pxe;
+    char args[sizeof(be->append)], *tok, *save = NULL;
+    size_t len, i;
+    int r;
+
+    /* The CD entry's arguments without its initrd= and ks=, then ours. */
     memset(&pxe, 0, sizeof(pxe));
     pathf(pxe.kernel, sizeof(pxe.kernel), "vmlinuz");
-    {
-        char *a = be.append, *tok, *save = NULL;
-        size_t len = 0;
-        pxe.append[0] = '\0';
-        len += (size_t)snprintf(pxe.append, sizeof(pxe.append), "initrd=initrd.img");
-        for (tok = strtok_r(a, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
-            if (strncmp(tok, "initrd=", 7) && strncmp(tok, "ks=", 3) && len < sizeof(pxe.append))
-                len += (size_t)snprintf(pxe.append + len, sizeof(pxe.append) - len, " %s", tok);
+    pathf(args, sizeof(args), "%s", be->append);
+    len = (size_t)snprintf(pxe.append, sizeof(pxe.append), "initrd=initrd.img");
+    for (tok = strtok_r(args, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+        if (!strncmp(tok, "initrd=", 7) || !strncmp(tok, "ks=", 3))
+            continue;
+        if (len + 1 + strlen(tok) >= sizeof(pxe.append))
+            return mt_err_set(err, -ENAMETOOLONG, "%s: the boot entry's arguments are too long", o->base);
+        len += (size_t)snprintf(pxe.append + len, sizeof(pxe.append) - len, " %s", tok);
     }
-    {
-        size_t ul = strlen(o->url);
-        pathf(extra, sizeof(extra), "ks=%.*s/mt/ks.cfg ksdevice=bootif%s%s",
-                 (int)(ul && o->url[ul - 1] == '/' ? ul - 1 : ul), o->url, o->append ? " " : "",
-                 o->append ? o->append : "");
-    }
-    r = pxelinux_cfg_render(&pxe, extra, &cfg, err);
-    if (r < 0)
-        goto fail;
-    pathf(path, sizeof(path), "%s/tftp/pxelinux.cfg/default", tmp);
-    if ((r = write_file(path, cfg, strlen(cfg), 0644, err)) < 0)
-        goto fail;
-    for (i = 0; i < o->media->n; i++) {
+    if ((r = pxe_write_entry(o, tmp, &pxe, NULL, err)) < 0)
+        return r;
+    if (!o->hosts)
+        return 0;
+    for (i = 0; i < o->hosts->n; i++)
+        if ((r = pxe_write_entry(o, tmp, &pxe, &o->hosts->v[i], err)) < 0)
+            return r;
+    return pxe_write_dnsmasq(o, tmp, err);
+}
+
+/* Phase 5: the media (kickstart, agent, overlay, payloads) into http/. */
+static int pxe_copy_media(const struct remaster_opts *o, const char *tmp, unsigned char *buf, struct mt_err *err)
+{
+    char path[PATH_MAX];
+    size_t i;
+    int r = 0;
+
+    for (i = 0; i < o->media->n && r == 0; i++) {
         const struct media_item *it = &o->media->items[i];
         pathf(path, sizeof(path), "%s/http/%s", tmp, it->path);
         if (S_ISDIR(it->mode))
@@ -891,33 +975,63 @@ int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct
             r = copy_file(it->src, path, it->mode & 07777, buf, err);
         else
             r = write_file(path, it->data, (size_t)it->size, it->mode & 07777, err);
-        if (r < 0)
-            goto fail;
     }
-    if (lstat(o->out, &st) == 0) {
-        char old[PATH_MAX];
-        pathf(old, sizeof(old), "%s.old", o->out);
-        rm_tree(old);
-        if (rename(o->out, old) < 0) {
-            r = mt_err_errno(err, -errno, "renaming %s to %s", o->out, old);
-            goto fail;
-        }
-        if (rename(tmp, o->out) < 0) {
-            r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
-            rename(old, o->out);
-            goto fail;
-        }
-        rm_tree(old);
-    } else if (rename(tmp, o->out) < 0) {
-        r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
-        goto fail;
+    return r;
+}
+
+/* Phase 6: DIR.tmp becomes DIR; an existing DIR (--force) is moved aside first
+ * and put back when the rename fails. */
+static int pxe_commit(const struct remaster_opts *o, const char *tmp, struct mt_err *err)
+{
+    char old[PATH_MAX];
+    struct stat st;
+
+    if (lstat(o->out, &st) < 0) {
+        if (rename(tmp, o->out) < 0)
+            return mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
+        return 0;
     }
-    r = 0;
-    goto out;
-fail:
+    pathf(old, sizeof(old), "%s.old", o->out);
+    rm_tree(old);
+    if (rename(o->out, old) < 0)
+        return mt_err_errno(err, -errno, "renaming %s to %s", o->out, old);
+    if (rename(tmp, o->out) < 0) {
+        int r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
+        rename(old, o->out);
+        return r;
+    }
+    rm_tree(old);
+    return 0;
+}
+
+int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
+{
+    struct base_scan s = {0};
+    struct boot_entry be = {"", ""};
+    char tmp[PATH_MAX], pxelinux[PATH_MAX], ldlinux[PATH_MAX];
+    unsigned char *buf = NULL;
+    struct stat st;
+    int r;
+
+    memset(res, 0, sizeof(*res));
+    if ((r = pxe_pick_images(o, &s, &be, res, err)) < 0 ||
+        (r = pxe_find_syslinux(o, pxelinux, ldlinux, sizeof(pxelinux), err)) < 0)
+        goto out;
+    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
+    if (lstat(o->out, &st) == 0 && !o->force) {
+        r = mt_err_set(err, -EEXIST, "%s: exists; remove it or give --force", o->out);
+        goto out;
+    }
     rm_tree(tmp);
+    if (!(buf = malloc(COPY_BUF))) {
+        r = mt_err_set(err, -ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((r = pxe_fill_boot(o, tmp, pxelinux, ldlinux, res, buf, err)) < 0 ||
+        (r = pxe_write_configs(o, tmp, &be, err)) < 0 || (r = pxe_copy_media(o, tmp, buf, err)) < 0 ||
+        (r = pxe_commit(o, tmp, err)) < 0)
+        rm_tree(tmp);
 out:
-    free(cfg);
     free(buf);
     scan_free(&s);
     return r;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bootcfg.h"
+#include "hosts.h"
 #include "media.h"
 #include "mterr.h"
 
@@ -26,6 +27,8 @@ struct remaster_opts {
     const char *repo;         /* install source URL; NULL: the base is copied to http/os */
     const char *syslinux_dir; /* pxelinux.0 and ldlinux.c32; NULL: Debian's paths */
     bool force;               /* PXE: replace an existing DIR */
+    const struct hosts *hosts; /* PXE: one pxelinux.cfg/01-<mac> each, and DIR/dnsmasq.conf; may be NULL */
+    const struct host_entry *host; /* ISO: this host's network and disk in the default entry; may be NULL */
     remaster_progress_fn progress;
     void *progress_arg;
 };

@@ -15,12 +15,15 @@
 
 #include <json-c/json.h>
 
+#include "agentlog.h"
+#include "dirs.h"
 #include "extract.h"
 #include "journal.h"
 #include "manifest.h"
 #include "rootpath.h"
 #include "run.h"
 #include "runguard.h"
+#include "timefmt.h"
 
 int apply_expected_digest(const char *tarball, const char *sha256, const char *manifest,
                           char out[SHA256_HEX_LEN + 1], char *source, size_t sourcelen, struct mt_err *err)
@@ -142,17 +145,6 @@ bool apply_multipath_blacklists_wwid(const char *conf, const char *wwid)
     return false;
 }
 
-void payload_locate(const char *arg, char *out, size_t outlen)
-{
-    char real[PATH_MAX];
-
-    if (!rootpath_is_host() && arg[0] == '/' && rootpath_resolve(arg, real, sizeof(real), 0) == 0 &&
-        access(real, F_OK) == 0)
-        snprintf(out, outlen, "%s", real);
-    else
-        snprintf(out, outlen, "%s", arg);
-}
-
 static void remove_stale_runs(const char *parent, struct apply_report *rep)
 {
     DIR *d = opendir(parent);
@@ -165,19 +157,10 @@ static void remove_stale_runs(const char *parent, struct apply_report *rep)
         if (strncmp(e->d_name, APPLY_RUN_PREFIX ".", sizeof(APPLY_RUN_PREFIX)) != 0)
             continue;
         snprintf(p, sizeof(p), "%s/%s", parent, e->d_name);
-        if (extract_remove_tree(p) == 0)
+        if (dirs_remove_tree(p) == 0)
             rep->stale_removed++;
     }
     closedir(d);
-}
-
-static void iso_now(char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static const char *json_str(json_object *o, const char *key)
@@ -213,28 +196,6 @@ static void log_output(void *data, int stream, const char *buf, size_t len)
     (void)stream;
     if (fd >= 0 && write(fd, buf, len) < 0) {
         /* a full log disk must not stop the vendor script half-way */
-    }
-}
-
-static void log_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void log_line(int fd, const char *fmt, ...)
-{
-    char buf[1024], ts[32];
-    va_list ap;
-    int n;
-
-    if (fd < 0)
-        return;
-    iso_now(ts, sizeof(ts));
-    n = snprintf(buf, sizeof(buf), "%s mt-agent apply: ", ts);
-    va_start(ap, fmt);
-    n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
-    va_end(ap);
-    if (n >= (int)sizeof(buf) - 1)
-        n = (int)sizeof(buf) - 2;
-    buf[n++] = '\n';
-    if (write(fd, buf, (size_t)n) < 0) {
-        /* see log_output */
     }
 }
 
@@ -289,7 +250,7 @@ static int run_step(const struct apply_opts *o, const struct apply_step *s, cons
         argv[n++] = s->args[i];
     argv[n] = NULL;
 
-    iso_now(ts, sizeof(ts));
+    timefmt_now(ts, sizeof(ts));
     set_str(st, "status", "started");
     set_str(st, "started_at", ts);
     json_object_object_del(st, "finished_at");
@@ -300,7 +261,7 @@ static int run_step(const struct apply_opts *o, const struct apply_step *s, cons
     if (r < 0)
         return r;
 
-    log_line(logfd, "running %s from %s (sha256 %s)", s->file, o->tarball, json_str(rec, "sha256"));
+    agentlog_line(logfd, "mt-agent apply", "running %s from %s (sha256 %s)", s->file, o->tarball, json_str(rec, "sha256"));
     memset(&ro, 0, sizeof(ro));
     ro.input = s->input;
     ro.input_len = s->input ? strlen(s->input) : 0;
@@ -311,13 +272,13 @@ static int run_step(const struct apply_opts *o, const struct apply_step *s, cons
     ro.on_output = log_output;
     ro.data = &logfd;
     r = run_argv(argv, &ro, &res);
-    iso_now(ts, sizeof(ts));
+    timefmt_now(ts, sizeof(ts));
     if (r < 0) {
         set_str(st, "status", "failed");
         set_str(st, "finished_at", ts);
         set_str(st, "ended", strerror(-r));
         journal_commit(j, NULL);
-        log_line(logfd, "%s could not be started: %s", s->file, strerror(-r));
+        agentlog_line(logfd, "mt-agent apply", "%s could not be started: %s", s->file, strerror(-r));
         return mt_err_errno(err, r, "%s: cannot run", prog);
     }
     run_describe(&res, desc, sizeof(desc));
@@ -330,7 +291,7 @@ static int run_step(const struct apply_opts *o, const struct apply_step *s, cons
         json_object_object_add(st, "exit_status", json_object_new_int(res.exit_status));
     set_str(st, "output_tail", tail ? tail : "");
     free(tail);
-    log_line(logfd, "%s ended: %s", s->file, desc);
+    agentlog_line(logfd, "mt-agent apply", "%s ended: %s", s->file, desc);
     if (run_ok(&res)) {
         set_str(st, "status", s->done_status);
         sr->outcome = APPLY_STEP_RAN_OK;
@@ -366,22 +327,6 @@ static bool marker_present(void)
     return rootpath_resolve(APPLY_MARKER, p, sizeof(p), 0) == 0 && lstat(p, &st) == 0;
 }
 
-static int open_log(void)
-{
-    char p[PATH_MAX], dir[PATH_MAX];
-    char *slash;
-
-    if (rootpath_resolve(APPLY_LOG, p, sizeof(p), 0) < 0)
-        return -1;
-    snprintf(dir, sizeof(dir), "%s", p);
-    slash = strrchr(dir, '/');
-    if (slash) {
-        *slash = '\0';
-        mkdir(dir, 0755);
-    }
-    return open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-}
-
 /* One apply_run: what its phases share. */
 struct apply_ctx {
     const struct apply_opts *o;
@@ -398,7 +343,7 @@ struct apply_ctx {
 static int apply_staging_parent(struct apply_ctx *c, struct mt_err *err)
 {
     char *parent = c->parent;
-    int r, i;
+    int r;
 
     if (c->o->staging_parent) {
         snprintf(parent, sizeof(c->parent), "%s", c->o->staging_parent);
@@ -407,15 +352,9 @@ static int apply_staging_parent(struct apply_ctx *c, struct mt_err *err)
         if (r < 0)
             return mt_err_errno(err, r, "%s: cannot resolve", APPLY_STAGING_PARENT);
     }
-    for (i = 1; parent[i]; i++) {
-        if (parent[i] != '/')
-            continue;
-        parent[i] = '\0';
-        mkdir(parent, 0755);
-        parent[i] = '/';
-    }
-    if (mkdir(parent, 0700) < 0 && errno != EEXIST)
-        return mt_err_errno(err, -errno, "%s: cannot create the staging directory", parent);
+    r = dirs_make(parent, 0700);
+    if (r < 0)
+        return mt_err_errno(err, r, "%s: cannot create the staging directory", parent);
     return 0;
 }
 
@@ -455,7 +394,7 @@ static int apply_extract(struct apply_ctx *c, const char *expected, struct mt_er
     c->rep->files = c->xr.files;
     r = payload_digest_verify(c->o->tarball, expected, c->xr.sha256, err);
     if (r < 0) {
-        extract_remove_tree(c->xr.staging);
+        dirs_remove_tree(c->xr.staging);
         return r;
     }
     return 0;
@@ -480,7 +419,7 @@ static void count_as_done(json_object *st, const char *status, const char *by)
 {
     char ts[32];
 
-    iso_now(ts, sizeof(ts));
+    timefmt_now(ts, sizeof(ts));
     set_str(st, "status", status);
     set_str(st, "by", by);
     if (!json_str(st, "finished_at"))
@@ -503,7 +442,7 @@ static int apply_custom_changes(struct apply_ctx *c, struct mt_err *err)
         /* the vendor's marker: applied by hand, by another tarball, or by a run killed after its end */
         sr->outcome = APPLY_STEP_MARKER;
         count_as_done(c->cc, "applied", "vendor marker " APPLY_MARKER);
-        log_line(c->logfd, "%s exists: custom changes count as applied, %s not run", APPLY_MARKER, APPLY_SCRIPT);
+        agentlog_line(c->logfd, "mt-agent apply", "%s exists: custom changes count as applied, %s not run", APPLY_MARKER, APPLY_SCRIPT);
         return 0;
     }
     memset(&step, 0, sizeof(step));
@@ -513,7 +452,7 @@ static int apply_custom_changes(struct apply_ctx *c, struct mt_err *err)
     step.input = "Y\n";
     json_object_object_del(c->cc, "by");
     if (sr->recovered)
-        log_line(c->logfd, "the run started at %s was interrupted and %s is absent: running %s again",
+        agentlog_line(c->logfd, "mt-agent apply", "the run started at %s was interrupted and %s is absent: running %s again",
                  json_str(c->cc, "interrupted"), APPLY_MARKER, APPLY_SCRIPT);
     r = run_step(c->o, &step, c->xr.staging, &c->j, c->rec, c->logfd, sr, err);
     if (sr->outcome == APPLY_STEP_RAN_OK)
@@ -552,7 +491,7 @@ static int apply_installer(struct apply_ctx *c, struct mt_err *err)
         /* killed after the installer put its configurator in place: it completed */
         sr->outcome = APPLY_STEP_PRESENT;
         count_as_done(c->inst, "installed", "configurator present in the install directory");
-        log_line(c->logfd, "%s/%s exists: the interrupted installer completed, not run again", c->o->install_dir,
+        agentlog_line(c->logfd, "mt-agent apply", "%s/%s exists: the interrupted installer completed, not run again", c->o->install_dir,
                  APPLY_CONFIGURATOR_REL);
         return 0;
     }
@@ -576,7 +515,7 @@ static int apply_finish(struct apply_ctx *c, int r, struct mt_err *err)
     cr = journal_commit(&c->j, r < 0 ? NULL : err);
     if (r == 0 && cr < 0)
         r = cr;
-    extract_remove_tree(c->xr.staging);
+    dirs_remove_tree(c->xr.staging);
     if (c->logfd >= 0)
         close(c->logfd);
     return r;
@@ -607,7 +546,7 @@ int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_er
     }
     if (r == 0) {
         apply_records(&c);
-        c.logfd = open_log();
+        c.logfd = agentlog_open();
         r = apply_custom_changes(&c, err);
         if (r == 0)
             r = apply_installer(&c, err);

@@ -118,7 +118,7 @@ int provision_inspect(const char *disk, uint64_t ram_bytes, const struct layout_
     int r;
 
     memset(in, 0, sizeof(*in));
-    r = devuse_probe(disk, u, err);
+    r = devuse_probe_resolved(disk, u, err);
     if (r < 0)
         return r;
     if (u->is_partition)
@@ -201,7 +201,7 @@ static json_object *plan_summary(const struct layout_plan *plan)
 static int journal_step(struct journal *j, json_object *sec, const char *state, struct mt_err *err)
 {
     jset_str(sec, "state", state);
-    json_object_object_add(sec, "updated", json_object_new_int64((int64_t)time(NULL)));
+    json_object_object_add(sec, "updated", journal_now());
     return journal_commit(j, err);
 }
 
@@ -588,7 +588,9 @@ static int write_fstab(const struct provision_opts *o, const struct devuse *u, c
     if ((size_t)snprintf(host, sizeof(host), "%s/etc/fstab", strcmp(o->target_root, "/") == 0 ? "" : o->target_root) >=
         sizeof(host))
         return mt_err_set(err, -ENAMETOOLONG, "%s: path too long", o->target_root);
-    r = rootpath_resolve(host, path, sizeof(path), 0);
+    /* target_root is resolved already (the caller's path): its etc/fstab is
+     * looked up inside it, links staying in it, and never under --root again */
+    r = rootpath_resolve_in(o->target_root, "/etc/fstab", path, sizeof(path), 0);
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot resolve", host);
     snprintf(comment, sizeof(comment), "# mt-agent provision: the OS disk");
@@ -607,7 +609,7 @@ static int reprobe(struct provision_inspection *in, struct mt_err *err)
     char path[PATH_MAX];
     snprintf(path, sizeof(path), "%s", in->use.path);
     devuse_free(&in->use);
-    return devuse_probe(path, &in->use, err);
+    return devuse_probe_resolved(path, &in->use, err);
 }
 
 int provision_apply(struct provision_inspection *in, const struct provision_opts *o, struct journal *j,
@@ -639,7 +641,7 @@ int provision_apply(struct provision_inspection *in, const struct provision_opts
     if (in->verdict != PROVISION_RESUME) {
         json_object_object_add(sec, "formatted", json_object_new_object());
         json_object_object_add(sec, "ptuuid", NULL);
-        json_object_object_add(sec, "started", json_object_new_int64((int64_t)time(NULL)));
+        json_object_object_add(sec, "started", journal_now());
         json_object_object_add(sec, "finished", NULL);
     }
     jset_str(sec, "disk", u->path);
@@ -725,7 +727,7 @@ done:
         jset_str(sec, "ptuuid", u->ptuuid[0] ? u->ptuuid : NULL);
         json_object_object_add(sec, "uuids", uuids);
         if (!jstr(sec, "state") || strcmp(jstr(sec, "state"), "done") != 0)
-            json_object_object_add(sec, "finished", json_object_new_int64((int64_t)time(NULL)));
+            json_object_object_add(sec, "finished", journal_now());
         return journal_step(j, sec, "done", err);
     }
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "devuse.h"
+#include "dirs.h"
 #include "fstab.h"
 #include "loopdev.h"
 #include "provision.h"
@@ -23,24 +24,6 @@ static const char *jstr(json_object *o, const char *key)
     if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
         return NULL;
     return json_object_get_string(v);
-}
-
-static int mkdir_p(const char *real)
-{
-    char p[PATH_MAX], *s;
-
-    snprintf(p, sizeof(p), "%s", real);
-    for (s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-            return -errno;
-        *s = '/';
-    }
-    if (mkdir(p, 0755) < 0 && errno != EEXIST)
-        return -errno;
-    return 0;
 }
 
 /* A block device another process holds O_EXCL (a mounted file system, an mkfs). */
@@ -116,7 +99,7 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
     int r;
 
     memset(res, 0, sizeof(*res));
-    r = devuse_probe(disk, &u, err);
+    r = devuse_probe_resolved(disk, &u, err);
     if (r < 0)
         goto out;
     devuse_describe(&u, res->found, sizeof(res->found));
@@ -140,7 +123,7 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
         usleep(250000);
         snprintf(path, sizeof(path), "%s", u.path);
         devuse_free(&u);
-        if ((r = devuse_probe(path, &u, err)) < 0)
+        if ((r = devuse_probe_resolved(path, &u, err)) < 0)
             goto out;
         devuse_describe(&u, res->found, sizeof(res->found));
     }
@@ -163,14 +146,13 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
         json_object_object_add(sec, "disk", json_object_new_string(u.path));
         json_object_object_add(sec, "size_bytes", json_object_new_int64((int64_t)u.size_bytes));
         json_object_object_add(sec, "state", json_object_new_string("formatting"));
-        json_object_object_add(sec, "updated", json_object_new_int64((int64_t)time(NULL)));
+        json_object_object_add(sec, "updated", journal_now());
         if ((r = journal_commit(j, err)) < 0)
             goto out;
         /* an image through an autoclear loop device, so a killed run's mkfs
          * is seen holding it (above) */
         if (u.is_block) {
-            rootpath_resolve(u.path, real, sizeof(real), 0);
-            r = provision_mkfs(real, "ext4", label, false, NULL, NULL, err);
+            r = provision_mkfs(u.real, "ext4", label, false, NULL, NULL, err);
         } else {
             char node[PATH_MAX];
             int fd;
@@ -187,7 +169,7 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
             char path[PATH_MAX];
             snprintf(path, sizeof(path), "%s", u.path);
             devuse_free(&u);
-            if ((r = devuse_probe(path, &u, err)) < 0)
+            if ((r = devuse_probe_resolved(path, &u, err)) < 0)
                 goto out;
         }
         vol = find_volume(&u, label);
@@ -214,7 +196,7 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
         goto out;
     }
     if (!mounted_here) {
-        if ((r = mkdir_p(mnt_real)) < 0) {
+        if ((r = dirs_make(mnt_real, 0755)) < 0) {
             r = mt_err_errno(err, r, "%s: cannot create the mount point", mountpoint);
             goto out;
         }
@@ -245,7 +227,7 @@ int retention_apply(const char *disk, const char *mountpoint, const char *label,
     json_object_object_add(sec, "partition", json_object_new_int(res->partno));
     json_object_object_add(sec, "mount", json_object_new_string(mountpoint));
     json_object_object_add(sec, "state", json_object_new_string("done"));
-    json_object_object_add(sec, "updated", json_object_new_int64((int64_t)time(NULL)));
+    json_object_object_add(sec, "updated", journal_now());
     r = journal_commit(j, err);
 out:
     devuse_free(&u);

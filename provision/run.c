@@ -1,6 +1,8 @@
 /* run: see run.h. */
 #define _GNU_SOURCE
 #include "run.h"
+
+#include "arraysize.h"
 #include "runguard.h"
 
 #include <errno.h>
@@ -277,7 +279,7 @@ static void keeper_main(struct run_job *job)
         command_exec(job, self, &old, xp[1]);
     setpgid(cmd, cmd); /* also in the command: whichever runs first */
     close(xp[1]);
-    for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(fds); i++)
         if (*fds[i] >= 0)
             close(*fds[i]);  /* the pipes' ends belong to the command and the agent */
     if (read(xp[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
@@ -499,7 +501,7 @@ static void job_free(struct run_job *job)
                   &job->errp[0], &job->errp[1], &job->stp[0], &job->stp[1]};
     size_t i;
 
-    for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(fds); i++)
         job_close(fds[i]);
     free(job->so.buf);
     free(job->se.buf);

@@ -12,6 +12,7 @@ util-linux fdisk e2fsprogs xfsprogs lvm2 parted kmod udev sg3-utils lsscsi
 libarchive-tools xorriso cpio gzip openssl rpm
 qemu-system-x86 qemu-utils busybox-static isolinux syslinux-common pxelinux ipxe-qemu grub-rescue-pc
 python3 groff-base man-db bash-completion hyperfine
+dnsmasq-base sudo
 "
 
 # Not a Debian host (an EL6 build host for `make rpm`): its packages are named in
