@@ -22,7 +22,7 @@ mkdir -p "$bin"
 kill_standin_wrap "$bin/mkfs.ext4" mkfs.ext4 "$log" "$T_TMP/mkfs.lock" "$(command -v mkfs.ext4)"
 kill_standin_wrap "$bin/mkswap" mkswap "$log" "$T_TMP/mkfs.lock" "$(command -v mkswap)"
 export PATH="$bin:$PATH"
-prov() { "$MT_AGENT" --root "$R" provision --disk /img/kill.img --ram-mib 1024 --lazy-init; }
+prov() { "$MT_AGENT" --root "$R" provision --disk "$img" --ram-mib 1024 --lazy-init; }
 fresh() { rm -f "$img"; truncate -s 25G "$img"; rm -rf "$R/var/lib/mt-agent"; : >"$log"; }
 
 fresh
@@ -35,7 +35,7 @@ kill_escapees_end "$log"
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do
     fresh
-    "$MT_AGENT" --root "$R" provision --disk /img/kill.img --ram-mib 1024 --lazy-init >"$T_TMP/killed.out" 2>&1 &
+    "$MT_AGENT" --root "$R" provision --disk "$img" --ram-mib 1024 --lazy-init >"$T_TMP/killed.out" 2>&1 &
     pid=$!
     d=$(kill_sleep_random "$span")
     kill -KILL "$pid" 2>/dev/null

@@ -26,7 +26,7 @@ t_track_mount "$M"
 
 fresh
 t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted retention" "$MT_AGENT" --root "$R" retention --disk /img/ret.img
+expect_exit 0 "uninterrupted retention" "$MT_AGENT" --root "$R" retention --disk "$img"
 span=$(( $(kill_now_ms) - t0 ))
 echo "# one run takes $span ms; kills land in [0, $span) ms"
 kill_escapees_end "$log"
@@ -34,13 +34,13 @@ kill_escapees_end "$log"
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do
     fresh
-    "$MT_AGENT" --root "$R" retention --disk /img/ret.img >"$T_TMP/killed.out" 2>&1 &
+    "$MT_AGENT" --root "$R" retention --disk "$img" >"$T_TMP/killed.out" 2>&1 &
     pid=$!
     d=$(kill_sleep_random "$span")
     kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     grep -q "^start" "$log" && mid=$((mid + 1))
-    "$MT_AGENT" --root "$R" retention --disk /img/ret.img >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
+    "$MT_AGENT" --root "$R" retention --disk "$img" >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
     rc=$?
     grep -q "ended .* process(es) left running by an earlier mt-agent" "$T_TMP/rerun.err" && swept=$((swept + 1))
     left=$(kill_leftovers "$log")

@@ -17,7 +17,7 @@ for d in dev sys proc; do
     mkdir -p "$R2/$d"
     mount --bind "/$d" "$R2/$d" && t_track_mount "$R2/$d" || { not_ok "bind /$d into the second root"; t_done; }
 done
-# the same image file seen through both roots
+# the same image file seen through both roots (B names it by the other path: one inode, two names)
 mount --bind "$R1/img" "$R2/img" && t_track_mount "$R2/img" || { not_ok "bind the image directory into the second root"; t_done; }
 img=$R1/img/two.img
 
@@ -36,9 +36,9 @@ good=0 refused=0 already=0
 for i in $(seq 1 "$ROUNDS"); do
     rm -f "$img"; truncate -s 25G "$img"
     rm -rf "$R1/var/lib/mt-agent" "$R2/var/lib/mt-agent"
-    "$MT_AGENT" --root "$R1" provision --disk /img/two.img --ram-mib 1024 --lazy-init >"$T_TMP/a.out" 2>"$T_TMP/a.err" &
+    "$MT_AGENT" --root "$R1" provision --disk "$img" --ram-mib 1024 --lazy-init >"$T_TMP/a.out" 2>"$T_TMP/a.err" &
     a=$!
-    "$MT_AGENT" --root "$R2" provision --disk /img/two.img --ram-mib 1024 --lazy-init >"$T_TMP/b.out" 2>"$T_TMP/b.err" &
+    "$MT_AGENT" --root "$R2" provision --disk "$R2/img/two.img" --ram-mib 1024 --lazy-init >"$T_TMP/b.out" 2>"$T_TMP/b.err" &
     b=$!
     wait $a; ra=$?
     wait $b; rb=$?
