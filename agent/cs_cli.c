@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 
 #include "agentlog.h"
+#include "guard.h"
 #include "rootpath.h"
 #include "run.h"
 #include "timefmt.h"
@@ -323,7 +324,10 @@ static int cs_cli_asr_register(struct mt_ctx *ctx, struct cs_cli *o, struct jour
     int code;
 
     (void)host_id;
-    code = asr_prepare(ctx, o, pf, &ep, conf, sizeof(conf));
+    /* under the journal lock the caller holds: a killed register's configurator is ended first */
+    code = guard_children("register");
+    if (code == 0)
+        code = asr_prepare(ctx, o, pf, &ep, conf, sizeof(conf));
     if (code == 0)
         code = asr_run(ctx, conf, ep.host, pf, &rr);
     if (code)
