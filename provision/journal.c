@@ -224,27 +224,41 @@ int journal_load(struct journal *j, struct mt_err *err)
 
 int journal_read(struct journal *j, struct mt_err *err)
 {
-    char real[PATH_MAX];
+    char real[PATH_MAX], *text;
     json_object *root, *ver;
-    int r = rootpath_resolve(JOURNAL_PATH, real, sizeof(real), 0);
+    size_t len;
+    int version;
+    /* as journal_load: no link followed, no FIFO waited on (regfile.h) */
+    int r = rootpath_resolve(JOURNAL_PATH, real, sizeof(real), RP_NOFOLLOW);
 
     memset(j, 0, sizeof(*j));
     j->lock_fd = -1;
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot resolve the journal path", JOURNAL_PATH);
     snprintf(j->path, sizeof(j->path), "%s", real);
-    if (access(real, F_OK) < 0) {
-        if (errno != ENOENT)
-            return mt_err_errno(err, -errno, "%s: cannot read the state journal", real);
+    r = regfile_read(real, RF_NOFOLLOW, "state journal", JOURNAL_MAX_BYTES, &text, &len, err);
+    if (r == -ENOENT) {
+        mt_err_clear(err);
         j->root = new_root();
         return 0;
     }
-    root = json_object_from_file(real);
+    if (r < 0)
+        return r;
+    root = strlen(text) == len ? json_tokener_parse(text) : NULL; /* a NUL inside: corrupt */
+    free(text);
     if (!root || !json_object_is_type(root, json_type_object) ||
         !json_object_object_get_ex(root, "version", &ver) || !json_object_is_type(ver, json_type_int)) {
         json_object_put(root);
         return mt_err_set(err, -EBADMSG, "%s: the state journal is corrupt; the next mt-agent verb that writes "
                                          "it keeps it aside and starts a new one", real);
+    }
+    version = json_object_get_int(ver);
+    if (version > JOURNAL_VERSION) {
+        json_object_put(root);
+        return mt_err_set(err, -EPROTO,
+                          "%s: journal version %d is newer than this agent understands (%d); "
+                          "use the mt-agent that wrote it",
+                          real, version, JOURNAL_VERSION);
     }
     j->root = root;
     return 0;
