@@ -21,6 +21,7 @@
 
 #include "journal.h"
 #include "regfile.h"
+#include "rootpath.h"
 
 struct dir {
     char path[64];
@@ -322,6 +323,43 @@ static void test_log_append(void **state)
     assert_string_equal(get(log), "a\nb\n");
 }
 
+/* journal_read (lock-free, status/check) under a root: the same refusals as a load. */
+static void test_read_refusals(void **state)
+{
+    struct dir *d = *state;
+    struct journal j;
+    struct mt_err err = {0};
+    char dir[PATH_MAX], st[PATH_MAX + 16];
+
+    snprintf(dir, sizeof(dir), "%s/var/lib/mt-agent", d->path);
+    snprintf(st, sizeof(st), "%s/state.json", dir);
+    {
+        char p[PATH_MAX];
+        snprintf(p, sizeof(p), "%s/var", d->path);
+        mkdir(p, 0755);
+        snprintf(p, sizeof(p), "%s/var/lib", d->path);
+        mkdir(p, 0755);
+        assert_int_equal(mkdir(dir, 0700), 0);
+    }
+    assert_int_equal(rootpath_set(d->path), 0);
+    PUT(d->victim, "{\"version\": 1, \"secret\": {}}");
+    assert_int_equal(symlink("/victim", st), 0);
+    assert_int_equal(journal_read(&j, &err), -ELOOP);
+    assert_non_null(strstr(err.msg, "symbolic link"));
+    assert_int_equal(unlink(st), 0);
+    assert_int_equal(mkfifo(st, 0600), 0);
+    assert_int_equal(journal_read(&j, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "FIFO"));
+    assert_int_equal(unlink(st), 0);
+    PUT(st, "{\"version\": 99}");
+    assert_int_equal(journal_read(&j, &err), -EPROTO);
+    assert_non_null(strstr(err.msg, "journal version 99 is newer"));
+    assert_int_equal(unlink(st), 0);
+    assert_int_equal(journal_read(&j, &err), 0); /* missing: an empty journal */
+    journal_free(&j);
+    assert_int_equal(rootpath_set(NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +372,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_not_a_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_atomic_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_append, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_refusals, setup, teardown),
     };
     return cmocka_run_group_tests_name("journal", tests, NULL, NULL);
 }
