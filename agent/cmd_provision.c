@@ -20,6 +20,7 @@ static const struct option OPTS[] = {
     {"target-root", required_argument, NULL, 't'},
     {"ram-mib", required_argument, NULL, 'm'},
     {"lazy-init", no_argument, NULL, 'l'},
+    {"no-act", no_argument, NULL, 'n'},
     {NULL, 0, NULL, 0},
 };
 
@@ -31,24 +32,36 @@ static void on_progress(void *data, const char *label, uint64_t done, uint64_t t
         progress_done();
 }
 
-static void on_action(void *data, const json_object *a)
+static const char *field(json_object *o, const char *key)
 {
     json_object *v;
-    const char *what = "", *target = "", *label = NULL, *uuid = NULL;
+    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : NULL;
+}
+
+/* One line per action; a wipe also lists what it erased (or would erase). */
+static void on_action(void *data, const json_object *a)
+{
+    json_object *o = (json_object *)a, *v;
+    const char *what = field(o, "action"), *target = field(o, "target"), *label = field(o, "label");
+    const char *uuid = field(o, "uuid");
+    bool would = json_object_object_get_ex(o, "no_act", &v) && json_object_get_boolean(v);
+    char name[64];
+    size_t i;
     (void)data;
 
-    if (json_object_object_get_ex(a, "action", &v))
-        what = json_object_get_string(v);
-    if (json_object_object_get_ex(a, "target", &v))
-        target = json_object_get_string(v);
-    if (json_object_object_get_ex(a, "label", &v))
-        label = json_object_get_string(v);
-    if (json_object_object_get_ex(a, "uuid", &v))
-        uuid = json_object_get_string(v);
+    snprintf(name, sizeof(name), "%s%s", would ? "would " : "", what ? what : "");
     if (uuid)
-        out_printf("%-20s %s  %s  UUID=%s\n", what, target, label ? label : "", uuid);
+        out_printf("%-20s %s  %s  UUID=%s\n", name, target ? target : "", label ? label : "", uuid);
     else
-        out_printf("%-20s %s\n", what, target);
+        out_printf("%-20s %s\n", name, target ? target : "");
+    if (!json_object_object_get_ex(o, "erased", &v))
+        return;
+    for (i = 0; i < json_object_array_length(v); i++) {
+        json_object *f = json_object_array_get_idx(v, i);
+        out_printf("  %s %s%s%s%s at byte %s (%s)\n", would ? "would erase" : "erased", field(f, "type"),
+                   field(f, "label") ? " '" : "", field(f, "label") ? field(f, "label") : "",
+                   field(f, "label") ? "'" : "", field(f, "offset"), field(f, "source"));
+    }
 }
 
 /* On a terminal the operator types "yes"; anything else keeps the disk. */
@@ -77,7 +90,7 @@ static int finish(struct mt_ctx *ctx, json_object *doc, const char *result, int 
 static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
 {
     const char *disk = ctx->cfg.layout.disk[0] ? ctx->cfg.layout.disk : NULL, *target_root = NULL;
-    bool wipe = false, yes = false, lazy = false, was_already;
+    bool wipe = false, yes = false, lazy = false, no_act = false, was_already;
     uint64_t ram_mib = 0, ram_bytes;
     struct layout_policy pol;
     struct provision_inspection in;
@@ -96,6 +109,7 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
         case 'y': yes = true; break;
         case 't': target_root = optarg; break;
         case 'l': lazy = true; break;
+        case 'n': no_act = true; break;
         case 'm':
             if (layout_parse_mib(optarg, &ram_mib) < 0)
                 return verb_usage_error(&verb_provision, "--ram-mib wants a whole number of MiB above 0, not '%s'",
@@ -150,7 +164,9 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
     doc = json_object_new_object();
     json_object_object_add(doc, "disk", json_object_new_string(path));
     json_object_object_add(doc, "verdict", json_object_new_string(provision_verdict_name(in.verdict)));
+    json_object_object_add(doc, "no_act", json_object_new_boolean(no_act));
     json_object_object_add(doc, "found", devuse_to_json(&in.use));
+    json_object_object_add(doc, "findings", devuse_findings_json(&in.use.scan));
     json_object_object_add(doc, "plan", layout_plan_to_json(&in.plan, path));
     actions = json_object_new_array();
     json_object_object_add(doc, "actions", actions);
@@ -169,6 +185,8 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
         rc = EXIT_REFUSED;
         break;
     case PROVISION_FOREIGN:
+        if (in.not_ours[0])
+            log_info("%s: the journal's killed provision is not this disk's to finish: %s", path, in.not_ours);
         if (!wipe) {
             log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)", path,
                       in.found);
@@ -198,8 +216,18 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
     memset(&po, 0, sizeof(po));
     po.target_root = target_root;
     po.lazy_init = lazy;
+    po.no_act = no_act;
     po.progress = on_progress;
     po.action = on_action;
+    /* every file it will edit is readable whole before the disk is touched */
+    if ((r = provision_check_files(&po, &err)) < 0) {
+        log_error("%s", err.msg);
+        provision_inspection_free(&in);
+        journal_free(&j);
+        return finish(ctx, doc, "refused", r == -EILSEQ || r == -E2BIG || r == -EFBIG ? EXIT_REFUSED : EXIT_FAILED);
+    }
+    if (no_act)
+        out_printf("%s: %s; --no-act: nothing is written\n", path, provision_verdict_name(in.verdict));
     if (in.verdict == PROVISION_RESUME)
         log_info("%s: resuming the provisioning our journal recorded", path);
     was_already = in.verdict == PROVISION_ALREADY;
@@ -211,7 +239,7 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
     } else {
         if (!target_root)
             log_info("no --target-root: no fstab written");
-        const char *result = was_already ? "already provisioned" : "provisioned";
+        const char *result = was_already ? "already provisioned" : no_act ? "would be provisioned" : "provisioned";
         out_printf("%s: %s\n", path, result);
         rc = finish(ctx, doc, result, EXIT_DONE);
     }
@@ -221,7 +249,8 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
 }
 
 const struct verb verb_provision = {
-    "provision", cmd_provision, "--disk DEV|IMAGE [--wipe] [--yes] [--target-root DIR] [--ram-mib N] [--lazy-init]",
+    "provision", cmd_provision,
+    "--disk DEV|IMAGE [--wipe] [--yes] [--target-root DIR] [--ram-mib N] [--lazy-init] [--no-act]",
     "partition and format the OS disk",
     "  --disk DEV|IMAGE     the OS disk: kernel name (sda), device node, or image file\n"
     "  --wipe               destroy what is on the disk (listed first); never a mounted disk,\n"
@@ -229,5 +258,7 @@ const struct verb verb_provision = {
     "  --yes                confirm --wipe without asking (required when stdin is not a terminal)\n"
     "  --target-root DIR    write the fstab entries (by UUID) into DIR/etc/fstab\n"
     "  --ram-mib N          plan for N MiB of RAM instead of this machine's\n"
-    "  --lazy-init          mkfs.ext4 -E lazy_journal_init=1 too (fast on large thin disks)\n",
+    "  --lazy-init          mkfs.ext4 -E lazy_journal_init=1 too (fast on large thin disks)\n"
+    "  --no-act             the whole run without writing: verdict, findings, plan and the\n"
+    "                       actions it would take; same exit code as the real run\n",
 };

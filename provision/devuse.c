@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "rootpath.h"
+#include "sgio.h"
+#include "vpd.h"
 
 /* A block device of the disk (itself, a partition, a loop device an image is
  * attached to, or one of that loop device's partitions). */
@@ -495,6 +497,33 @@ static int scan_loops(struct devlist *l, struct devuse *u)
     return r;
 }
 
+/* ---- identity ------------------------------------------------------------------- */
+
+/* The disk's SCSI identity by SG_IO INQUIRY: the NAA designator of VPD 0x83,
+ * else the VPD 0x80 serial. Silent when the device is not SCSI (loop, virtio). */
+static void scsi_identity(int fd, struct devuse *u)
+{
+    uint8_t page[SGIO_VPD_MAX];
+    size_t got = 0;
+    char why[VPD_REASON_MAX], serial[256];
+    struct vpd_pg83 *pg;
+
+    if (sgio_vpd_page(fd, u->path, 0x83, page, sizeof(page), &got, NULL) == 0 && (pg = calloc(1, sizeof(*pg)))) {
+        const struct vpd_designator *naa;
+        char hex[80];
+        if (vpd_parse_pg83(page, got, pg, why, sizeof(why)) == 0 && (naa = vpd_find_naa(pg))) {
+            vpd_designator_value(naa, hex, sizeof(hex));
+            snprintf(u->scsi_id, sizeof(u->scsi_id), "naa.%s", hex);
+        }
+        free(pg);
+        if (u->scsi_id[0])
+            return;
+    }
+    if (sgio_vpd_page(fd, u->path, 0x80, page, sizeof(page), &got, NULL) == 0 &&
+        vpd_parse_pg80(page, got, serial, sizeof(serial), why, sizeof(why)) == 0 && serial[0])
+        snprintf(u->scsi_id, sizeof(u->scsi_id), "serial.%.80s", serial);
+}
+
 /* ---- the probe ------------------------------------------------------------------ */
 
 int devuse_probe(const char *path, struct devuse *u, struct mt_err *err)
@@ -533,12 +562,15 @@ int devuse_probe(const char *path, struct devuse *u, struct mt_err *err)
          * whole disk's page cache: drop it so libblkid reads the disk. Needs
          * CAP_SYS_ADMIN; without it the cache may be stale, nothing worse. */
         ioctl(fd, BLKFLSBUF, 0);
+        scsi_identity(fd, u);
     } else
         u->size_bytes = (uint64_t)st.st_size;
 
     r = probe_sigs(fd, 0, 0, 0, u);
     if (r == 0)
         r = probe_parts(fd, u);
+    if (r == 0)
+        r = sigscan_disk(fd, u->size_bytes, &u->scan);
     if (r < 0) {
         r = mt_err_errno(err, r, "%s: libblkid could not probe the signatures", path);
         goto out;
@@ -575,6 +607,7 @@ void devuse_free(struct devuse *u)
     free(u->swaps);
     free(u->holders);
     free(u->loops);
+    sigscan_free(&u->scan);
     u->parts = NULL;
     u->sigs = NULL;
     u->mounts = u->swaps = u->holders = NULL;
@@ -589,7 +622,7 @@ bool devuse_busy(const struct devuse *u)
 
 bool devuse_has_data(const struct devuse *u)
 {
-    return u->n_sigs > 0 || u->pttype[0] || u->n_parts > 0;
+    return u->n_sigs > 0 || u->pttype[0] || u->n_parts > 0 || u->scan.n > 0;
 }
 
 const struct devuse_sig *devuse_find_label(const struct devuse *u, const char *label)
@@ -654,21 +687,16 @@ int devuse_describe(const struct devuse *u, char *buf, size_t len)
         sb_add(&b, "%s held by %s", u->holders[i].node, u->holders[i].what);
     for (i = 0; i < u->n_loops; i++)
         sb_add(&b, "attached to %s", u->loops[i]);
-    if (u->pttype[0])
-        sb_add(&b, "%s partition table with %zu partition%s", u->pttype, u->n_parts, u->n_parts == 1 ? "" : "s");
-    for (i = 0; i < u->n_sigs; i++) {
-        const struct devuse_sig *s = &u->sigs[i];
-        char where[32];
-        if (strcmp(s->usage, "partition_table") == 0)
-            continue;
-        if (s->partno)
-            snprintf(where, sizeof(where), "partition %d", s->partno);
-        else
-            snprintf(where, sizeof(where), "the whole disk");
-        if (s->label[0])
-            sb_add(&b, "%s '%s' on %s", s->type, s->label, where);
-        else
-            sb_add(&b, "%s on %s", s->type, where);
+    for (i = 0; i < u->scan.n; i++) {
+        const struct sigscan_finding *f = &u->scan.v[i];
+        char what[512];
+        if (strcmp(f->kind, "partition_table") == 0 && f->offset < 1024 * 1024 && strcmp(f->type, u->pttype) == 0)
+            sb_add(&b, "%s partition table with %zu partition%s at byte %llu (%s)", f->type, u->n_parts,
+                   u->n_parts == 1 ? "" : "s", (unsigned long long)f->offset, f->source);
+        else {
+            sigscan_describe(f, what, sizeof(what));
+            sb_add(&b, "%s", what);
+        }
     }
     return b.want;
 }
@@ -681,6 +709,25 @@ static json_object *uses_json(const struct devuse_use *v, size_t n, const char *
         json_object *o = json_object_new_object();
         json_object_object_add(o, "node", json_object_new_string(v[i].node));
         json_object_object_add(o, key, json_object_new_string(v[i].what));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+json_object *devuse_findings_json(const struct sigscan *scan)
+{
+    json_object *a = json_object_new_array();
+    size_t i;
+    for (i = 0; i < scan->n; i++) {
+        const struct sigscan_finding *f = &scan->v[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "kind", json_object_new_string(f->kind));
+        json_object_object_add(o, "type", json_object_new_string(f->type));
+        json_object_object_add(o, "label", f->label[0] ? json_object_new_string(f->label) : NULL);
+        json_object_object_add(o, "uuid", f->uuid[0] ? json_object_new_string(f->uuid) : NULL);
+        json_object_object_add(o, "offset", json_object_new_int64((int64_t)f->offset));
+        json_object_object_add(o, "length", json_object_new_int64((int64_t)f->len));
+        json_object_object_add(o, "source", json_object_new_string(f->source));
         json_object_array_add(a, o);
     }
     return a;
@@ -718,6 +765,8 @@ json_object *devuse_to_json(const struct devuse *u)
         json_object_array_add(a, s);
     }
     json_object_object_add(o, "signatures", a);
+    json_object_object_add(o, "findings", devuse_findings_json(&u->scan));
+    json_object_object_add(o, "scsi_id", u->scsi_id[0] ? json_object_new_string(u->scsi_id) : NULL);
     json_object_object_add(o, "mounts", uses_json(u->mounts, u->n_mounts, "mountpoint"));
     json_object_object_add(o, "swaps", uses_json(u->swaps, u->n_swaps, "use"));
     json_object_object_add(o, "holders", uses_json(u->holders, u->n_holders, "holder"));
