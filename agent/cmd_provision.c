@@ -185,11 +185,10 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
         rc = EXIT_REFUSED;
         break;
     case PROVISION_FOREIGN:
-        if (in.not_ours[0])
-            log_info("%s: the journal's killed provision is not this disk's to finish: %s", path, in.not_ours);
         if (!wipe) {
-            log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)", path,
-                      in.found);
+            log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)%s%s%s", path,
+                      in.found, in.not_ours[0] ? ". Not the disk the journal's killed provision was writing: " : "",
+                      in.not_ours, in.not_ours[0] ? "" : "");
             rc = EXIT_REFUSED;
             break;
         }
