@@ -369,16 +369,19 @@ static bool stacked_on(unsigned maj, unsigned min, const struct devlist *l, int 
     return found;
 }
 
-static int scan_mountinfo(const struct devlist *l, struct devuse *u)
+/* given: the text of /proc/self/mountinfo, or NULL to read it */
+static int scan_mountinfo(const struct devlist *l, const char *given, struct devuse *u)
 {
     char *text = NULL, *line, *save = NULL;
-    ssize_t n = rootpath_read_file("/proc/self/mountinfo", &text, 16 << 20);
+    ssize_t n = given ? 0 : rootpath_read_file("/proc/self/mountinfo", &text, 16 << 20);
     unsigned root_maj = 0, root_min = 0;
     bool have_root = false;
     int r = 0;
 
     if (n < 0)
         return (int)n;
+    if (given && !(text = strdup(given)))
+        return -ENOMEM;
     for (line = strtok_r(text, "\n", &save); line && r == 0; line = strtok_r(NULL, "\n", &save)) {
         unsigned maj, min;
         char mnt[PATH_MAX];
@@ -408,16 +411,31 @@ static int scan_mountinfo(const struct devlist *l, struct devuse *u)
     return r;
 }
 
-static int scan_swaps(const struct devlist *l, struct devuse *u)
+/* A swap device named /dev/NAME that no stat() could match (a fixture tree has no /dev). */
+static bool named_in(const struct devlist *l, const char *name)
+{
+    size_t i;
+    if (strncmp(name, "/dev/", 5) != 0)
+        return false;
+    for (i = 0; i < l->n; i++)
+        if (l->v[i].name[0] && strcmp(name + 5, l->v[i].name) == 0)
+            return true;
+    return false;
+}
+
+/* given: the text of /proc/swaps, or NULL to read it */
+static int scan_swaps(const struct devlist *l, const char *given, struct devuse *u)
 {
     char *text = NULL, *line, *save = NULL;
-    ssize_t n = rootpath_read_file("/proc/swaps", &text, 1 << 20);
+    ssize_t n = given ? 0 : rootpath_read_file("/proc/swaps", &text, 1 << 20);
     int r = 0;
 
     if (n == -ENOENT)
         return 0;
     if (n < 0)
         return (int)n;
+    if (given && !(text = strdup(given)))
+        return -ENOMEM;
     for (line = strtok_r(text, "\n", &save); line && r == 0; line = strtok_r(NULL, "\n", &save)) {
         char name[PATH_MAX], real[PATH_MAX];
         struct stat st;
@@ -425,8 +443,11 @@ static int scan_swaps(const struct devlist *l, struct devuse *u)
         if (sscanf(line, "%4095s", name) != 1 || strcmp(name, "Filename") == 0)
             continue;
         unescape_octal(name);
-        if (rootpath_resolve(name, real, sizeof(real), 0) < 0 || stat(real, &st) < 0)
+        if (rootpath_resolve(name, real, sizeof(real), 0) < 0 || stat(real, &st) < 0) {
+            if (named_in(l, name))
+                r = add_use(&u->swaps, &u->n_swaps, name, "swap");
             continue;
+        }
         if (S_ISBLK(st.st_mode) && devlist_find(l, major(st.st_rdev), minor(st.st_rdev)))
             r = add_use(&u->swaps, &u->n_swaps, name, "swap");
         else if (!u->is_block && S_ISREG(st.st_mode) && strcmp(real, u->real) == 0)
@@ -494,6 +515,61 @@ static int scan_loops(struct devlist *l, struct devuse *u)
         r = devlist_add_disk(l, maj, min);
     }
     closedir(d);
+    return r;
+}
+
+/* Disk NAME and its partitions by /sys/block/NAME (what a fixture tree has). */
+static int devlist_add_named(struct devlist *l, const char *name)
+{
+    char p[PATH_MAX], real[PATH_MAX];
+    unsigned maj, min;
+    DIR *d;
+    struct dirent *e;
+    int r;
+
+    snprintf(p, sizeof(p), "/sys/block/%.64s", name);
+    if (read_devnum(p, "dev", &maj, &min) < 0)
+        return -ENOENT;
+    if ((r = devlist_add(l, maj, min, name)) < 0)
+        return r;
+    if (rootpath_resolve(p, real, sizeof(real), 0) < 0 || !(d = opendir(real)))
+        return 0;
+    while ((e = readdir(d)) && r == 0) {
+        char sub[PATH_MAX];
+        unsigned pmaj, pmin;
+        if (strncmp(e->d_name, name, strlen(name)) != 0)
+            continue;
+        snprintf(sub, sizeof(sub), "/sys/block/%.64s/%.64s/partition", name, e->d_name);
+        if (!host_exists(sub))
+            continue;
+        snprintf(sub, sizeof(sub), "/sys/block/%.64s/%.64s", name, e->d_name);
+        if (read_devnum(sub, "dev", &pmaj, &pmin) == 0)
+            r = devlist_add(l, pmaj, pmin, e->d_name);
+    }
+    closedir(d);
+    return r;
+}
+
+int devuse_scan_use(const char *sysname, const char *mountinfo, const char *swaps, struct devuse *u)
+{
+    struct devlist l = {NULL, 0};
+    int r;
+
+    memset(u, 0, sizeof(*u));
+    u->is_block = true;
+    snprintf(u->path, sizeof(u->path), "/dev/%.64s", sysname);
+    copy(u->sysname, sizeof(u->sysname), sysname);
+    r = devlist_add_named(&l, sysname);
+    if (r == 0) {
+        u->major = l.v[0].major;
+        u->minor = l.v[0].minor;
+        r = scan_mountinfo(&l, mountinfo, u);
+    }
+    if (r == 0)
+        r = scan_swaps(&l, swaps, u);
+    if (r == 0)
+        r = scan_holders(&l, u);
+    free(l.v);
     return r;
 }
 
@@ -586,9 +662,9 @@ int devuse_probe(const char *path, struct devuse *u, struct mt_err *err)
     } else
         r = scan_loops(&l, u);
     if (r == 0)
-        r = scan_mountinfo(&l, u);
+        r = scan_mountinfo(&l, NULL, u);
     if (r == 0)
-        r = scan_swaps(&l, u);
+        r = scan_swaps(&l, NULL, u);
     if (r == 0)
         r = scan_holders(&l, u);
     if (r < 0)

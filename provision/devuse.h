@@ -88,6 +88,15 @@ int devuse_disk_path(const char *arg, char *out, size_t outlen);
 int devuse_probe(const char *path, struct devuse *u, struct mt_err *err);
 void devuse_free(struct devuse *u);
 
+/* Only the use of disk `sysname` (sda) and its partitions, found by
+ * /sys/block/NAME: mounts and running root from `mountinfo`, swap from `swaps`
+ * (the texts of /proc/self/mountinfo and /proc/swaps read once by a caller
+ * looking at many disks; NULL: read here), holders. The inventory's view of
+ * "who uses this disk", the same code provision and retention judge by.
+ * Nothing is opened or probed. 0 or -errno (-ENOENT: no such disk in sysfs).
+ * Release with devuse_free. */
+int devuse_scan_use(const char *sysname, const char *mountinfo, const char *swaps, struct devuse *u);
+
 /* In use by the running system: mounted, swap, running root, holders, or (an
  * image) attached to a loop device. */
 bool devuse_busy(const struct devuse *u);
