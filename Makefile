@@ -32,7 +32,8 @@ AGENT_LIBS = $(shell pkg-config --libs $(AGENT_PKGS)) -ldl
 soname = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | sed -n 's/^ *SONAME *//p')
 
 WARN    = -std=gnu99 -Wall -Wextra -Werror
-HARDEN  = -fstack-protector-strong -fPIE
+# -fstack-protector-strong is gcc 4.9+: EL6's gcc 4.4.7 gets -fstack-protector.
+HARDEN  = $(shell $(CC) -fstack-protector-strong -E -x c /dev/null >/dev/null 2>&1 && echo -fstack-protector-strong || echo -fstack-protector) -fPIE
 ifeq ($(SANITIZE),1)
 OPT     = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 SANLD   = -fsanitize=address,undefined
@@ -89,8 +90,10 @@ $(IMAGE_LIB): $(call obj,$(IMAGE_SRC))
 $(BUILD)/mt-agent: $(call obj,agent/main.c) $(AGENT_LIB) $(PROV_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
+# mt-image reads the agent's ELF with libelf (elfutils; libelf-dev here,
+# elfutils-libelf-devel on EL6): the only program that links it.
 $(BUILD)/mt-image: $(call obj,image/main.c) $(IMAGE_LIB) $(PROV_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lelf -ldl
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(AGENT_LIB) $(IMAGE_LIB) $(PROV_LIB)
 	@mkdir -p $(dir $@)
@@ -147,6 +150,7 @@ install: all
 	install -D -m 0644 image/mt-image.1 $(DESTDIR)$(MANDIR)/man1/mt-image.1
 	mkdir -p $(DESTDIR)/ $(DESTDIR)$(DATADIR)/kickstart
 	cp -R --preserve=mode rootfs/. $(DESTDIR)/
+	chmod 0440 $(DESTDIR)/etc/sudoers.d/mt-agent-nrpe
 	if [ -d kickstart ]; then cp -R --preserve=mode kickstart/. $(DESTDIR)$(DATADIR)/kickstart/; fi
 	install -d -m 0700 $(DESTDIR)/var/lib/mt-agent
 

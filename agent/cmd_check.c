@@ -8,6 +8,7 @@
 #include "check.h"
 #include "inventory.h"
 #include "journal.h"
+#include "nagios.h"
 #include "rootpath.h"
 #include "verbs.h"
 
@@ -68,64 +69,76 @@ static void print_human(const struct check_report *rep)
                rep->warnings, rep->skip);
 }
 
-static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
+enum check_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_NAGIOS };
+
+/* `check ... --format nagios` (or --format=nagios) in a verb's argv. */
+static bool wants_nagios(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"only", required_argument, NULL, 'o'}, {"ignore", required_argument, NULL, 'i'},
-        {"strict", no_argument, NULL, 's'},     {"list", no_argument, NULL, 'l'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *only = NULL, *ignore_arg = NULL;
-    bool strict = ctx->cfg.check.strict, list = false;
-    char ignore[2 * MT_CFG_STR + 2];
+    int i;
+
+    if (argc < 1 || strcmp(argv[0], "check"))
+        return false;
+    for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--format=nagios") || (!strcmp(argv[i], "--format") && i + 1 < argc &&
+                                                     !strcmp(argv[i + 1], "nagios")))
+            return true;
+    return false;
+}
+
+int check_early_failure(int argc, char **argv, int code, const char *why)
+{
+    return wants_nagios(argc, argv) ? nagios_unknown(stdout, why) : code;
+}
+
+/* A usage error: the plugin convention's UNKNOWN with --format nagios. */
+static int usage_failure(enum check_format fmt, const char *msg)
+{
+    if (fmt == FORMAT_NAGIOS) {
+        fprintf(stderr, "mt-agent check: %s\n", msg);
+        return nagios_unknown(stdout, msg);
+    }
+    return verb_usage_error(&verb_check, "%s", msg);
+}
+
+static int print_report(enum check_format fmt, bool strict, const struct inventory *inv,
+                        const struct check_report *rep)
+{
+    char *text = NULL;
+    int st;
+
+    if (fmt == FORMAT_JSON) {
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "host", inventory_host_to_json(&inv->host));
+        json_object_object_add(doc, "checks", check_report_checks_json(rep));
+        json_object_object_add(doc, "summary", check_report_summary_json(rep));
+        json_object_object_add(doc, "strict", json_object_new_boolean(strict));
+        out_json(doc);
+    } else if (fmt == FORMAT_NAGIOS) {
+        if ((st = nagios_render(rep, &text)) < 0)
+            return nagios_unknown(stdout, "out of memory");
+        out_printf("%s", text);
+        free(text);
+        return st;
+    } else {
+        print_human(rep);
+    }
+    return rep->failed ? EXIT_FAILED : EXIT_DONE;
+}
+
+/* The checks themselves; returns the exit status (fmt's convention). */
+static int run_checks(struct mt_ctx *ctx, enum check_format fmt, const char *only, const char *ignore,
+                      bool strict)
+{
     struct inventory inv;
     struct check_report rep;
     struct check_ctx cc;
     struct mt_err err = {0};
-    size_t n;
-    bool *sel;
-    int c, r;
-
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': only = optarg; break;
-        case 'i': ignore_arg = optarg; break;
-        case 's': strict = true; break;
-        case 'l': list = true; break;
-        default: return verb_usage_error(&verb_check, "bad option");
-        }
-    }
-    if (optind < argc)
-        return verb_usage_error(&verb_check, "unexpected argument '%s'", argv[optind]);
-
-    /* every id named anywhere must exist: a typo must not silently run everything */
-    check_catalogue(&n);
-    sel = calloc(n ? n : 1, sizeof(bool));
-    if (!sel) {
-        log_error("check: out of memory");
-        return EXIT_FAILED;
-    }
-    if ((only && check_parse_ids(only, sel, &err) < 0) || (ignore_arg && check_parse_ids(ignore_arg, sel, &err) < 0)) {
-        free(sel);
-        return verb_usage_error(&verb_check, "%s", err.msg);
-    }
-    if (check_parse_ids(ctx->cfg.check.ignore, sel, &err) < 0) {
-        free(sel);
-        log_error("%s: [check] ignore: %s", ctx->config_path[0] ? ctx->config_path : "configuration", err.msg);
-        return EXIT_USAGE;
-    }
-    free(sel);
-    if (list)
-        return list_checks();
-
-    snprintf(ignore, sizeof(ignore), "%s%s%s", ctx->cfg.check.ignore,
-             ctx->cfg.check.ignore[0] && ignore_arg ? "," : "", ignore_arg ? ignore_arg : "");
+    int r;
 
     r = inventory_collect(&inv, &err);
     if (r < 0) {
         log_error("%s", err.msg);
-        return EXIT_FAILED;
+        return fmt == FORMAT_NAGIOS ? nagios_unknown(stdout, err.msg) : EXIT_FAILED;
     }
     cc.cfg = &ctx->cfg;
     cc.inv = &inv;
@@ -133,29 +146,99 @@ static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
     r = check_run(&cc, only, ignore, strict, &rep, &err);
     if (r < 0) {
         log_error("%s", err.msg);
-        json_object_put(cc.journal);
-        inventory_free(&inv);
-        return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
-    }
-    if (out_json_mode()) {
-        json_object *doc = json_object_new_object();
-        json_object_object_add(doc, "host", inventory_host_to_json(&inv.host));
-        json_object_object_add(doc, "checks", check_report_checks_json(&rep));
-        json_object_object_add(doc, "summary", check_report_summary_json(&rep));
-        json_object_object_add(doc, "strict", json_object_new_boolean(strict));
-        out_json(doc);
+        r = fmt == FORMAT_NAGIOS ? nagios_unknown(stdout, err.msg) : r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
     } else {
-        print_human(&rep);
+        r = print_report(fmt, strict, &inv, &rep);
+        check_report_free(&rep);
     }
-    r = rep.failed ? EXIT_FAILED : EXIT_DONE;
-    check_report_free(&rep);
     json_object_put(cc.journal);
     inventory_free(&inv);
     return r;
 }
 
+static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"only", required_argument, NULL, 'o'}, {"ignore", required_argument, NULL, 'i'},
+        {"strict", no_argument, NULL, 's'},     {"list", no_argument, NULL, 'l'},
+        {"format", required_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *only = NULL, *ignore_arg = NULL;
+    bool strict = ctx->cfg.check.strict, list = false;
+    enum check_format fmt = ctx->json ? FORMAT_JSON : FORMAT_TEXT;
+    char ignore[2 * MT_CFG_STR + 2], bad[256] = "";
+    const char *why;
+    struct mt_err err = {0};
+    size_t n;
+    bool *sel;
+    int c;
+
+    /* a bad option is remembered, not answered at once: --format nagios, wherever it
+     * stands, decides how it is answered (UNKNOWN, exit 3) */
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': only = optarg; break;
+        case 'i': ignore_arg = optarg; break;
+        case 's': strict = true; break;
+        case 'l': list = true; break;
+        case 'f':
+            why = NULL;
+            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "nagios"))
+                why = "not text, json or nagios";
+            else if (ctx->json && strcmp(optarg, "json"))
+                why = "--json asks for JSON already";
+            else
+                fmt = optarg[0] == 'n' ? FORMAT_NAGIOS : optarg[0] == 'j' ? FORMAT_JSON : FORMAT_TEXT;
+            if (why && !bad[0])
+                snprintf(bad, sizeof(bad), "--format %s: %s", optarg, why);
+            break;
+        default:
+            if (!bad[0])
+                snprintf(bad, sizeof(bad), "bad option %s", argv[optind - 1]);
+            break;
+        }
+    }
+    if (wants_nagios(argc, argv))
+        fmt = FORMAT_NAGIOS;
+    if (!bad[0] && optind < argc)
+        snprintf(bad, sizeof(bad), "unexpected argument '%s'", argv[optind]);
+    if (bad[0])
+        return usage_failure(fmt, bad);
+    if (fmt == FORMAT_JSON && !ctx->json)
+        out_init("mt-agent", true, ctx->verbosity);
+
+    /* every id named anywhere must exist: a typo must not silently run everything */
+    check_catalogue(&n);
+    sel = calloc(n ? n : 1, sizeof(bool));
+    if (!sel) {
+        log_error("check: out of memory");
+        return fmt == FORMAT_NAGIOS ? nagios_unknown(stdout, "out of memory") : EXIT_FAILED;
+    }
+    if ((only && check_parse_ids(only, sel, &err) < 0) || (ignore_arg && check_parse_ids(ignore_arg, sel, &err) < 0)) {
+        free(sel);
+        return usage_failure(fmt, err.msg);
+    }
+    if (check_parse_ids(ctx->cfg.check.ignore, sel, &err) < 0) {
+        char msg[MT_ERR_MAX + 4200];
+        free(sel);
+        snprintf(msg, sizeof(msg), "%s: [check] ignore: %s", ctx->config_path[0] ? ctx->config_path : "configuration",
+                 err.msg);
+        log_error("%s", msg);
+        return fmt == FORMAT_NAGIOS ? nagios_unknown(stdout, msg) : EXIT_USAGE;
+    }
+    free(sel);
+    if (list)
+        return list_checks();
+
+    snprintf(ignore, sizeof(ignore), "%s%s%s", ctx->cfg.check.ignore,
+             ctx->cfg.check.ignore[0] && ignore_arg ? "," : "", ignore_arg ? ignore_arg : "");
+    return run_checks(ctx, fmt, only, ignore, strict);
+}
+
 const struct verb verb_check = {
-    "check", cmd_check, "[--only ID,..] [--ignore ID,..] [--strict] [--list]",
+    "check", cmd_check, "[--only ID,..] [--ignore ID,..] [--strict] [--list] [--format text|json|nagios]",
     "readiness checks of this master target",
     "Runs the readiness checks (mt-agent check --list shows them) and prints each one's\n"
     "status, detail and, for a failure, how to fix it. --only runs just the named checks,\n"
@@ -163,5 +246,11 @@ const struct verb verb_check = {
     "count as failures ([check] strict). Exit 0 when no error-severity check fails, 1\n"
     "otherwise, 2 for an unknown check id. With --json: {\"host\":{...},\"checks\":[{\"id\",\n"
     "\"severity\",\"status\",\"title\",\"detail\",\"remediation\"}],\"summary\":{\"pass\",\"fail\",\n"
-    "\"skip\",\"errors\",\"warnings\"}}.\n",
+    "\"skip\",\"errors\",\"warnings\"}}.\n"
+    "--format nagios: the monitoring plugin convention (Nagios, Icinga, NRPE): one line\n"
+    "\"MT-AGENT OK|WARNING|CRITICAL|UNKNOWN - <failed check ids> | pass=N fail=N skip=N\n"
+    "errors=N warnings=N\", the failed checks' details on the following lines, exit 0 OK,\n"
+    "1 WARNING (only warnings failed), 2 CRITICAL (an error failed, or a warning with\n"
+    "--strict), 3 UNKNOWN (the checks could not run: bad option, configuration, inventory).\n"
+    "/etc/nrpe.d/mt-agent.cfg defines it as the NRPE command check_mt_agent.\n",
 };

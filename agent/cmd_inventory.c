@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "inventory.h"
 #include "verbs.h"
@@ -49,10 +50,13 @@ static void print_human(const struct inventory *inv)
         for (j = 0; j < d->n_designators; j++)
             out_printf("       designator %s/%s/%s %s\n", d->designators[j].type, d->designators[j].assoc,
                        d->designators[j].code_set, d->designators[j].value);
-        if (d->is_scsi && !d->has_naa)
+        if (d->is_scsi && !d->has_naa && strncasecmp(d->vendor, "VMware", 6) == 0)
             out_printf("       no NAA identifier: disk.EnableUUID is not TRUE for this VM\n");
         if (d->vpd_error[0])
             out_printf("       VPD unreadable: %s\n", d->vpd_error);
+        if (d->vpd_warning[0])
+            out_printf("       VPD malformed%s: %s\n", d->scsi_id[0] ? " (udev still takes the id above)" : "",
+                       d->vpd_warning);
         if (d->probe_error[0])
             out_printf("       signatures unknown: %s\n", d->probe_error);
     }

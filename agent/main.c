@@ -64,9 +64,10 @@ int main(int argc, char **argv)
 
     r = rootpath_set(root);
     if (r < 0) {
-        log_error("--root %s: %s; give an existing directory", root, strerror(-r));
+        snprintf(err.msg, sizeof(err.msg), "--root %s: %s; give an existing directory", root, strerror(-r));
+        log_error("%s", err.msg);
         free(ctx);
-        return EXIT_USAGE;
+        return check_early_failure(argc - optind, argv + optind, EXIT_USAGE, err.msg);
     }
 
     config_defaults(&ctx->cfg);
@@ -82,13 +83,14 @@ int main(int argc, char **argv)
         if (r == -ENOENT && !config) {
             ctx->config_path[0] = '\0'; /* no file: built-in defaults */
         } else if (r == -ENOENT) {
-            log_error("%s: no such configuration file; check the --config path", config);
+            snprintf(err.msg, sizeof(err.msg), "%s: no such configuration file; check the --config path", config);
+            log_error("%s", err.msg);
             free(ctx);
-            return EXIT_USAGE;
+            return check_early_failure(argc - optind, argv + optind, EXIT_USAGE, err.msg);
         } else if (r < 0) {
             log_error("%s", err.msg);
             free(ctx);
-            return EXIT_USAGE;
+            return check_early_failure(argc - optind, argv + optind, EXIT_USAGE, err.msg);
         }
     }
 

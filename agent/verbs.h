@@ -46,6 +46,10 @@ int dispatch_verb(struct mt_ctx *ctx, int argc, char **argv);
  * the common answer to a bad option. */
 int verb_usage_error(const struct verb *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A failure before the verb runs (--root, the configuration): for `check --format
+ * nagios` prints the plugin's UNKNOWN line and returns 3, else returns code. */
+int check_early_failure(int argc, char **argv, int code, const char *why);
+
 /* Print the verb list (for --help and unknown verbs). */
 void verb_list_print(FILE *f);
 

@@ -304,11 +304,18 @@ int isolinux_cfg_add_entry(const char *cfg, const struct boot_entry *e, const ch
 int pxelinux_cfg_render(const struct boot_entry *e, const char *extra, char **out,
                         struct mt_err *err)
 {
+    return pxelinux_cfg_render_for(e, extra, "pxelinux.cfg/default written by mt-image: boots the mt-agent "
+                                   "kickstart at once.", out, err);
+}
+
+int pxelinux_cfg_render_for(const struct boot_entry *e, const char *extra, const char *comment, char **out,
+                            struct mt_err *err)
+{
     struct sbuf b = {0};
 
     if (!e->kernel[0])
         return mt_err_set(err, -EINVAL, "the boot entry has no kernel");
-    sb_printf(&b, "# pxelinux.cfg/default written by mt-image: boots the mt-agent kickstart at once.\n");
+    sb_printf(&b, "# %s\n", comment);
     sb_printf(&b, "default %s\nprompt 0\ntimeout 1\n\n", BOOTCFG_LABEL);
     sb_printf(&b, "label %s\n  kernel %s\n  append", BOOTCFG_LABEL, e->kernel);
     if (e->append[0])

@@ -34,6 +34,9 @@ int isolinux_cfg_add_entry(const char *cfg, const struct boot_entry *e, const ch
 /* pxelinux.cfg/default for one entry that boots at once. */
 int pxelinux_cfg_render(const struct boot_entry *e, const char *extra, char **out,
                         struct mt_err *err);
+/* The same with `comment` (one line, without "# ") first: a per-host file names its host. */
+int pxelinux_cfg_render_for(const struct boot_entry *e, const char *extra, const char *comment, char **out,
+                            struct mt_err *err);
 
 struct ks_edit {
     const char *install_url; /* NULL: keep the install method; else "url --url=..." */

@@ -15,6 +15,11 @@ struct image_verb {
     const char *summary;
 };
 
-extern const struct image_verb image_verb_iso, image_verb_pxe;
+extern const struct image_verb image_verb_iso, image_verb_pxe, image_verb_ova;
+
+struct hosts;
+/* --hosts FILE (image/hostsopt.c): loads it into *out, refusing an --append that sets
+ * what the file sets; prints the error. Returns 0, or 2 (bad hosts file or usage). */
+int image_load_hosts(const char *verb, const char *file, const char *append, struct hosts *out);
 
 #endif

@@ -44,6 +44,8 @@ int iso_parse_descriptors(const unsigned char *buf, size_t len, struct iso_info 
     return 0;
 }
 
+static void catalog_sections(const unsigned char *cat, size_t len, struct iso_boot *boot);
+
 int iso_parse_catalog(const unsigned char *cat, size_t len, struct iso_boot *boot,
                       struct mt_err *err)
 {
@@ -66,7 +68,49 @@ int iso_parse_catalog(const unsigned char *cat, size_t len, struct iso_boot *boo
     boot->load_sectors = (uint16_t)(cat[38] | cat[39] << 8);
     boot->image_lba = le32(cat + 40);
     boot->present = true;
+    if (boot->platform == 0xef) {
+        boot->uefi = true;
+        boot->uefi_image_lba = boot->image_lba;
+    }
+    catalog_sections(cat, len, boot);
     return 0;
+}
+
+/* The section headers after the default entry: 0x90 (more follow) or 0x91 (the
+ * last), each followed by its entries (0x88 bootable, 0x00 not) and their
+ * extensions (0x44). Bounded by the catalog's length. */
+static void catalog_sections(const unsigned char *cat, size_t len, struct iso_boot *boot)
+{
+    size_t off = 64;
+
+    while (off + 32 <= len && (cat[off] == 0x90 || cat[off] == 0x91)) {
+        bool last = cat[off] == 0x91, efi = cat[off + 1] == 0xef;
+        unsigned n = (unsigned)(cat[off + 2] | cat[off + 3] << 8), i;
+        off += 32;
+        for (i = 0; i < n && off + 32 <= len; i++) {
+            if (efi && cat[off] == 0x88 && !boot->uefi) {
+                boot->uefi = true;
+                boot->uefi_image_lba = le32(cat + off + 8);
+            }
+            off += 32;
+            while (off + 32 <= len && cat[off] == 0x44) /* extension entries */
+                off += 32;
+        }
+        if (last)
+            break;
+    }
+}
+
+bool iso_has_mbr(const unsigned char *s, size_t len)
+{
+    int i;
+
+    if (len < 512 || s[510] != 0x55 || s[511] != 0xaa)
+        return false;
+    for (i = 0; i < 4; i++)
+        if (s[446 + 16 * i + 4] != 0)
+            return true;
+    return false;
 }
 
 static int read_at(int fd, uint64_t off, unsigned char *buf, size_t len, size_t *got)
@@ -110,6 +154,8 @@ int iso_read_info(const char *path, struct iso_info *info, struct mt_err *err)
         close(fd);
         return mt_err_set(err, r, "%s: %s", path, sub.msg);
     }
+    if (read_at(fd, 0, cat, 512, &got) == 0)
+        info->mbr = iso_has_mbr(cat, got);
     if (info->boot.catalog_lba) {
         r = read_at(fd, (uint64_t)info->boot.catalog_lba * ISO_SECTOR, cat, sizeof(cat), &got);
         if (r == 0 && iso_parse_catalog(cat, got, &info->boot, &sub) == 0) {

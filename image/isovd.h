@@ -22,11 +22,14 @@ struct iso_boot {
     bool info_table;       /* the image carries a boot info table (bytes 8..11 = 16) */
     unsigned char head[ISO_SECTOR]; /* the image's first sector, to find its file */
     size_t head_len;
+    bool uefi;             /* a UEFI (platform 0xEF) entry: the default one or in a section */
+    uint32_t uefi_image_lba;
 };
 
 struct iso_info {
     char volume_id[33];    /* trailing blanks removed */
     struct iso_boot boot;
+    bool mbr;              /* an MBR in the system area (isohybrid: bootable from a USB stick) */
 };
 
 /* Parses the volume descriptors: buf holds the image from sector 16 on (at least
@@ -34,12 +37,18 @@ struct iso_info {
 int iso_parse_descriptors(const unsigned char *buf, size_t len, struct iso_info *info,
                           struct mt_err *err);
 
-/* Parses a boot catalog sector into info->boot (default entry). -EINVAL when the
- * validation entry is bad or the default entry is not bootable. */
+/* Parses a boot catalog sector into info->boot (default entry), and notes a UEFI
+ * entry in the sections that follow (El Torito section headers 0x90/0x91, platform
+ * 0xEF). -EINVAL when the validation entry is bad or the default entry is not bootable. */
 int iso_parse_catalog(const unsigned char *cat, size_t len, struct iso_boot *boot,
                       struct mt_err *err);
 
-/* Reads path's descriptors, boot catalog and boot image head. Messages name path. */
+/* True when the image's first 512 bytes (the system area) hold an MBR: the 55 AA
+ * signature and at least one partition entry with a type (isohybrid). */
+bool iso_has_mbr(const unsigned char *sector0, size_t len);
+
+/* Reads path's descriptors, system area, boot catalog and boot image head.
+ * Messages name path. */
 int iso_read_info(const char *path, struct iso_info *info, struct mt_err *err);
 
 /* Writes id into the primary (and Joliet) volume descriptors in buf (sectors from 16

@@ -5,7 +5,7 @@
 
 #include "image.h"
 
-static const struct image_verb *const VERBS[] = {&image_verb_iso, &image_verb_pxe};
+static const struct image_verb *const VERBS[] = {&image_verb_iso, &image_verb_pxe, &image_verb_ova};
 #define N_VERBS (sizeof(VERBS) / sizeof(VERBS[0]))
 
 static void usage(FILE *f)
@@ -14,6 +14,7 @@ static void usage(FILE *f)
 
     fprintf(f, "usage: mt-image [-v|-q] VERB [ARGS]\n\n"
                "Builds a bootable installer ISO or a PXE tree around a CentOS 6.6 boot image,\n"
+               "and the VM template (OVA) that boots that ISO,\n"
                "with the mt-agent kickstart, the agent and the payloads.\n\n"
                "global options:\n"
                "  -v, --verbose   more diagnostics\n"

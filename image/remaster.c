@@ -363,164 +363,233 @@ static int write_item(struct archive *w, const struct media_item *it, unsigned c
     return r;
 }
 
-int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
+/* The kernel arguments mt-image adds after the base entry's own (entry_len bytes):
+ * the kickstart location (`ks`, e.g. "ks=cdrom:/mt/ks.cfg"), the host's network
+ * and OS disk when there is one, then --append. A command line longer than the
+ * kernel takes (2.6.32 x86: COMMAND_LINE_SIZE 2048 with its NUL) is an error. */
+#define KERNEL_CMDLINE_MAX 2048
+static int kernel_extra(const struct remaster_opts *o, const char *ks, const struct host_entry *h,
+                        size_t entry_len, char *buf, size_t len, struct mt_err *err)
 {
-    struct iso_info info;
-    struct base_scan s = {0};
-    struct boot_entry be = {"", ""};
-    unsigned char cat[64];
-    char tmp[PATH_MAX], extra[4096], num[16];
-    char *cfg_out = NULL;
-    struct archive *in = NULL, *w = NULL;
-    struct archive_entry *e;
-    struct out_file of = {-1, 0, 0, o};
-    unsigned char *buf = NULL;
-    uint64_t read_total = 0, base_size = 0;
-    struct stat st;
-    size_t i;
-    int r, rr;
+    char hostargs[1024] = "";
+    int n;
 
-    memset(res, 0, sizeof(*res));
-    r = iso_read_info(o->base, &info, err);
+    if (h && hosts_kernel_args(h, hostargs, sizeof(hostargs)) < 0)
+        return mt_err_set(err, -ENAMETOOLONG, "host %s: its kernel arguments are too long", h->hostname);
+    n = snprintf(buf, len, "%s%s%s%s%s", ks, hostargs[0] ? " " : "", hostargs, o->append ? " " : "",
+                 o->append ? o->append : "");
+    if (n < 0 || (size_t)n >= len || entry_len + 1 + (size_t)n >= KERNEL_CMDLINE_MAX)
+        return mt_err_set(err, -ENAMETOOLONG, "the kernel command line%s%s would be %zu bytes, more than the "
+                          "%d the kernel takes: shorten --append", h ? " of " : "", h ? h->hostname : "",
+                          entry_len + 1 + (n < 0 ? 0 : (size_t)n), KERNEL_CMDLINE_MAX - 1);
+    return 0;
+}
+
+/* What iso_remaster works with, phase to phase. */
+struct iso_job {
+    const struct remaster_opts *o;
+    struct remaster_result *res;
+    struct iso_info info;
+    struct base_scan s;
+    struct boot_entry be;
+    char *cfg_out;            /* the edited isolinux.cfg, with the entry "mt" */
+    char tmp[PATH_MAX];       /* OUT.tmp */
+    struct out_file of;
+    struct archive *w;
+    unsigned char *buf;
+};
+
+/* Phase 1: what the base holds and which boot image the output boots, the
+ * isolinux.cfg edit; and what the output will not keep (UEFI, isohybrid MBR). */
+static int iso_plan(struct iso_job *j, struct mt_err *err)
+{
+    const struct remaster_opts *o = j->o;
+    struct remaster_result *res = j->res;
+    unsigned char cat[64];
+    char extra[4096];
+    int r;
+
+    r = iso_read_info(o->base, &j->info, err);
     if (r < 0)
         return r;
-    pathf(res->volume_id, sizeof(res->volume_id), "%s", info.volume_id);
-    if (!info.boot.present && o->no_isolinux)
-        return mt_err_set(err, -EINVAL, "%s: has no El Torito boot record: not a bootable ISO",
-                          o->base);
-    r = scan_base(o->base, &info, o->no_isolinux,
-                  info.boot.present && catalog_head(o->base, &info, cat) == 0 ? cat : NULL, &s, err);
+    pathf(res->volume_id, sizeof(res->volume_id), "%s", j->info.volume_id);
+    res->base_uefi = j->info.boot.uefi;
+    res->base_mbr = j->info.mbr;
+    if (!j->info.boot.present && o->no_isolinux)
+        return mt_err_set(err, -EINVAL, "%s: has no El Torito boot record: not a bootable ISO", o->base);
+    if (o->no_isolinux && j->info.boot.platform == 0xef)
+        return mt_err_set(err, -EINVAL, "%s: its default El Torito entry boots UEFI (platform 0xEF); the output "
+                                        "carries one BIOS entry, and BIOS is the supported firmware: start from a "
+                                        "BIOS-bootable base", o->base);
+    r = scan_base(o->base, &j->info, o->no_isolinux,
+                  j->info.boot.present && catalog_head(o->base, &j->info, cat) == 0 ? cat : NULL, &j->s, err);
     if (r < 0)
-        goto out;
+        return r;
     if (!o->no_isolinux) {
-        r = isolinux_entry(o->base, &s, &be, res, err);
+        r = isolinux_entry(o->base, &j->s, &j->be, res, err);
         if (r < 0)
-            goto out;
-        pathf(extra, sizeof(extra), "ks=cdrom:/mt/ks.cfg%s%s", o->append ? " " : "",
-                 o->append ? o->append : "");
-        r = isolinux_cfg_add_entry(s.cfg, &be, extra, o->title, &cfg_out, err);
+            return r;
+        r = kernel_extra(o, "ks=cdrom:/mt/ks.cfg", o->host, strlen(j->be.append), extra, sizeof(extra), err);
         if (r < 0)
-            goto out;
+            return r;
+        r = isolinux_cfg_add_entry(j->s.cfg, &j->be, extra, o->title, &j->cfg_out, err);
+        if (r < 0)
+            return r;
         res->isolinux = true;
         pathf(res->boot_image, sizeof(res->boot_image), "%s", ISOLINUX_BIN);
     } else {
-        if (!s.boot_image[0]) {
-            r = mt_err_set(err, -ENOENT, "%s: the El Torito boot image (at sector %u) is not a "
-                                         "file of the image: cannot keep it", o->base,
-                           info.boot.image_lba);
-            goto out;
-        }
-        pathf(res->boot_image, sizeof(res->boot_image), "%s", s.boot_image);
+        if (!j->s.boot_image[0])
+            return mt_err_set(err, -ENOENT, "%s: the El Torito boot image (at sector %u) is not a file of the "
+                                            "image: cannot keep it", o->base, j->info.boot.image_lba);
+        pathf(res->boot_image, sizeof(res->boot_image), "%s", j->s.boot_image);
     }
     pathf(res->boot_catalog, sizeof(res->boot_catalog), "%s",
-             s.catalog[0] ? s.catalog : (res->isolinux ? "isolinux/boot.cat" : "boot.catalog"));
+          j->s.catalog[0] ? j->s.catalog : (res->isolinux ? "isolinux/boot.cat" : "boot.catalog"));
+    return 0;
+}
 
-    if (stat(o->base, &st) == 0)
-        base_size = (uint64_t)st.st_size;
-    of.total = base_size + o->media->bytes;
-    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
-    guard_tmp(tmp);
-    of.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (of.fd < 0) {
-        r = mt_err_errno(err, -errno, "%s", tmp);
-        goto out;
-    }
-    buf = malloc(COPY_BUF);
-    w = archive_write_new();
-    if (!buf || !w) {
-        r = mt_err_set(err, -ENOMEM, "out of memory");
-        goto fail;
-    }
-    archive_write_set_format_iso9660(w);
+/* Phase 2: OUT.tmp, guarded against signals, and libarchive's ISO 9660 writer
+ * with El Torito set up like the base's default entry. */
+static int iso_writer_open(struct iso_job *j, struct mt_err *err)
+{
+    const struct remaster_opts *o = j->o;
+    const struct iso_info *info = &j->info;
+    struct remaster_result *res = j->res;
+    struct stat st;
+    char num[16];
+    int r;
+
+    j->of.total = (stat(o->base, &st) == 0 ? (uint64_t)st.st_size : 0) + o->media->bytes;
+    pathf(j->tmp, sizeof(j->tmp), "%s.tmp", o->out);
+    guard_tmp(j->tmp);
+    j->of.fd = open(j->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (j->of.fd < 0)
+        return mt_err_errno(err, -errno, "%s", j->tmp);
+    j->buf = malloc(COPY_BUF);
+    j->w = archive_write_new();
+    if (!j->buf || !j->w)
+        return mt_err_set(err, -ENOMEM, "out of memory");
+    archive_write_set_format_iso9660(j->w);
     /* 1 MiB writes instead of libarchive's 10 KiB blocks; no padding of the last one */
-    archive_write_set_bytes_per_block(w, (int)COPY_BUF);
-    archive_write_set_bytes_in_last_block(w, 1);
-    pathf(num, sizeof(num), "%u", res->isolinux ? 4u : (unsigned)info.boot.load_sectors);
-    if ((r = set_opt(w, "boot", res->boot_image, err)) < 0 ||
-        (r = set_opt(w, "boot-catalog", res->boot_catalog, err)) < 0 ||
-        (r = set_opt(w, "boot-type", (res->isolinux || info.boot.media == 0) ? "no-emulation" :
-                                     info.boot.media == 4 ? "hd" : "fd", err)) < 0 ||
-        (r = set_opt(w, "rockridge", "1", err)) < 0 ||
-        (info.volume_id[0] && (r = set_opt(w, "volume-id", info.volume_id, err)) < 0))
-        goto fail;
-    if ((res->isolinux || info.boot.media == 0) && num[0] != '0' &&
-        (r = set_opt(w, "boot-load-size", num, err)) < 0)
-        goto fail;
-    if ((res->isolinux || info.boot.info_table) && (r = set_opt(w, "boot-info-table", "1", err)) < 0)
-        goto fail;
-    if (archive_write_open(w, &of, NULL, out_write, NULL) != ARCHIVE_OK) {
-        r = mt_err_set(err, -EIO, "%s: %s", tmp, archive_error_string(w));
-        goto fail;
-    }
-    in = open_base(o->base, err);
-    if (!in) {
-        r = -EINVAL;
-        goto fail;
-    }
+    archive_write_set_bytes_per_block(j->w, (int)COPY_BUF);
+    archive_write_set_bytes_in_last_block(j->w, 1);
+    pathf(num, sizeof(num), "%u", res->isolinux ? 4u : (unsigned)info->boot.load_sectors);
+    if ((r = set_opt(j->w, "boot", res->boot_image, err)) < 0 ||
+        (r = set_opt(j->w, "boot-catalog", res->boot_catalog, err)) < 0 ||
+        (r = set_opt(j->w, "boot-type", (res->isolinux || info->boot.media == 0) ? "no-emulation" :
+                                        info->boot.media == 4 ? "hd" : "fd", err)) < 0 ||
+        (r = set_opt(j->w, "rockridge", "1", err)) < 0 ||
+        (info->volume_id[0] && (r = set_opt(j->w, "volume-id", info->volume_id, err)) < 0))
+        return r;
+    if ((res->isolinux || info->boot.media == 0) && num[0] != '0' &&
+        (r = set_opt(j->w, "boot-load-size", num, err)) < 0)
+        return r;
+    if ((res->isolinux || info->boot.info_table) && (r = set_opt(j->w, "boot-info-table", "1", err)) < 0)
+        return r;
+    if (archive_write_open(j->w, &j->of, NULL, out_write, NULL) != ARCHIVE_OK)
+        return mt_err_set(err, -EIO, "%s: %s", j->tmp, archive_error_string(j->w));
+    return 0;
+}
+
+/* Phase 3: every file of the base but mt/ and its boot catalog (the writer makes
+ * one), isolinux.cfg replaced by the edited copy. */
+static int iso_copy_base(struct iso_job *j, struct mt_err *err)
+{
+    const struct remaster_opts *o = j->o;
+    struct archive *in = open_base(o->base, err);
+    struct archive_entry *e;
+    uint64_t read_total = 0;
+    size_t len = j->cfg_out ? strlen(j->cfg_out) : 0;
+    int r = 0, rr;
+
+    if (!in)
+        return -EINVAL;
     while ((rr = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
         const char *p = norm(archive_entry_pathname(e));
-        if (!strcmp(p, "mt") || !strncmp(p, "mt/", 3) || !strcmp(p, res->boot_catalog))
+        if (!strcmp(p, "mt") || !strncmp(p, "mt/", 3) || !strcmp(p, j->res->boot_catalog))
             continue; /* replaced: our media, and the catalog the writer makes */
-        res->files++;
-        if (res->isolinux && !strcmp(p, ISOLINUX_CFG)) {
-            archive_entry_set_size(e, (la_int64_t)strlen(cfg_out));
-            if (archive_write_header(w, e) != ARCHIVE_OK ||
-                archive_write_data(w, cfg_out, strlen(cfg_out)) != (la_ssize_t)strlen(cfg_out)) {
-                r = mt_err_set(err, -EIO, "%s: writing %s: %s", tmp, p, archive_error_string(w));
-                goto fail;
+        j->res->files++;
+        if (j->res->isolinux && !strcmp(p, ISOLINUX_CFG)) {
+            archive_entry_set_size(e, (la_int64_t)len);
+            if (archive_write_header(j->w, e) != ARCHIVE_OK ||
+                archive_write_data(j->w, j->cfg_out, len) != (la_ssize_t)len) {
+                r = mt_err_set(err, -EIO, "%s: writing %s: %s", j->tmp, p, archive_error_string(j->w));
+                break;
             }
             continue;
         }
-        if (archive_write_header(w, e) != ARCHIVE_OK) {
-            r = mt_err_set(err, -EIO, "%s: adding %s: %s", tmp, p, archive_error_string(w));
-            goto fail;
+        if (archive_write_header(j->w, e) != ARCHIVE_OK) {
+            r = mt_err_set(err, -EIO, "%s: adding %s: %s", j->tmp, p, archive_error_string(j->w));
+            break;
         }
         if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 &&
-            (r = copy_data(in, w, buf, p, o, &read_total, of.total, err)) < 0)
-            goto fail;
+            (r = copy_data(in, j->w, j->buf, p, o, &read_total, j->of.total, err)) < 0)
+            break;
     }
-    if (rr != ARCHIVE_EOF) {
+    if (r == 0 && rr != ARCHIVE_EOF)
         r = mt_err_set(err, -EIO, "%s: a broken ISO 9660 image: %s", o->base, archive_error_string(in));
-        goto fail;
+    archive_read_free(in);
+    return r;
+}
+
+/* Phase 4: the image closed, the base's volume id put back, synced and renamed
+ * into place. */
+static int iso_finish(struct iso_job *j, struct mt_err *err)
+{
+    int r;
+
+    if (archive_write_close(j->w) != ARCHIVE_OK)
+        return mt_err_set(err, -EIO, "%s: %s", j->tmp, archive_error_string(j->w));
+    if (j->info.volume_id[0] && (r = iso_set_volume_id(j->tmp, j->info.volume_id, err)) < 0)
+        return r;
+    r = fsync(j->of.fd) < 0 ? -errno : 0;
+    if (close(j->of.fd) < 0 && r == 0)
+        r = -errno;
+    j->of.fd = -1;
+    if (r < 0)
+        return mt_err_errno(err, r, "%s", j->tmp);
+    if (rename(j->tmp, j->o->out) < 0)
+        return mt_err_errno(err, -errno, "renaming %s to %s", j->tmp, j->o->out);
+    j->res->bytes_out = j->of.done;
+    return 0;
+}
+
+int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
+{
+    struct iso_job j;
+    size_t i;
+    int r;
+
+    memset(&j, 0, sizeof(j));
+    memset(res, 0, sizeof(*res));
+    j.o = o;
+    j.res = res;
+    j.of.fd = -1;
+    j.of.o = o;
+    r = iso_plan(&j, err);
+    if (r == 0) {
+        r = iso_writer_open(&j, err);
+        if (r == 0)
+            r = iso_copy_base(&j, err);
+        for (i = 0; r == 0 && i < o->media->n; i++)
+            r = write_item(j.w, &o->media->items[i], j.buf, j.tmp, err);
+        if (r == 0)
+            r = iso_finish(&j, err);
+        if (r < 0 && j.tmp[0]) {
+            if (j.of.fd >= 0)
+                close(j.of.fd);
+            j.of.fd = -1;
+            unlink(j.tmp);
+        }
     }
-    for (i = 0; i < o->media->n; i++)
-        if ((r = write_item(w, &o->media->items[i], buf, tmp, err)) < 0)
-            goto fail;
-    if (archive_write_close(w) != ARCHIVE_OK) {
-        r = mt_err_set(err, -EIO, "%s: %s", tmp, archive_error_string(w));
-        goto fail;
-    }
-    if (info.volume_id[0] && (r = iso_set_volume_id(tmp, info.volume_id, err)) < 0)
-        goto fail;
-    if (fsync(of.fd) < 0 || close(of.fd) < 0) {
-        of.fd = -1;
-        r = mt_err_errno(err, -errno, "%s", tmp);
-        goto fail;
-    }
-    of.fd = -1;
-    if (rename(tmp, o->out) < 0) {
-        r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
-        goto fail;
-    }
-    res->bytes_out = of.done;
-    r = 0;
-    goto out;
-fail:
-    if (of.fd >= 0)
-        close(of.fd);
-    of.fd = -1;
-    unlink(tmp);
-out:
     guard_tmp(NULL);
-    if (in)
-        archive_read_free(in);
-    if (w)
-        archive_write_free(w);
-    if (of.fd >= 0)
-        close(of.fd);
-    free(buf);
-    free(cfg_out);
-    scan_free(&s);
+    if (j.w)
+        archive_write_free(j.w);
+    if (j.of.fd >= 0)
+        close(j.of.fd);
+    free(j.buf);
+    free(j.cfg_out);
+    scan_free(&j.s);
     return r;
 }
 
@@ -725,119 +794,196 @@ static int extract_base(const struct remaster_opts *o, const char *tmp, const ch
     return r;
 }
 
-int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
+/* Phase 1: the base's kernel and initrd for PXE (its images/pxeboot when it has
+ * them, else the CD entry's) and that entry's arguments in *be. */
+static int pxe_pick_images(const struct remaster_opts *o, struct base_scan *s, struct boot_entry *be,
+                           struct remaster_result *res, struct mt_err *err)
 {
     struct iso_info info;
-    struct base_scan s = {0};
-    struct boot_entry be = {"", ""}, pxe;
-    char tmp[PATH_MAX], path[PATH_MAX], src[PATH_MAX], extra[4096];
-    const char *pxelinux, *mods;
-    char *cfg = NULL;
-    unsigned char *buf = NULL;
-    struct stat st;
-    size_t i;
     int r;
 
-    memset(res, 0, sizeof(*res));
     r = iso_read_info(o->base, &info, err);
     if (r < 0)
         return r;
     pathf(res->volume_id, sizeof(res->volume_id), "%s", info.volume_id);
     if (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8))
         return mt_err_set(err, -EINVAL, "--url %s: not an http:// or https:// URL", o->url);
-    r = scan_base(o->base, &info, false, NULL, &s, err);
+    r = scan_base(o->base, &info, false, NULL, s, err);
     if (r < 0)
-        goto out;
-    /* The PXE images when the base has them, else the CD's own kernel and initrd. */
-    if (scan_has(&s, "images/pxeboot/vmlinuz") && scan_has(&s, "images/pxeboot/initrd.img")) {
+        return r;
+    if (scan_has(s, "images/pxeboot/vmlinuz") && scan_has(s, "images/pxeboot/initrd.img")) {
         pathf(res->kernel, sizeof(res->kernel), "images/pxeboot/vmlinuz");
         pathf(res->initrd, sizeof(res->initrd), "images/pxeboot/initrd.img");
-        if (s.cfg && isolinux_cfg_default_entry(s.cfg, &be, NULL) == 0) {
-            /* keep the CD entry's other arguments, not its initrd path */
-        }
-    } else {
-        r = isolinux_entry(o->base, &s, &be, res, err);
-        if (r < 0) {
-            if (r == -ENOENT && !scan_has(&s, ISOLINUX_CFG)) {
-                r = mt_err_set(err, -ENOENT, "%s: lacks the kernel: neither images/pxeboot/vmlinuz "
-                                             "nor isolinux/isolinux.cfg", o->base);
-            }
-            goto out;
-        }
-        if (!res->initrd[0]) {
-            r = mt_err_set(err, -ENOENT, "%s: the default entry of %s has no initrd=", o->base,
-                           ISOLINUX_CFG);
-            goto out;
-        }
+        /* the CD entry's other arguments are kept (not its initrd path) when it has one */
+        if (s->cfg)
+            isolinux_cfg_default_entry(s->cfg, be, NULL);
+        return 0;
     }
-    pxelinux = DEFAULT_SYSLINUX_PXE;
-    mods = DEFAULT_SYSLINUX_MODS;
-    if (o->syslinux_dir)
-        pxelinux = mods = o->syslinux_dir;
-    pathf(src, sizeof(src), "%s%s", pxelinux, o->syslinux_dir ? "/pxelinux.0" : "");
-    if (stat(src, &st) < 0) {
-        r = mt_err_errno(err, -errno, "%s (install Debian's pxelinux package, or give --syslinux-dir)", src);
-        goto out;
-    }
-    pathf(path, sizeof(path), "%s/ldlinux.c32", mods);
-    if (stat(path, &st) < 0) {
-        r = mt_err_errno(err, -errno, "%s (install Debian's syslinux-common package, or give --syslinux-dir)",
-                         path);
-        goto out;
-    }
+    r = isolinux_entry(o->base, s, be, res, err);
+    if (r == -ENOENT && !scan_has(s, ISOLINUX_CFG))
+        return mt_err_set(err, -ENOENT, "%s: lacks the kernel: neither images/pxeboot/vmlinuz nor "
+                                        "isolinux/isolinux.cfg", o->base);
+    if (r < 0)
+        return r;
+    if (!res->initrd[0])
+        return mt_err_set(err, -ENOENT, "%s: the default entry of %s has no initrd=", o->base, ISOLINUX_CFG);
+    return 0;
+}
 
-    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
-    if (lstat(o->out, &st) == 0 && !o->force) {
-        r = mt_err_set(err, -EEXIST, "%s: exists; remove it or give --force", o->out);
-        goto out;
-    }
-    rm_tree(tmp);
-    buf = malloc(COPY_BUF);
-    if (!buf) {
-        r = mt_err_set(err, -ENOMEM, "out of memory");
-        goto out;
-    }
+/* Phase 2: pxelinux.0 and ldlinux.c32 on this host. */
+static int pxe_find_syslinux(const struct remaster_opts *o, char *pxelinux, char *ldlinux, size_t len,
+                             struct mt_err *err)
+{
+    struct stat st;
+
+    pathf(pxelinux, len, "%s", o->syslinux_dir ? o->syslinux_dir : DEFAULT_SYSLINUX_PXE);
+    if (o->syslinux_dir)
+        pathf(pxelinux, len, "%s/pxelinux.0", o->syslinux_dir);
+    if (stat(pxelinux, &st) < 0)
+        return mt_err_errno(err, -errno, "%s (install Debian's pxelinux package, or give --syslinux-dir)",
+                            pxelinux);
+    pathf(ldlinux, len, "%s/ldlinux.c32", o->syslinux_dir ? o->syslinux_dir : DEFAULT_SYSLINUX_MODS);
+    if (stat(ldlinux, &st) < 0)
+        return mt_err_errno(err, -errno, "%s (install Debian's syslinux-common package, or give "
+                                         "--syslinux-dir)", ldlinux);
+    return 0;
+}
+
+/* Phase 3: DIR.tmp with tftp/ (boot loader, kernel, initrd) and http/os/ filled. */
+static int pxe_fill_boot(const struct remaster_opts *o, const char *tmp, const char *pxelinux,
+                         const char *ldlinux, const struct remaster_result *res, unsigned char *buf,
+                         struct mt_err *err)
+{
+    char path[PATH_MAX];
+    int r;
+
     pathf(path, sizeof(path), "%s/tftp/pxelinux.cfg", tmp);
     if ((r = mkdirs(path, err)) < 0)
-        goto fail;
+        return r;
     pathf(path, sizeof(path), "%s/http/mt/payload", tmp);
     if ((r = mkdirs(path, err)) < 0)
-        goto fail;
+        return r;
     pathf(path, sizeof(path), "%s/tftp/pxelinux.0", tmp);
-    if ((r = copy_file(src, path, 0644, buf, err)) < 0)
-        goto fail;
-    pathf(src, sizeof(src), "%s/ldlinux.c32", mods);
+    if ((r = copy_file(pxelinux, path, 0644, buf, err)) < 0)
+        return r;
     pathf(path, sizeof(path), "%s/tftp/ldlinux.c32", tmp);
-    if ((r = copy_file(src, path, 0644, buf, err)) < 0)
-        goto fail;
-    if ((r = extract_base(o, tmp, res->kernel, res->initrd, o->repo == NULL, err)) < 0)
-        goto fail;
+    if ((r = copy_file(ldlinux, path, 0644, buf, err)) < 0)
+        return r;
+    return extract_base(o, tmp, res->kernel, res->initrd, o->repo == NULL, err);
+}
 
-    /* The CD entry's arguments without its initrd=, then ours. */
+/* One pxelinux.cfg file: the entry's arguments plus ks=, the host's, --append. */
+static int pxe_write_entry(const struct remaster_opts *o, const char *tmp, const struct boot_entry *pxe,
+                           const struct host_entry *h, struct mt_err *err)
+{
+    char ks[2048], extra[4096], path[PATH_MAX], name[21], comment[512];
+    size_t ul = strlen(o->url);
+    char *cfg = NULL;
+    int r;
+
+    pathf(ks, sizeof(ks), "ks=%.*s/mt/ks.cfg ksdevice=bootif",
+          (int)(ul && o->url[ul - 1] == '/' ? ul - 1 : ul), o->url);
+    if ((r = kernel_extra(o, ks, h, strlen(pxe->append), extra, sizeof(extra), err)) < 0)
+        return r;
+    if (h) {
+        hosts_pxelinux_name(h, name);
+        pathf(comment, sizeof(comment), "pxelinux.cfg/%s written by mt-image: %s (%s), hosts file line %u",
+              name, h->hostname, h->mac, h->line);
+    } else {
+        pathf(name, sizeof(name), "default");
+        pathf(comment, sizeof(comment), "pxelinux.cfg/default written by mt-image: boots the mt-agent "
+                                        "kickstart at once.%s", o->hosts ? " For a MAC without its own "
+                                        "01-<mac> file: no static network (DHCP)." : "");
+    }
+    r = pxelinux_cfg_render_for(pxe, extra, comment, &cfg, err);
+    if (r < 0)
+        return r;
+    pathf(path, sizeof(path), "%s/tftp/pxelinux.cfg/%s", tmp, name);
+    r = write_file(path, cfg, strlen(cfg), 0644, err);
+    free(cfg);
+    return r;
+}
+
+/* DIR as an absolute path, without trailing slashes (for dnsmasq's tftp-root). */
+static int abs_out(const char *out, char *buf, size_t len, struct mt_err *err)
+{
+    char cwd[PATH_MAX];
+    size_t n;
+    int w;
+
+    if (out[0] == '/')
+        w = snprintf(buf, len, "%s", out);
+    else if (!getcwd(cwd, sizeof(cwd)))
+        return mt_err_errno(err, -errno, "%s: the working directory", out);
+    else
+        w = snprintf(buf, len, "%s/%s", cwd, out);
+    if (w < 0 || (size_t)w >= len)
+        return mt_err_set(err, -ENAMETOOLONG, "%s: path too long", out);
+    for (n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
+        buf[n - 1] = '\0';
+    return 0;
+}
+
+/* The dnsmasq configuration beside the trees: DIR/dnsmasq.conf. */
+static int pxe_write_dnsmasq(const struct remaster_opts *o, const char *tmp, struct mt_err *err)
+{
+    char root[PATH_MAX], header[PATH_MAX + 256], path[PATH_MAX];
+    char *conf = NULL;
+    int r;
+
+    if ((r = abs_out(o->out, root, sizeof(root) - 5, err)) < 0)
+        return r;
+    strcat(root, "/tftp");
+    pathf(header, sizeof(header), "dnsmasq configuration written by mt-image for the PXE tree %s (%zu hosts; "
+          "the HTTP tree is served at %s)", o->out, o->hosts->n, o->url);
+    if ((r = hosts_dnsmasq_conf(o->hosts, root, header, &conf, err)) < 0)
+        return r;
+    pathf(path, sizeof(path), "%s/dnsmasq.conf", tmp);
+    r = write_file(path, conf, strlen(conf), 0644, err);
+    free(conf);
+    return r;
+}
+
+/* Phase 4: pxelinux.cfg/default (any MAC not listed), one pxelinux.cfg/01-<mac>
+ * per host, and the dnsmasq configuration for the hosts. */
+static int pxe_write_configs(const struct remaster_opts *o, const char *tmp, const struct boot_entry *be,
+                             struct mt_err *err)
+{
+    struct boot_entry pxe;
+    char args[sizeof(be->append)], *tok, *save = NULL;
+    size_t len, i;
+    int r;
+
+    /* The CD entry's arguments without its initrd= and ks=, then ours. */
     memset(&pxe, 0, sizeof(pxe));
     pathf(pxe.kernel, sizeof(pxe.kernel), "vmlinuz");
-    {
-        char *a = be.append, *tok, *save = NULL;
-        size_t len = 0;
-        pxe.append[0] = '\0';
-        len += (size_t)snprintf(pxe.append, sizeof(pxe.append), "initrd=initrd.img");
-        for (tok = strtok_r(a, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
-            if (strncmp(tok, "initrd=", 7) && strncmp(tok, "ks=", 3) && len < sizeof(pxe.append))
-                len += (size_t)snprintf(pxe.append + len, sizeof(pxe.append) - len, " %s", tok);
+    pathf(args, sizeof(args), "%s", be->append);
+    len = (size_t)snprintf(pxe.append, sizeof(pxe.append), "initrd=initrd.img");
+    for (tok = strtok_r(args, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+        if (!strncmp(tok, "initrd=", 7) || !strncmp(tok, "ks=", 3))
+            continue;
+        if (len + 1 + strlen(tok) >= sizeof(pxe.append))
+            return mt_err_set(err, -ENAMETOOLONG, "%s: the boot entry's arguments are too long", o->base);
+        len += (size_t)snprintf(pxe.append + len, sizeof(pxe.append) - len, " %s", tok);
     }
-    {
-        size_t ul = strlen(o->url);
-        pathf(extra, sizeof(extra), "ks=%.*s/mt/ks.cfg ksdevice=bootif%s%s",
-                 (int)(ul && o->url[ul - 1] == '/' ? ul - 1 : ul), o->url, o->append ? " " : "",
-                 o->append ? o->append : "");
-    }
-    r = pxelinux_cfg_render(&pxe, extra, &cfg, err);
-    if (r < 0)
-        goto fail;
-    pathf(path, sizeof(path), "%s/tftp/pxelinux.cfg/default", tmp);
-    if ((r = write_file(path, cfg, strlen(cfg), 0644, err)) < 0)
-        goto fail;
-    for (i = 0; i < o->media->n; i++) {
+    if ((r = pxe_write_entry(o, tmp, &pxe, NULL, err)) < 0)
+        return r;
+    if (!o->hosts)
+        return 0;
+    for (i = 0; i < o->hosts->n; i++)
+        if ((r = pxe_write_entry(o, tmp, &pxe, &o->hosts->v[i], err)) < 0)
+            return r;
+    return pxe_write_dnsmasq(o, tmp, err);
+}
+
+/* Phase 5: the media (kickstart, agent, overlay, payloads) into http/. */
+static int pxe_copy_media(const struct remaster_opts *o, const char *tmp, unsigned char *buf, struct mt_err *err)
+{
+    char path[PATH_MAX];
+    size_t i;
+    int r = 0;
+
+    for (i = 0; i < o->media->n && r == 0; i++) {
         const struct media_item *it = &o->media->items[i];
         pathf(path, sizeof(path), "%s/http/%s", tmp, it->path);
         if (S_ISDIR(it->mode))
@@ -846,33 +992,63 @@ int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct
             r = copy_file(it->src, path, it->mode & 07777, buf, err);
         else
             r = write_file(path, it->data, (size_t)it->size, it->mode & 07777, err);
-        if (r < 0)
-            goto fail;
     }
-    if (lstat(o->out, &st) == 0) {
-        char old[PATH_MAX];
-        pathf(old, sizeof(old), "%s.old", o->out);
-        rm_tree(old);
-        if (rename(o->out, old) < 0) {
-            r = mt_err_errno(err, -errno, "renaming %s to %s", o->out, old);
-            goto fail;
-        }
-        if (rename(tmp, o->out) < 0) {
-            r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
-            rename(old, o->out);
-            goto fail;
-        }
-        rm_tree(old);
-    } else if (rename(tmp, o->out) < 0) {
-        r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
-        goto fail;
+    return r;
+}
+
+/* Phase 6: DIR.tmp becomes DIR; an existing DIR (--force) is moved aside first
+ * and put back when the rename fails. */
+static int pxe_commit(const struct remaster_opts *o, const char *tmp, struct mt_err *err)
+{
+    char old[PATH_MAX];
+    struct stat st;
+
+    if (lstat(o->out, &st) < 0) {
+        if (rename(tmp, o->out) < 0)
+            return mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
+        return 0;
     }
-    r = 0;
-    goto out;
-fail:
+    pathf(old, sizeof(old), "%s.old", o->out);
+    rm_tree(old);
+    if (rename(o->out, old) < 0)
+        return mt_err_errno(err, -errno, "renaming %s to %s", o->out, old);
+    if (rename(tmp, o->out) < 0) {
+        int r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
+        rename(old, o->out);
+        return r;
+    }
+    rm_tree(old);
+    return 0;
+}
+
+int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err)
+{
+    struct base_scan s = {0};
+    struct boot_entry be = {"", ""};
+    char tmp[PATH_MAX], pxelinux[PATH_MAX], ldlinux[PATH_MAX];
+    unsigned char *buf = NULL;
+    struct stat st;
+    int r;
+
+    memset(res, 0, sizeof(*res));
+    if ((r = pxe_pick_images(o, &s, &be, res, err)) < 0 ||
+        (r = pxe_find_syslinux(o, pxelinux, ldlinux, sizeof(pxelinux), err)) < 0)
+        goto out;
+    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
+    if (lstat(o->out, &st) == 0 && !o->force) {
+        r = mt_err_set(err, -EEXIST, "%s: exists; remove it or give --force", o->out);
+        goto out;
+    }
     rm_tree(tmp);
+    if (!(buf = malloc(COPY_BUF))) {
+        r = mt_err_set(err, -ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((r = pxe_fill_boot(o, tmp, pxelinux, ldlinux, res, buf, err)) < 0 ||
+        (r = pxe_write_configs(o, tmp, &be, err)) < 0 || (r = pxe_copy_media(o, tmp, buf, err)) < 0 ||
+        (r = pxe_commit(o, tmp, err)) < 0)
+        rm_tree(tmp);
 out:
-    free(cfg);
     free(buf);
     scan_free(&s);
     return r;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bootcfg.h"
+#include "hosts.h"
 #include "media.h"
 #include "mterr.h"
 
@@ -26,6 +27,8 @@ struct remaster_opts {
     const char *repo;         /* install source URL; NULL: the base is copied to http/os */
     const char *syslinux_dir; /* pxelinux.0 and ldlinux.c32; NULL: Debian's paths */
     bool force;               /* PXE: replace an existing DIR */
+    const struct hosts *hosts; /* PXE: one pxelinux.cfg/01-<mac> each, and DIR/dnsmasq.conf; may be NULL */
+    const struct host_entry *host; /* ISO: this host's network and disk in the default entry; may be NULL */
     remaster_progress_fn progress;
     void *progress_arg;
 };
@@ -39,6 +42,8 @@ struct remaster_result {
     bool isolinux;
     uint64_t files;           /* entries copied from the base */
     uint64_t bytes_out;
+    bool base_uefi;           /* the base has a UEFI El Torito entry: the output does not keep it */
+    bool base_mbr;            /* the base has an (isohybrid) MBR: the output does not keep it */
 };
 
 int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, struct mt_err *err);

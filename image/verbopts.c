@@ -1,6 +1,8 @@
 /* verbopts: see verbopts.h. */
 #include "verbopts.h"
 
+#include "agentcheck.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,7 @@ int verbopts_take(struct verbopts *v, int c, const char *arg)
     case 'A': v->append = arg; return 1;
     case 'P': v->m.rootpw_file = arg; return 1;
     case 'T': v->title = arg; return 1;
+    case 'F': v->force_agent = true; return 1;
     default: return 0;
     }
 }
@@ -72,7 +75,7 @@ int verbopts_finish(struct verbopts *v, const char *verb)
         fprintf(stderr, "mt-image %s: the rootfs overlay is not next to mt-image; give --rootfs DIR\n", verb);
         return 2;
     }
-    return 0;
+    return agent_target_check(v->m.agent, v->force_agent, verb);
 }
 
 static bool g_shown;

@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "image.h"
@@ -17,11 +18,13 @@
     {"ks", required_argument, NULL, 'k'}, {"payload", required_argument, NULL, 'p'},    \
     {"agent", required_argument, NULL, 'a'}, {"rootfs", required_argument, NULL, 'r'},  \
     {"cs", required_argument, NULL, 'c'}, {"append", required_argument, NULL, 'A'},     \
-    {"rootpw-file", required_argument, NULL, 'P'}, {"title", required_argument, NULL, 'T'}
+    {"rootpw-file", required_argument, NULL, 'P'}, {"title", required_argument, NULL, 'T'}, \
+    {"force-agent", no_argument, NULL, 'F'}
 
 struct verbopts {
     const char *base, *out, *append, *title;
     struct media_opts m;
+    bool force_agent; /* embed an agent that cannot run on CentOS 6.6, with a warning */
     char ks_buf[PATH_MAX], agent_buf[PATH_MAX], rootfs_buf[PATH_MAX];
 };
 
@@ -29,7 +32,9 @@ struct verbopts {
 int verbopts_take(struct verbopts *v, int c, const char *arg);
 
 /* Fills the defaults of what was not given; prints the error and returns 2 (usage)
- * or 1 when something is missing. */
+ * or 1 when something is missing. Then judges the agent against CentOS 6.6
+ * (el6abi.h): one that cannot run there is refused with 2, every gap named, unless
+ * --force-agent (then a warning names them). */
 int verbopts_finish(struct verbopts *v, const char *verb);
 
 /* Builds the media from v, fills ro's common fields and runs build (iso_remaster

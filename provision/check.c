@@ -38,7 +38,8 @@ static const struct {
 
 /* DESIGN.md "Readiness checks": the order checks are listed and run in. */
 static const char *const catalogue_order[] = {
-    "platform.vmware", "os.release", "os.arch", "host.resources", "disk.enableuuid", "disk.scsi-id-unique",
+    "platform.vmware", "platform.firmware", "os.release", "os.arch", "host.resources", "disk.enableuuid",
+    "disk.scsi-id-unique",
     "layout.partitions", "layout.swap", "packages.required", "modules.xfs", "modules.reiserfs",
     "customchanges.applied", "retention.volume", "network.static-ip", "time.sync", "cs.reachable",
     "cs.registered",

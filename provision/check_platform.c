@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "check.h"
+#include "rootpath.h"
 
 static bool is_vmware(const struct inv_host *h)
 {
@@ -27,6 +29,28 @@ static void platform_vmware(const struct check_ctx *c, struct check_result *r)
     check_set(r, CHECK_FAIL, "DMI says \"%s\", \"%s\": not a VMware virtual machine", h->vendor, h->product);
     check_remedy(r, "Install the master target as a VMware virtual machine on an ESXi host that reaches the "
                     "datastores of the VMs to restore; failback to a physical server is not supported.");
+}
+
+/* The kernel creates /sys/firmware/efi when it was booted by UEFI (EFI runtime
+ * services); a BIOS boot has none. Under --root, the fixture's sys/firmware. */
+static void platform_firmware(const struct check_ctx *c, struct check_result *r)
+{
+    struct stat st;
+
+    (void)c;
+    if (rootpath_stat("/sys/firmware/efi", &st) == 0 && S_ISDIR(st.st_mode)) {
+        check_set(r, CHECK_FAIL, "booted by UEFI (/sys/firmware/efi exists); the master target is laid out for "
+                                 "BIOS (msdos label, boot loader on the root partition)");
+        check_remedy(r, "Power the VM off, set VM Options > Boot Options > Firmware: BIOS, then re-install it "
+                        "from the mt-image ISO or PXE tree (a UEFI install has no BIOS boot loader to keep).");
+        return;
+    }
+    if (rootpath_stat("/sys/firmware", &st) < 0) {
+        check_set(r, CHECK_SKIP, "/sys/firmware is not there (sysfs not mounted?): cannot tell BIOS from UEFI");
+        check_remedy(r, "Mount sysfs on /sys (mount -t sysfs sysfs /sys) and run the check again.");
+        return;
+    }
+    check_set(r, CHECK_PASS, "BIOS (no /sys/firmware/efi)");
 }
 
 static void os_release(const struct check_ctx *c, struct check_result *r)
@@ -108,6 +132,7 @@ static void host_resources(const struct check_ctx *c, struct check_result *r)
 
 const struct check_def check_defs_platform[] = {
     {"platform.vmware", SEV_ERROR, "The box is a VMware virtual machine", platform_vmware},
+    {"platform.firmware", SEV_ERROR, "The box booted by BIOS, not UEFI", platform_firmware},
     {"os.release", SEV_ERROR, "The OS is CentOS/RHEL 6.6", os_release},
     {"os.arch", SEV_ERROR, "The OS is 64-bit (x86_64)", os_arch},
     {"host.resources", SEV_WARNING, "vCPUs, memory and OS disk meet the sizing", host_resources},

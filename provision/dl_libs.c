@@ -23,3 +23,22 @@ DL_DEFINE(archive, DL_ARCHIVE_FUNCS, MT_SONAME_ARCHIVE, "libarchive");
 #define DL_FNS_ dl_parted
 DL_DEFINE(parted, DL_PARTED_FUNCS, MT_SONAME_PARTED, "parted");
 #undef DL_FNS_
+
+/* The same sonames as an ELF note, in systemd's ELF dlopen metadata format
+ * (systemd.io/ELF_DLOPEN_METADATA: section .note.dlopen, owner "FDO", type
+ * 0x407c0c0a, a JSON array of {"feature", "description", "priority", "soname"}):
+ * mt-image reads it to judge the libraries the agent opens at run time, as it
+ * judges the ones it links (image/elfneeds.h). */
+#define DL_NOTE_JSON                                                                                        \
+    "[{\"feature\":\"curl\",\"description\":\"configuration server API (register, heartbeat)\","               \
+    "\"priority\":\"recommended\",\"soname\":[\"" MT_SONAME_CURL "\"]},"                                    \
+    "{\"feature\":\"archive\",\"description\":\"payload extraction (apply, modules)\","                        \
+    "\"priority\":\"recommended\",\"soname\":[\"" MT_SONAME_ARCHIVE "\"]},"                                 \
+    "{\"feature\":\"parted\",\"description\":\"partitioning (provision)\","                                  \
+    "\"priority\":\"recommended\",\"soname\":[\"" MT_SONAME_PARTED "\"]}]"
+static const struct {
+    unsigned int n_namesz, n_descsz, n_type;
+    char name[4];
+    char desc[(sizeof(DL_NOTE_JSON) + 3) & ~(size_t)3];
+} dl_note_dlopen __attribute__((used, section(".note.dlopen"), aligned(4))) = {
+    4, (sizeof(DL_NOTE_JSON) + 3) & ~(size_t)3, 0x407c0c0a, "FDO", DL_NOTE_JSON};

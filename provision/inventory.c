@@ -482,43 +482,63 @@ static void pages_sysfs(const struct inv_disk *d, struct raw_pages *rp)
     rp->has83 = read_bin(p, rp->p83, sizeof(rp->p83), &rp->l83);
 }
 
-/* Parse the pages into d; sets vpd_error when one is unreadable. */
+/* Append a reason to a "; "-separated list; empty reasons are no reason. */
+static void reason_add(char *list, size_t len, const char *item)
+{
+    size_t n = strlen(list);
+    if (!item[0] || n + strlen(item) + 3 > len)
+        return;
+    snprintf(list + n, len - n, "%s%s", n ? "; " : "", item);
+}
+
+/* Parse the pages into d: designators and serial as sg_vpd decodes them, the
+ * id as udev's scsi_id derives it from the same bytes (vpd_udev_id). A
+ * malformed page is a warning when scsi_id still gets an id, else the reason
+ * there is none (vpd_error). naa is the NAA behind scsi_id. */
 static int identity_from_pages(struct inv_disk *d, const struct raw_pages *rp)
 {
     struct vpd_pg83 *pg = calloc(1, sizeof(*pg));
-    char why[VPD_REASON_MAX] = "";
-    bool ok83 = false, ok80 = false;
-    int r = 0;
+    struct vpd_udev_id *u = calloc(1, sizeof(*u));
+    char why[VPD_REASON_MAX] = "", warn[sizeof(d->vpd_warning)] = "";
+    bool bad83 = false;
+    int r = 0, ru;
 
-    if (!pg)
+    if (!pg || !u) {
+        free(pg);
+        free(u);
         return -ENOMEM;
+    }
     d->has_pg80 = rp->has80;
     d->has_pg83 = rp->has83;
-    if (rp->has80) {
-        if (vpd_parse_pg80(rp->p80, rp->l80, d->serial, sizeof(d->serial), why, sizeof(why)) == 0)
-            ok80 = true;
-        else
-            set_str(d->vpd_error, sizeof(d->vpd_error), why);
-    }
     if (rp->has83) {
-        if (vpd_parse_pg83(rp->p83, rp->l83, pg, why, sizeof(why)) == 0)
-            ok83 = true;
-        else
-            set_str(d->vpd_error, sizeof(d->vpd_error), why);
-    }
-    if (ok83) {
-        const struct vpd_designator *naa = vpd_find_naa(pg);
-        if (naa) {
-            d->has_naa = true;
-            vpd_designator_value(naa, d->naa, sizeof(d->naa));
+        if (vpd_parse_pg83(rp->p83, rp->l83, pg, why, sizeof(why)) == 0) {
+            reason_add(warn, sizeof(warn), pg->warning);
+            bad83 = pg->warning[0] != '\0';
+            r = add_designators(d, pg);
+        } else {
+            reason_add(warn, sizeof(warn), why);
+            bad83 = true;
         }
-        r = add_designators(d, pg);
     }
-    /* an unreadable page gives no id: a guess would be worse than none */
-    if (!d->vpd_error[0])
-        vpd_scsi_id(ok83 ? pg : NULL, ok80 ? d->serial : NULL, d->vendor, d->model, d->scsi_id,
-                    sizeof(d->scsi_id));
+    if (rp->has80 && vpd_parse_pg80(rp->p80, rp->l80, d->serial, sizeof(d->serial), why, sizeof(why)) <= 0)
+        reason_add(warn, sizeof(warn), why);
+    ru = vpd_udev_id(rp->has83 ? rp->p83 : NULL, rp->l83, rp->has80 ? rp->p80 : NULL, rp->l80, d->vendor,
+                     d->model, u);
+    if (ru == 0) {
+        set_str(d->scsi_id, sizeof(d->scsi_id), u->id);
+        set_str(d->naa, sizeof(d->naa), u->naa);
+        d->has_naa = u->naa[0] != '\0';
+        /* a malformed page 0x83 scsi_id passed over for page 0x80 is worth a word */
+        if (u->from == VPD_FROM_PG80 && bad83)
+            reason_add(warn, sizeof(warn), u->why);
+        reason_add(warn, sizeof(warn), u->note);
+    } else if (ru == -EBADMSG || warn[0]) {
+        /* an id would be a guess, or a malformed page is why there is none */
+        set_str(d->vpd_error, sizeof(d->vpd_error), u->why);
+    }
+    set_str(d->vpd_warning, sizeof(d->vpd_warning), warn);
     free(pg);
+    free(u);
     return r;
 }
 
@@ -1089,6 +1109,7 @@ json_object *inventory_to_json(const struct inventory *inv)
         json_object_object_add(x, "designators", ds);
         add_str(x, "vpd_source", d->vpd_source);
         add_str(x, "vpd_error", d->vpd_error);
+        add_str(x, "vpd_warning", d->vpd_warning);
         add_str(x, "probe_error", d->probe_error);
         add_str(x, "crosscheck", d->crosscheck);
         json_object_array_add(disks, x);

@@ -75,12 +75,13 @@ struct inv_disk {
     bool has_pg80, has_pg83;
     char serial[256];            /* VPD 0x80 */
     bool has_naa;
-    char naa[80];                /* hex of the LU NAA designator */
+    char naa[VPD_NAA_MAX];       /* the NAA designator behind scsi_id (hex), "" when it is not NAA-based */
     char scsi_id[320];           /* as `scsi_id -g -u` prints it, "" when it prints nothing */
     struct inv_designator *designators;
     size_t n_designators;
     char vpd_source[16];         /* "sg_io", "sysfs", "" (none) */
-    char vpd_error[VPD_REASON_MAX + 64]; /* why the pages are unreadable, "" when fine */
+    char vpd_error[2 * VPD_REASON_MAX + 64]; /* why the pages give no id (malformed, or udev's answer unknown), "" */
+    char vpd_warning[3 * VPD_REASON_MAX + VPD_ID_MAX]; /* malformed pages udev still takes an id from, "" when none */
     char crosscheck[INV_STR];    /* "" when nothing to compare, "match", or what differed */
     char probe_error[INV_STR];   /* why libblkid could not look (then signatures say nothing), "" */
 };

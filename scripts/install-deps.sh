@@ -6,13 +6,21 @@ set -eu
 PKGS="
 build-essential pkg-config
 libparted-dev libblkid-dev libudev-dev libarchive-dev libssl-dev libcurl4-openssl-dev
-libjson-c-dev libinih-dev libcmocka-dev
+libjson-c-dev libinih-dev libcmocka-dev libelf-dev musl-tools
 clang llvm libclang-rt-14-dev
 util-linux fdisk e2fsprogs xfsprogs lvm2 parted kmod udev sg3-utils lsscsi
 libarchive-tools xorriso cpio gzip openssl rpm
 qemu-system-x86 qemu-utils busybox-static isolinux syslinux-common pxelinux ipxe-qemu grub-rescue-pc
 python3 groff-base man-db bash-completion hyperfine
+dnsmasq-base sudo
 "
+
+# Not a Debian host (an EL6 build host for `make rpm`): its packages are named in
+# README.md ("An agent for CentOS 6.6"); this script installs nothing there.
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "install-deps: not a Debian host (no dpkg-query): install the build packages README.md lists for EL6 yourself"
+    exit 0
+fi
 
 missing=""
 for p in $PKGS; do

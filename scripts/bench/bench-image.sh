@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 "$top/scripts/vm/synthetic-base-iso.sh" --out "$work/base.iso" --pad-mb 400
 size=$(stat -c %s "$work/base.iso")
 # what xorriso maps in: the same mt/ media and isolinux.cfg mt-image writes
-"$image" -q iso --base "$work/base.iso" --out "$work/ref.iso"
+"$image" -q iso --force-agent --base "$work/base.iso" --out "$work/ref.iso"
 mkdir -p "$work/stage"
 bsdtar -xf "$work/ref.iso" -C "$work/stage" mt isolinux/isolinux.cfg
 rm -f "$work/ref.iso"
@@ -25,7 +25,7 @@ rm -f "$work/ref.iso"
 now() { date +%s.%N; }
 elapsed() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.3f\n", e - s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-t_mt() { local s; s=$(now); "$image" -q iso --base "$work/base.iso" --out "$work/mt.iso"; elapsed "$s"; }
+t_mt() { local s; s=$(now); "$image" -q iso --force-agent --base "$work/base.iso" --out "$work/mt.iso"; elapsed "$s"; }
 t_xorriso() {
     local s
     rm -f "$work/x.iso"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # scripts/vm/synthetic-base-iso.sh: a small CentOS-6-like boot ISO for tests.
 #
-#   synthetic-base-iso.sh --out FILE [--pad-mb N] [--no-pxeboot] [--cfg FILE] [--volid ID]
+#   synthetic-base-iso.sh --out FILE [--pad-mb N] [--no-pxeboot] [--cfg FILE] [--volid ID] [--initrd FILE]
 #
 # Laid out like CentOS 6.6's boot media: isolinux/isolinux.bin + ldlinux.c32 (Debian's
 # isolinux and syslinux-common), isolinux/isolinux.cfg (a CentOS-like menu: linux,
@@ -11,11 +11,12 @@
 # ("MT-CMDLINE: ..."), mounts the CD and prints the files under mt/ ("MT-FILE: ...")
 # and the first lines of the kickstart; with ks=http://... it brings the network up
 # (qemu user network) and fetches the kickstart and the agent ("MT-HTTP-KS: ...").
-# Then it powers off. --pad-mb adds a file of N MiB of random data (benchmarks).
+# Then it powers off. --initrd FILE puts another stand-in there (e.g. a guest.sh
+# initramfs that runs mt-agent from the CD). --pad-mb adds a file of N MiB of random data (benchmarks).
 # Built with xorriso (the reference mastering tool), so it is an oracle-made base.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out="" pad=0 pxeboot=1 cfg="" volid="CentOS 6.6 x86_64"
+out="" pad=0 pxeboot=1 cfg="" volid="CentOS 6.6 x86_64" initrd=""
 while [ $# -gt 0 ]; do
     case $1 in
     --out) out=$2; shift 2 ;;
@@ -23,6 +24,7 @@ while [ $# -gt 0 ]; do
     --no-pxeboot) pxeboot=0; shift ;;
     --cfg) cfg=$2; shift 2 ;;
     --volid) volid=$2; shift 2 ;;
+    --initrd) initrd=$2; shift 2 ;;
     *) echo "synthetic-base-iso.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -77,8 +79,12 @@ http://*)
 esac
 vm_poweroff
 INIT
-"$here/mkinitramfs.sh" --out "$work/initrd.img" --init "$work/init" \
-    --modules "ata_piix sr_mod isofs virtio_pci virtio_net" >/dev/null
+if [ -n "$initrd" ]; then
+    cp "$initrd" "$work/initrd.img"
+else
+    "$here/mkinitramfs.sh" --out "$work/initrd.img" --init "$work/init" \
+        --modules "ata_piix sr_mod isofs virtio_pci virtio_net" >/dev/null
+fi
 
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$tree/isolinux/"
 cp "$VM_KERNEL" "$tree/isolinux/vmlinuz"

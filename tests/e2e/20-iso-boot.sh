@@ -14,7 +14,8 @@ mkdir -p "$payload/rpms"
 echo "module package" >"$payload/rpms/kmod-reiserfs-0.0-1.el6.x86_64.rpm"
 (cd "$payload" && sha256sum rpms/* >SHA256SUMS)
 iso=$T_TMP/mt.iso
-expect_exit 0 "mt-image iso" "$MT_IMAGE" iso --base "$base" --out "$iso" --payload "$payload" --cs 10.20.30.40 \
+# --force-agent: the guest is Debian's kernel and busybox, where the agent built here runs (not CentOS 6.6)
+expect_exit 0 "mt-image iso" "$MT_IMAGE" iso --force-agent --base "$base" --out "$iso" --payload "$payload" --cs 10.20.30.40 \
     --append "ip=10.0.0.21 netmask=255.255.255.0 gateway=10.0.0.1 mt.disk=sda"
 
 log=$T_TMP/boot.log

@@ -14,7 +14,8 @@ echo "tarball" >"$payload/Microsoft-ASR_UA_RHEL6-64.tar.gz"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url=http://10.0.2.2:$port
 pxe=$T_TMP/pxe
-expect_exit 0 "mt-image pxe" "$MT_IMAGE" pxe --base "$base" --out "$pxe" --url "$url" --payload "$payload" --cs cs.example.com
+# --force-agent: the guest is Debian's kernel and busybox, where the agent built here runs (not CentOS 6.6)
+expect_exit 0 "mt-image pxe" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$pxe" --url "$url" --payload "$payload" --cs cs.example.com
 
 python3 -m http.server --bind 127.0.0.1 --directory "$pxe/http" "$port" >"$T_TMP/http.log" 2>&1 &
 t_track_pid $!

@@ -4,7 +4,7 @@
 # %post --nochroot copying agent, overlay and payloads; kslint rejects bad samples;
 # the first-boot init script runs firstboot once.
 . "$MT_TOP/tests/lib.sh"
-t_require python3 tar awk
+t_require python3 tar awk cc
 
 ks=$MT_TOP/kickstart/mt-target.ks
 lint=$MT_TOP/tests/kslint.py
@@ -130,18 +130,53 @@ done
 assert_eq "the init script keeps its mode" "$(stat -c %a "$s/etc/rc.d/init.d/mt-agent")" 755
 assert_eq "/var/lib/mt-agent is 0700" "$(stat -c %a "$s/var/lib/mt-agent")" 700
 
-# DHCP fallback, mt.disk=, and a media whose agent cannot plan (the built-in layout)
+# DHCP, mt.disk=, and a media whose agent cannot plan: the install stops (exit 1 for
+# --erroronfail) with the agent's message, and no part-include: never a layout
+# other than mt-agent's plan.
 r=$T_TMP/r2
 mkroot "$r" "ks=cdrom:/mt/ks.cfg mt.disk=/dev/sda"
-printf '#!/bin/sh\necho "plan: not implemented yet" >&2\nexit 1\n' >"$r/mnt/source/mt/mt-agent"
+printf '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "plan: the disk is too small (8 GiB, want 24 GiB)" >&2\nexit 1\n' \
+    >"$r/mnt/source/mt/mt-agent"
 chmod 0755 "$r/mnt/source/mt/mt-agent"
-check "%pre runs on the fixture (no ip=, failing agent)" env MT_KS_ROOT="$r" sh "$T_TMP/pre.sh"
+expect_exit 1 "%pre with an agent that cannot plan stops the install" env MT_KS_ROOT="$r" sh "$T_TMP/pre.sh"
 assert_eq "no ip= gives DHCP" "$(cat "$r/tmp/network-include")" "network --device=eth0 --bootproto=dhcp --onboot=yes"
 assert_grep "DHCP is warned about" 'WARNING: no ip= on the boot line' "$r/tmp/mt-pre.log"
-assert_grep "mt.disk= picks the disk (even a removable one)" '^clearpart --all --initlabel --drives=sda$' "$r/tmp/part-include"
-assert_grep "a failing plan is warned about" 'WARNING: mt-agent plan failed' "$r/tmp/mt-pre.log"
-assert_grep "the fallback sizes /var/crash as RAM + 1 GiB" '^part /var/crash --fstype=ext4 --label=MT_CRASH --size=5120 --ondisk=sda' "$r/tmp/part-include"
-expect_exit 0 "the fallback part-include passes the lint" python3 "$lint" --fragment "$r/tmp/part-include"
+assert_grep "  the message names the disk (mt.disk= picks it) and the agent's reason" \
+    'ERROR: mt-agent plan --disk sda failed: plan: the disk is too small \(8 GiB, want 24 GiB\)' "$r/tmp/mt-pre.log"
+assert_grep "  and says the install stops before any disk is changed" 'install stops here; no disk was changed' "$r/tmp/mt-pre.log"
+[ ! -e "$r/tmp/part-include" ] && ok "  no part-include is written (no other layout)" || not_ok "  no part-include is written (no other layout)"
+if grep -q 'fstype=ext4' "$r/tmp/mt-pre.log"; then not_ok "  no hand-written layout in the log"; else ok "  no hand-written layout in the log"; fi
+grep -q -- '--erroronfail' <(grep '^%pre' "$ks") && ok "%pre is --erroronfail: anaconda halts when it fails" ||
+    not_ok "%pre is --erroronfail: anaconda halts when it fails"
+
+# An agent the installer's loader cannot start (a real ELF needing a library that is
+# not there, as a Debian-built agent needs libssl.so.3 on CentOS 6.6): the install
+# stops with the loader's message; the plan is never asked for.
+gone=$T_TMP/gone
+mkdir -p "$gone"
+echo 'int mt_gone(void) { return 0; }' >"$gone/gone.c"
+echo 'int mt_gone(void); int main(void) { return mt_gone(); }' >"$gone/main.c"
+if cc -shared -fPIC -Wl,-soname,libmtgone.so.1 -o "$gone/libmtgone.so.1" "$gone/gone.c" &&
+    cc -o "$gone/unrunnable" "$gone/main.c" "$gone/libmtgone.so.1" && rm -f "$gone/libmtgone.so.1"; then
+    ok "an ELF agent the loader cannot start was built"
+else not_ok "an ELF agent the loader cannot start was built"; fi
+r=$T_TMP/r4
+mkroot "$r" "ks=cdrom:/mt/ks.cfg ip=10.1.2.3 netmask=255.255.255.0"
+cp "$gone/unrunnable" "$r/mnt/source/mt/mt-agent"
+expect_exit 1 "%pre with an agent that cannot run stops the install" env MT_KS_ROOT="$r" sh "$T_TMP/pre.sh"
+assert_grep "  the message says it cannot run and gives the loader's reason" \
+    'ERROR: mt-agent cannot run in this installer: .*libmtgone\.so\.1: cannot open shared object file' "$r/tmp/mt-pre.log"
+assert_grep "  and the way out (mt-image --agent)" 'rebuild it with mt-image --agent FILE' "$r/tmp/mt-pre.log"
+[ ! -e "$r/tmp/part-include" ] && ok "  no part-include is written" || not_ok "  no part-include is written"
+[ ! -e "$r/tmp/mt/plan.ks" ] && ok "  the plan was not asked for" || not_ok "  the plan was not asked for"
+
+# No media at all: the same stop, naming what is missing.
+r=$T_TMP/r5
+mkroot "$r" "ks=cdrom:/mt/ks.cfg"
+rm -rf "$r/mnt/source/mt"
+expect_exit 1 "%pre without the mt/ media stops the install" env MT_KS_ROOT="$r" sh "$T_TMP/pre.sh"
+assert_grep "  naming the media" 'ERROR: the mt-agent media \(mt/mt-agent\) was not found' "$r/tmp/mt-pre.log"
+[ ! -e "$r/tmp/part-include" ] && ok "  no part-include is written" || not_ok "  no part-include is written"
 
 # The real mt-agent on the media: the %pre includes its plan for the disk (8 GiB of
 # RAM: /var/crash RAM + 1 GiB, swap = RAM by the RHEL 6 rule) and the result lints.
@@ -182,6 +217,7 @@ assert_grep "init script: LSB Default-Start" '^# Default-Start: 2 3 4 5$' "$init
 st=$T_TMP/state
 cat >"$T_TMP/fake-agent" <<EOF
 #!/bin/sh
+[ "\$1" = --version ] && { echo "mt-agent 0.1.0"; exit 0; }
 echo "run \$*" >>"$T_TMP/fb-runs"
 exit \$(cat "$T_TMP/fb-rc")
 EOF
@@ -205,6 +241,17 @@ check "init start once done" env_init start
 assert_grep "start once done says so" 'already done' "$T_OUT"
 assert_eq "firstboot ran twice in all (not after success)" "$(wc -l <"$T_TMP/fb-runs")" 2
 expect_exit 2 "init script: unknown action" env_init frob
+
+# An agent that cannot start: start says why (the loader's message) on the console
+# and in the log, fails, and does not run firstboot.
+env_init_bad() { env MT_AGENT_BIN="$gone/unrunnable" MT_AGENT_STATE="$T_TMP/state-bad" MT_AGENT_LOG="$T_TMP/bad.log" \
+    MT_AGENT_LOCK="$T_TMP/lock/mt-agent" MT_AGENT_CONSOLE="$T_TMP/console" sh "$init" "$@"; }
+expect_exit 1 "init start with an agent that cannot start fails" env_init_bad start
+assert_grep "  it says so, with the loader's message" \
+    'mt-agent: .*/unrunnable cannot start: .*libmtgone\.so\.1: cannot open shared object file' "$T_OUT"
+assert_grep "  on the console" 'cannot start: .*libmtgone\.so\.1.*install an mt-agent built for EL6' "$T_TMP/console"
+assert_grep "  and in /var/log/mt-agent.log" '^=== .* mt-agent: .*cannot start: .*libmtgone\.so\.1' "$T_TMP/bad.log"
+[ ! -e "$T_TMP/state-bad/firstboot.pid" ] && ok "  firstboot was not started" || not_ok "  firstboot was not started"
 
 # the other rootfs files
 u=$MT_TOP/rootfs/usr/lib/systemd/system/mt-agent-firstboot.service

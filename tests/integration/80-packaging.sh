@@ -12,6 +12,8 @@ for f in usr/sbin/mt-agent usr/bin/mt-image etc/mt-agent/mt-agent.conf usr/share
 done
 assert_eq "mt-agent is executable (0755)" "$(stat -c %a "$dest/usr/sbin/mt-agent")" 755
 assert_eq "/var/lib/mt-agent is 0700" "$(stat -c %a "$dest/var/lib/mt-agent")" 700
+[ -f "$dest/etc/nrpe.d/mt-agent.cfg" ] && ok "installed /etc/nrpe.d/mt-agent.cfg" || not_ok "installed /etc/nrpe.d/mt-agent.cfg"
+assert_eq "/etc/sudoers.d/mt-agent-nrpe is 0440 (sudo's mode)" "$(stat -c %a "$dest/etc/sudoers.d/mt-agent-nrpe")" 440
 
 # the installed binary runs from the DESTDIR, on the installed configuration
 expect_exit 0 "installed mt-agent --version" "$dest/usr/sbin/mt-agent" --version
@@ -51,5 +53,6 @@ assert_eq "completes a verb's option" "$(complete_words mt-agent provision --w)"
 assert_eq "completes a check id" "$(complete_words mt-agent check --only disk.e)" "disk.enableuuid"
 assert_eq "completes the second check id of a list" "$(complete_words mt-agent check --ignore os.release,cs.reg)" "os.release,cs.registered"
 assert_eq "completes --format values" "$(complete_words mt-agent plan --format k)" "kickstart"
+assert_eq "completes check --format nagios" "$(complete_words mt-agent check --format n)" "nagios"
 
 t_done

@@ -29,11 +29,15 @@ assert_grep "mt-agent RPM holds its man page" '^/usr/share/man/man8/mt-agent\.8(
 rpm -qp --configfiles "$bin" >"$T_TMP/config" 2>/dev/null
 assert_grep "mt-agent.conf is a config file" '^/etc/mt-agent/mt-agent.conf$' "$T_TMP/config"
 assert_grep "logrotate is a config file" '^/etc/logrotate.d/mt-agent$' "$T_TMP/config"
+assert_grep "the NRPE command is a config file" '^/etc/nrpe.d/mt-agent.cfg$' "$T_TMP/config"
+assert_grep "the sudoers fragment is a config file" '^/etc/sudoers.d/mt-agent-nrpe$' "$T_TMP/config"
 rpm -qp --qf '[%{FILEFLAGS:fflags} %{FILEMODES:perms} %{FILEUSERNAME} %{FILENAMES}\n]' "$bin" >"$T_TMP/flags" 2>/dev/null
 assert_grep "mt-agent.conf is %config(noreplace)" '^cn .* /etc/mt-agent/mt-agent.conf$' "$T_TMP/flags"
 assert_grep "/var/lib/mt-agent is 0700 root" ' drwx------ root /var/lib/mt-agent$' "$T_TMP/flags"
 assert_grep "the init script is 0755" ' -rwxr-xr-x root /etc/rc.d/init.d/mt-agent$' "$T_TMP/flags"
 assert_grep "the binary is 0755" ' -rwxr-xr-x root /usr/sbin/mt-agent$' "$T_TMP/flags"
+assert_grep "the sudoers fragment is 0440 root, %config(noreplace)" '^cn -r--r----- root /etc/sudoers.d/mt-agent-nrpe$' "$T_TMP/flags"
+assert_grep "the NRPE command is %config(noreplace)" '^cn .* /etc/nrpe.d/mt-agent.cfg$' "$T_TMP/flags"
 rpm -qp --scripts "$bin" >"$T_TMP/scripts" 2>/dev/null
 assert_grep "%post registers the init script (chkconfig --add)" 'chkconfig --add mt-agent' "$T_TMP/scripts"
 assert_grep "%preun removes it on erase only" 'chkconfig --del mt-agent' "$T_TMP/scripts"

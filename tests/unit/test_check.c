@@ -15,7 +15,8 @@
 #include "check.h"
 
 static const char *const design_ids[] = {
-    "platform.vmware", "os.release", "os.arch", "host.resources", "disk.enableuuid", "disk.scsi-id-unique",
+    "platform.vmware", "platform.firmware", "os.release", "os.arch", "host.resources", "disk.enableuuid",
+    "disk.scsi-id-unique",
     "layout.partitions", "layout.swap", "packages.required", "modules.xfs", "modules.reiserfs",
     "customchanges.applied", "retention.volume", "network.static-ip", "time.sync", "cs.reachable",
     "cs.registered",
@@ -76,12 +77,16 @@ static int setup(void **state)
     inv.host.cpus = 4;
     inv.host.ram_bytes = 6ull << 30;
     strcpy(disks[0].name, "sda");
+    strcpy(disks[0].vendor, "VMware");
+    strcpy(disks[0].model, "Virtual disk");
     disks[0].is_scsi = true;
     disks[0].has_naa = true;
     disks[0].size_bytes = 100ull << 30;
     strcpy(disks[0].mounts, "/");
     strcpy(disks[0].scsi_id, "36000c2912345678a");
     strcpy(disks[1].name, "sdb");
+    strcpy(disks[1].vendor, "VMware");
+    strcpy(disks[1].model, "Virtual disk");
     disks[1].is_scsi = true;
     strcpy(disks[1].scsi_id, "0VMware_Virtual_disk_d1");
     strcpy(disks[2].name, "vda");
@@ -122,6 +127,63 @@ static void test_enableuuid(void **state)
     assert_int_equal(o->res.status, CHECK_PASS);
     assert_false(rep.failed);
     check_report_free(&rep);
+
+    /* an array LUN mapped raw (another vendor, no NAA): named for what it is, not failed */
+    strcpy(disks[1].vendor, "EMC");
+    strcpy(disks[1].model, "SYMMETRIX");
+    disks[1].has_naa = false;
+    strcpy(disks[1].scsi_id, "1EMC_SYMMETRIX_123");
+    o = run_one("disk.enableuuid", &rep);
+    assert_int_equal(o->res.status, CHECK_PASS);
+    assert_non_null(strstr(o->res.detail, "all 1 VMware virtual disks have an NAA identifier"));
+    assert_non_null(strstr(o->res.detail, "sdb (EMC SYMMETRIX): identity from the device itself"));
+    assert_non_null(strstr(o->res.detail, "disk.EnableUUID does not apply"));
+    check_report_free(&rep);
+
+    /* with a VMware disk lacking its NAA, the check fails on that one only */
+    disks[0].has_naa = false;
+    strcpy(disks[0].scsi_id, "0VMware_Virtual_disk_d0");
+    o = run_one("disk.enableuuid", &rep);
+    assert_int_equal(o->res.status, CHECK_FAIL);
+    assert_non_null(strstr(o->res.remediation, "(disks sda)"));
+    assert_non_null(strstr(o->res.detail, "not judged: sdb (EMC SYMMETRIX)"));
+    check_report_free(&rep);
+
+    /* no VMware virtual disk at all: nothing to judge */
+    strcpy(disks[0].vendor, "QEMU");
+    o = run_one("disk.enableuuid", &rep);
+    assert_int_equal(o->res.status, CHECK_SKIP);
+    assert_non_null(strstr(o->res.detail, "no VMware virtual disk to judge"));
+    check_report_free(&rep);
+}
+
+/* A master target with 256 VMware disks and EnableUUID off: the detail and the
+ * remediation are cut at their size and say how many there are in all. */
+static void test_enableuuid_at_scale(void **state)
+{
+    static struct inv_disk many[256];
+    struct check_report rep;
+    const struct check_outcome *o;
+    size_t i;
+    (void)state;
+    memset(many, 0, sizeof(many));
+    for (i = 0; i < 256; i++) {
+        snprintf(many[i].name, sizeof(many[i].name), "sd%c%c", 'a' + (int)(i / 26), 'a' + (int)(i % 26));
+        strcpy(many[i].vendor, "VMware");
+        strcpy(many[i].model, "Virtual disk");
+        many[i].is_scsi = true;
+        snprintf(many[i].scsi_id, sizeof(many[i].scsi_id), "0VMware_Virtual_disk_d%zu", i);
+    }
+    inv.disks = many;
+    inv.n_disks = 256;
+    o = run_one("disk.enableuuid", &rep);
+    assert_int_equal(o->res.status, CHECK_FAIL);
+    assert_non_null(strstr(o->res.detail, "sdaa has no NAA identifier"));
+    assert_non_null(strstr(o->res.detail, "; 256 VMware virtual disks in all lack it"));
+    assert_non_null(strstr(o->res.remediation, " more)"));
+    check_report_free(&rep);
+    inv.disks = disks;
+    inv.n_disks = 3;
 }
 
 static void test_scsi_id_unique(void **state)
@@ -264,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_root_disk),
         cmocka_unit_test(test_parse_ids),
         cmocka_unit_test_setup(test_enableuuid, setup),
+        cmocka_unit_test_setup(test_enableuuid_at_scale, setup),
         cmocka_unit_test_setup(test_scsi_id_unique, setup),
         cmocka_unit_test_setup(test_os_release, setup),
         cmocka_unit_test_setup(test_platform_resources, setup),

@@ -301,6 +301,68 @@ static void test_catalog(void **state)
     assert_int_equal(iso_parse_catalog(c, 20, &b, &err), -EINVAL);
 }
 
+/* Section entries after the default one: a UEFI section (0xEF) is noticed, a
+ * non-bootable UEFI entry or a BIOS section is not, a lying count stays in bounds. */
+static void test_catalog_uefi_sections(void **state)
+{
+    unsigned char c[ISO_SECTOR];
+    struct iso_boot b;
+    (void)state;
+    memset(c, 0, sizeof(c));
+    make_catalog(c);
+    memset(&b, 0, sizeof(b));
+    assert_int_equal(iso_parse_catalog(c, sizeof(c), &b, NULL), 0);
+    assert_false(b.uefi);
+    /* 0x90 BIOS section with one entry, then 0x91 UEFI section: extension, entry */
+    c[64] = 0x90, c[65] = 0x00, c[66] = 1;
+    c[96] = 0x88, c[104] = 50;
+    c[128] = 0x91, c[129] = 0xef, c[130] = 2;
+    c[160] = 0x00, c[168] = 60;   /* not bootable: not counted */
+    c[192] = 0x44;                /* its extension entry */
+    c[224] = 0x88, c[232] = 70;   /* bootable UEFI image at sector 70 */
+    memset(&b, 0, sizeof(b));
+    assert_int_equal(iso_parse_catalog(c, sizeof(c), &b, NULL), 0);
+    assert_true(b.uefi);
+    assert_int_equal(b.uefi_image_lba, 70);
+    assert_int_equal(b.platform, 0);
+    /* a section claiming 65535 entries in a 256-byte catalog: bounded, no UEFI found */
+    c[129] = 0xef, c[130] = 0xff, c[131] = 0xff, c[224] = 0;
+    memset(&b, 0, sizeof(b));
+    assert_int_equal(iso_parse_catalog(c, 256, &b, NULL), 0);
+    assert_false(b.uefi);
+    /* the default entry itself for UEFI (validation entry platform 0xEF) */
+    memset(c, 0, sizeof(c));
+    make_catalog(c);
+    c[1] = 0xef;
+    {
+        unsigned sum = 0;
+        int i;
+        c[28] = c[29] = 0;
+        for (i = 0; i < 32; i += 2)
+            sum += (unsigned)(c[i] | c[i + 1] << 8);
+        sum = (0x10000 - (sum & 0xffff)) & 0xffff;
+        c[28] = (unsigned char)(sum & 0xff);
+        c[29] = (unsigned char)(sum >> 8);
+    }
+    memset(&b, 0, sizeof(b));
+    assert_int_equal(iso_parse_catalog(c, 64, &b, NULL), 0);
+    assert_true(b.uefi);
+    assert_int_equal(b.uefi_image_lba, 45);
+}
+
+static void test_has_mbr(void **state)
+{
+    unsigned char s[512];
+    (void)state;
+    memset(s, 0, sizeof(s));
+    assert_false(iso_has_mbr(s, sizeof(s)));
+    s[510] = 0x55, s[511] = 0xaa;
+    assert_false(iso_has_mbr(s, sizeof(s))); /* a signature without a partition */
+    s[446 + 16 + 4] = 0x17;                  /* second entry: type 0x17 as isohybrid writes */
+    assert_true(iso_has_mbr(s, sizeof(s)));
+    assert_false(iso_has_mbr(s, 511));
+}
+
 static void test_patch_volume_id(void **state)
 {
     unsigned char *buf = calloc(3, ISO_SECTOR);
@@ -337,6 +399,8 @@ int main(void)
         cmocka_unit_test(test_conf_cs_host),
         cmocka_unit_test(test_descriptors),
         cmocka_unit_test(test_catalog),
+        cmocka_unit_test(test_catalog_uefi_sections),
+        cmocka_unit_test(test_has_mbr),
         cmocka_unit_test(test_patch_volume_id),
     };
     return cmocka_run_group_tests_name("isolinux", tests, NULL, NULL);
