@@ -77,6 +77,69 @@ static bool confirm(const char *disk)
     return strcmp(line, "yes") == 0;
 }
 
+/* The verdict, and for foreign data the operator's consent: EXIT_DONE to go
+ * on, EXIT_REFUSED (the reason logged) to stop with nothing written. */
+static int judge(struct mt_ctx *ctx, const char *path, const struct provision_inspection *in, bool wipe, bool yes)
+{
+    int rc = EXIT_DONE;
+
+    switch (in->verdict) {
+    case PROVISION_BUSY:
+        log_error("%s is in use: %s; nothing was written. Unmount it, swapoff, remove what holds it, then run again",
+                  path, in->found);
+        rc = EXIT_REFUSED;
+        break;
+    case PROVISION_RETENTION:
+        log_error("%s holds the retention volume (label %s): provision never destroys it, --wipe or not (%s). "
+                  "To really reuse this disk, erase it by hand first (wipefs -a %s)",
+                  path, ctx->cfg.layout.retention_label, in->found, path);
+        rc = EXIT_REFUSED;
+        break;
+    case PROVISION_FOREIGN:
+        if (!wipe) {
+            log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)%s%s", path,
+                      in->found, in->not_ours[0] ? ". Not the disk the journal's killed provision was writing: " : "",
+                      in->not_ours);
+            rc = EXIT_REFUSED;
+            break;
+        }
+        log_warn("--wipe: this destroys on %s: %s", path, in->found);
+        if (!yes) {
+            if (!isatty(STDIN_FILENO)) {
+                log_error("%s: --wipe needs --yes when standard input is not a terminal; nothing was written", path);
+                rc = EXIT_REFUSED;
+            } else if (!confirm(path)) {
+                log_error("%s: not confirmed; nothing was written", path);
+                rc = EXIT_REFUSED;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    return rc;
+}
+
+/* Inspect the disk; while only a killed run's leftover process holds it, wait
+ * (bounded: BUSY_WAIT_MS) and inspect again. 0 or -errno with err. */
+static int inspect_waiting(struct mt_ctx *ctx, const char *path, uint64_t ram_bytes, const struct layout_policy *pol,
+                           struct journal *j, struct provision_inspection *in, struct mt_err *err)
+{
+    int r, waited = 0;
+
+    for (;;) {
+        r = provision_inspect(path, ram_bytes, pol, ctx->cfg.layout.retention_label, journal_section(j, "provision"),
+                              in, err);
+        if (r < 0 || !provision_busy_may_clear(in) || waited >= BUSY_WAIT_MS)
+            return r;
+        if (waited == 0)
+            log_info("%s: waiting for the previous run's process to let go (%s)", path, in->found);
+        provision_inspection_free(in);
+        usleep(250000);
+        waited += 250;
+    }
+}
+
 static int finish(struct mt_ctx *ctx, json_object *doc, const char *result, int rc)
 {
     json_object_object_add(doc, "result", json_object_new_string(result));
@@ -99,7 +162,7 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
     struct mt_err err = {0, ""};
     json_object *doc, *actions;
     char path[4096];
-    int c, r, waited = 0, rc;
+    int c, r, rc;
 
     optind = 0;
     while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
@@ -143,22 +206,12 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
     if (j.moved_aside[0])
         log_warn("%s", err.msg);
 
-    for (;;) {
-        r = provision_inspect(path, ram_bytes, &pol, ctx->cfg.layout.retention_label,
-                              journal_section(&j, "provision"), &in, &err);
-        if (r < 0) {
-            log_error("%s", err.msg);
-            provision_inspection_free(&in);
-            journal_free(&j);
-            return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
-        }
-        if (!provision_busy_may_clear(&in) || waited >= BUSY_WAIT_MS)
-            break;
-        if (waited == 0)
-            log_info("%s: waiting for the previous run's process to let go (%s)", path, in.found);
+    r = inspect_waiting(ctx, path, ram_bytes, &pol, &j, &in, &err);
+    if (r < 0) {
+        log_error("%s", err.msg);
         provision_inspection_free(&in);
-        usleep(250000);
-        waited += 250;
+        journal_free(&j);
+        return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
     }
 
     doc = json_object_new_object();
@@ -171,41 +224,7 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
     actions = json_object_new_array();
     json_object_object_add(doc, "actions", actions);
 
-    rc = EXIT_DONE;
-    switch (in.verdict) {
-    case PROVISION_BUSY:
-        log_error("%s is in use: %s; nothing was written. Unmount it, swapoff, remove what holds it, then run again",
-                  path, in.found);
-        rc = EXIT_REFUSED;
-        break;
-    case PROVISION_RETENTION:
-        log_error("%s holds the retention volume (label %s): provision never destroys it, --wipe or not (%s). "
-                  "To really reuse this disk, erase it by hand first (wipefs -a %s)",
-                  path, ctx->cfg.layout.retention_label, in.found, path);
-        rc = EXIT_REFUSED;
-        break;
-    case PROVISION_FOREIGN:
-        if (!wipe) {
-            log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)%s%s%s", path,
-                      in.found, in.not_ours[0] ? ". Not the disk the journal's killed provision was writing: " : "",
-                      in.not_ours, in.not_ours[0] ? "" : "");
-            rc = EXIT_REFUSED;
-            break;
-        }
-        log_warn("--wipe: this destroys on %s: %s", path, in.found);
-        if (!yes) {
-            if (!isatty(STDIN_FILENO)) {
-                log_error("%s: --wipe needs --yes when standard input is not a terminal; nothing was written", path);
-                rc = EXIT_REFUSED;
-            } else if (!confirm(path)) {
-                log_error("%s: not confirmed; nothing was written", path);
-                rc = EXIT_REFUSED;
-            }
-        }
-        break;
-    default:
-        break;
-    }
+    rc = judge(ctx, path, &in, wipe, yes);
     if (rc != EXIT_DONE) {
         provision_inspection_free(&in);
         journal_free(&j);
