@@ -140,6 +140,22 @@ static int inspect_waiting(struct mt_ctx *ctx, const char *path, uint64_t ram_by
     }
 }
 
+/* The --json document: the verdict, what was found, the plan; actions are appended as taken. */
+static json_object *inspection_doc(const char *path, const struct provision_inspection *in, bool no_act,
+                                   json_object **actions)
+{
+    json_object *doc = json_object_new_object();
+    json_object_object_add(doc, "disk", json_object_new_string(path));
+    json_object_object_add(doc, "verdict", json_object_new_string(provision_verdict_name(in->verdict)));
+    json_object_object_add(doc, "no_act", json_object_new_boolean(no_act));
+    json_object_object_add(doc, "found", devuse_to_json(&in->use));
+    json_object_object_add(doc, "findings", devuse_findings_json(&in->use.scan));
+    json_object_object_add(doc, "plan", layout_plan_to_json(&in->plan, path));
+    *actions = json_object_new_array();
+    json_object_object_add(doc, "actions", *actions);
+    return doc;
+}
+
 static int finish(struct mt_ctx *ctx, json_object *doc, const char *result, int rc)
 {
     json_object_object_add(doc, "result", json_object_new_string(result));
@@ -214,15 +230,7 @@ static int cmd_provision(struct mt_ctx *ctx, int argc, char **argv)
         return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
     }
 
-    doc = json_object_new_object();
-    json_object_object_add(doc, "disk", json_object_new_string(path));
-    json_object_object_add(doc, "verdict", json_object_new_string(provision_verdict_name(in.verdict)));
-    json_object_object_add(doc, "no_act", json_object_new_boolean(no_act));
-    json_object_object_add(doc, "found", devuse_to_json(&in.use));
-    json_object_object_add(doc, "findings", devuse_findings_json(&in.use.scan));
-    json_object_object_add(doc, "plan", layout_plan_to_json(&in.plan, path));
-    actions = json_object_new_array();
-    json_object_object_add(doc, "actions", actions);
+    doc = inspection_doc(path, &in, no_act, &actions);
 
     rc = judge(ctx, path, &in, wipe, yes);
     if (rc != EXIT_DONE) {
