@@ -161,10 +161,10 @@ static bool journal_identity(json_object *sec, const struct devuse *u, char *why
     return true;
 }
 
-/* The disk carries exactly what the killed run had written so far: in state
- * partitioning at most the planned table (with the recorded id, once
- * recorded); in formatting that table with the recorded id, and in each
- * partition nothing or the planned file system with the UUID the run gave it. */
+/* The disk carries exactly what the killed run had written so far: at most
+ * the planned table (with the recorded id, once recorded: always in state
+ * formatting), and in each partition nothing or the planned file system with
+ * the UUID the run gave its mkfs. */
 static bool journal_owns(json_object *sec, const struct devuse *u, const struct layout_plan *plan, bool tbl_ok,
                          char *why, size_t len)
 {
@@ -182,17 +182,9 @@ static bool journal_owns(json_object *sec, const struct devuse *u, const struct 
         snprintf(why, len, "the journal recorded no partition table id");
         return false;
     }
-    if (!findings_planned(u, plan, formatting ? sec : NULL, why, len))
-        return false;
-    if (!formatting) {
-        size_t i;
-        for (i = 0; i < u->scan.n; i++)
-            if (strcmp(u->scan.v[i].kind, "partition_table") != 0) {
-                sigscan_describe(&u->scan.v[i], why, len);
-                return false;
-            }
-    }
-    return true;
+    /* a file system only with the UUID the journal assigned before its mkfs, whatever the state
+     * (a resumed run records its claim again before going on) */
+    return findings_planned(u, plan, sec, why, len);
 }
 
 static void found_append(struct provision_inspection *in, const char *what)
@@ -734,6 +726,7 @@ struct apply_run {
 static int phase_claim(struct apply_run *a)
 {
     const struct devuse *u = &a->in->use;
+    char state[32];
 
     if (a->o->no_act)
         return 0;
@@ -748,7 +741,10 @@ static int phase_claim(struct apply_run *a)
     json_object_object_add(a->sec, "size_bytes", json_object_new_int64((int64_t)u->size_bytes));
     jset_str(a->sec, "scsi_id", u->scsi_id[0] ? u->scsi_id : NULL);
     json_object_object_add(a->sec, "plan", plan_summary(&a->in->plan));
-    return journal_step(a->j, a->sec, "partitioning", false, a->err);
+    /* a resumed run keeps the state it resumes (formatting stays formatting) */
+    snprintf(state, sizeof(state), "%s",
+             a->in->verdict == PROVISION_RESUME && jstr(a->sec, "state") ? jstr(a->sec, "state") : "partitioning");
+    return journal_step(a->j, a->sec, state, false, a->err);
 }
 
 /* Phase 2: the partition table, after erasing everything found; kept when a

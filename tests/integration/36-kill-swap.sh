@@ -82,6 +82,19 @@ for kill in "1 -" "1 complete" "2 -" "3 -"; do
     layout_verify "$what" "$R/img/p.img" 1024
 done
 
+# a resumed run killed right after re-recording its claim: the journal says partitioning while
+# partition 1 already holds the file system with the UUID the journal assigned it
+rm -f "$FAKE/count" "$FAKE/complete"; echo 2 >"$FAKE/kill_at"
+rm -f "$R/img/p.img"; truncate -s $SIZE "$R/img/p.img"
+A provision --disk /img/p.img --ram-mib 1024 --lazy-init >/dev/null 2>&1
+rm -f "$FAKE/kill_at"
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["provision"]["state"]="partitioning"; json.dump(j, open(sys.argv[1], "w"))' \
+    "$R/var/lib/mt-agent/state.json"
+assert_eq "claim re-recorded: journal says partitioning, p1 formatted" "$(jstate provision)" "partitioning 1"
+expect_exit 0 "partitioning with p1 already made by the run: its own disk is finished" \
+    A provision --disk /img/p.img --ram-mib 1024 --lazy-init
+layout_verify "partitioning with p1 made" "$R/img/p.img" 1024
+
 # ---- provision: partitioning, held in libparted's udevadm settle, on a loop device -----
 rm -f "$R/img/q.img" "$FAKE/udevadm.pid"; truncate -s $SIZE "$R/img/q.img"
 L=$(t_loop_attach "$R/img/q.img")
