@@ -17,6 +17,9 @@ MANDIR   = $(PREFIX)/share/man
 DATADIR  = $(PREFIX)/share/mt-agent
 CC       ?= cc
 SANITIZE ?= 0
+# Test hooks (MT_AGENT_TEST_*, provision/cs_client.h) are compiled in only when
+# 1, as curl's DEBUGBUILD: the RPM builds with TEST_HOOKS=0.
+TEST_HOOKS ?= 1
 FUZZ_SECONDS ?= 20
 
 PKGS = libparted blkid libudev libarchive openssl libcurl json-c inih
@@ -41,10 +44,12 @@ else
 OPT     = -O2 -g -D_FORTIFY_SOURCE=2
 SANLD   =
 endif
-ALL_CFLAGS  = $(WARN) $(OPT) $(HARDEN) -pthread -Iprovision -Iagent -Iimage $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+HOOKS   = $(if $(filter 1,$(TEST_HOOKS)),-DMT_TEST_HOOKS)
+ALL_CFLAGS  = $(WARN) $(OPT) $(HARDEN) $(HOOKS) -pthread -Iprovision -Iagent/cli -Iagent -Iimage $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = -pie -pthread -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
 PROV_SRC  = $(wildcard provision/*.c)
+CLI_SRC   = $(wildcard agent/cli/*.c)
 AGENT_SRC = $(filter-out agent/main.c,$(wildcard agent/*.c))
 IMAGE_SRC = $(filter-out image/main.c,$(wildcard image/*.c))
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
@@ -53,6 +58,7 @@ FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 PROV_LIB  = $(BUILD)/libprovision.a
+CLI_LIB   = $(BUILD)/libcli.a
 AGENT_LIB = $(BUILD)/libagent.a
 IMAGE_LIB = $(BUILD)/libimage.a
 UNIT_BIN  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -80,6 +86,9 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/.flags
 $(PROV_LIB): $(call obj,$(PROV_SRC))
 	@rm -f $@
 	ar rcs $@ $^
+$(CLI_LIB): $(call obj,$(CLI_SRC))
+	@rm -f $@
+	ar rcs $@ $^
 $(AGENT_LIB): $(call obj,$(AGENT_SRC))
 	@rm -f $@
 	ar rcs $@ $^
@@ -87,17 +96,17 @@ $(IMAGE_LIB): $(call obj,$(IMAGE_SRC))
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/mt-agent: $(call obj,agent/main.c) $(AGENT_LIB) $(PROV_LIB)
+$(BUILD)/mt-agent: $(call obj,agent/main.c) $(AGENT_LIB) $(CLI_LIB) $(PROV_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
 # mt-image reads the agent's ELF with libelf (elfutils; libelf-dev here,
 # elfutils-libelf-devel on EL6): the only program that links it.
-$(BUILD)/mt-image: $(call obj,image/main.c) $(IMAGE_LIB) $(PROV_LIB)
+$(BUILD)/mt-image: $(call obj,image/main.c) $(IMAGE_LIB) $(CLI_LIB) $(PROV_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lelf -ldl
 
-$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(AGENT_LIB) $(IMAGE_LIB) $(PROV_LIB)
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(AGENT_LIB) $(IMAGE_LIB) $(CLI_LIB) $(PROV_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl -lcmocka
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lelf -ldl -lcmocka
 
 tests: all $(UNIT_BIN)
 
@@ -147,6 +156,8 @@ install: all
 	install -D -m 0755 $(BUILD)/mt-agent $(DESTDIR)$(SBINDIR)/mt-agent
 	install -D -m 0755 $(BUILD)/mt-image $(DESTDIR)$(BINDIR)/mt-image
 	install -D -m 0644 agent/mt-agent.8 $(DESTDIR)$(MANDIR)/man8/mt-agent.8
+	install -D -m 0644 agent/mt-agent.conf.5 $(DESTDIR)$(MANDIR)/man5/mt-agent.conf.5
+	install -D -m 0644 agent/mt-agent-api.7 $(DESTDIR)$(MANDIR)/man7/mt-agent-api.7
 	install -D -m 0644 image/mt-image.1 $(DESTDIR)$(MANDIR)/man1/mt-image.1
 	mkdir -p $(DESTDIR)/ $(DESTDIR)$(DATADIR)/kickstart
 	cp -R --preserve=mode rootfs/. $(DESTDIR)/

@@ -1,14 +1,13 @@
 /* apply: verify and extract the Unified Agent tarball, run the vendor's custom
  * changes and installer once per tarball digest (provision/apply.h). */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apply.h"
-#include "rootpath.h"
 #include "verbs.h"
 
 static void show_progress(void *data, uint64_t done, uint64_t total)
@@ -52,64 +51,70 @@ static void step_text(const char *what, const char *done, const struct apply_ste
     }
 }
 
-static int cmd_apply(struct mt_ctx *ctx, int argc, char **argv)
+struct apply_args {
+    struct mt_path agent, manifest, staging;
+    const char *sha256;
+    bool force, extract_only;
+    uint64_t timeout;
+};
+
+#define AT(f) .offset = offsetof(struct apply_args, f)
+static const struct opt APPLY_OPTS[] = {
+    {.name = "agent", .kind = OPT_HOST_PATH, .arg = "TARBALL", AT(agent),
+     .help = "the Unified Agent tarball (default [payload] dir/agent_tarball)"},
+    {.name = "sha256", .kind = OPT_STRING, .arg = "HEX", AT(sha256), .help = "its expected SHA-256"},
+    {.name = "manifest", .kind = OPT_HOST_PATH, .arg = "FILE", AT(manifest),
+     .help = "a sha256sum manifest naming it (default [payload] manifest, else SHA256SUMS beside it)"},
+    {.name = "force", .kind = OPT_FLAG, AT(force), .help = "run both steps again"},
+    {.name = "timeout", .kind = OPT_NUMBER, .arg = "SEC", AT(timeout), .min = 1, .max = 86400,
+     .help = "per script, 1 to 86400 (default [payload] script_timeout)"},
+    {.name = "staging", .kind = OPT_HOST_PATH, .arg = "DIR", AT(staging),
+     .help = "where the staging directory is made (default /var/lib/mt-agent/staging)"},
+    {.name = "extract-only", .kind = OPT_FLAG, AT(extract_only),
+     .help = "verify and extract, print the staging directory, run nothing"},
+    OPT_END,
+};
+#undef AT
+static const struct opt *const APPLY_TABLES[] = {APPLY_OPTS, NULL};
+
+/* The tarball and manifest: the operator's paths as given; else the box's
+ * [payload] agent_tarball (relative to [payload] dir) and manifest, resolved
+ * under --root. 0 or an exit code. */
+static int apply_paths(struct mt_ctx *ctx, struct apply_args *a)
 {
-    static const struct option opts[] = {
-        {"agent", required_argument, NULL, 'a'},   {"sha256", required_argument, NULL, 's'},
-        {"manifest", required_argument, NULL, 'm'}, {"force", no_argument, NULL, 'f'},
-        {"extract-only", no_argument, NULL, 'x'},  {"staging", required_argument, NULL, 'S'},
-        {"timeout", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
-    };
+    const struct mt_config *cfg = &ctx->cfg;
+    const char *t = cfg->payload.agent_tarball;
+    char dflt[PATH_MAX * 2];
+    int r;
+
+    if (!a->agent.given && !t[0])
+        return verb_usage_error(&verb_apply, "give --agent TARBALL (or [payload] agent_tarball)");
+    snprintf(dflt, sizeof(dflt), "%s%s%s", t[0] == '/' ? "" : cfg->payload.dir, t[0] == '/' ? "" : "/", t);
+    r = verb_box_default(ctx, &a->agent, dflt, "[payload] agent_tarball");
+    return r ? r : verb_box_default(ctx, &a->manifest, cfg->payload.manifest, "[payload] manifest");
+}
+
+static int cmd_apply(struct mt_ctx *ctx, void *argp)
+{
+    struct apply_args *a = argp;
     struct apply_opts o;
     struct apply_report rep;
     struct mt_err err = {0};
-    char tarball[PATH_MAX], dflt[PATH_MAX * 2], manifest[PATH_MAX];
-    const char *agent = NULL;
-    int c, r;
+    const char *tarball;
+    int r;
 
+    r = apply_paths(ctx, a);
+    if (r)
+        return r;
     memset(&o, 0, sizeof(o));
     o.install_dir = ctx->cfg.payload.install_dir;
-    o.timeout_s = ctx->cfg.payload.script_timeout;
-    if (ctx->cfg.payload.manifest[0])
-        o.manifest = ctx->cfg.payload.manifest;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "a:s:m:fxS:t:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a': agent = optarg; break;
-        case 's': o.sha256 = optarg; break;
-        case 'm': o.manifest = optarg; break;
-        case 'f': o.force = true; break;
-        case 'x': o.extract_only = true; break;
-        case 'S': o.staging_parent = optarg; break;
-        case 't': {
-            char *end;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (*end || v == 0 || v > 86400)
-                return verb_usage_error(&verb_apply, "--timeout %s: give seconds, 1 to 86400", optarg);
-            o.timeout_s = (unsigned)v;
-            break;
-        }
-        default: return verb_usage_error(&verb_apply, "bad option");
-        }
-    }
-    if (optind < argc)
-        return verb_usage_error(&verb_apply, "unexpected argument '%s'", argv[optind]);
-    if (!agent) {
-        /* [payload] agent_tarball, relative to [payload] dir */
-        if (!ctx->cfg.payload.agent_tarball[0])
-            return verb_usage_error(&verb_apply, "give --agent TARBALL (or [payload] agent_tarball)");
-        if (ctx->cfg.payload.agent_tarball[0] == '/')
-            snprintf(dflt, sizeof(dflt), "%s", ctx->cfg.payload.agent_tarball);
-        else
-            snprintf(dflt, sizeof(dflt), "%s/%s", ctx->cfg.payload.dir, ctx->cfg.payload.agent_tarball);
-        agent = dflt;
-    }
-    payload_locate(agent, tarball, sizeof(tarball));
-    if (o.manifest) {
-        payload_locate(o.manifest, manifest, sizeof(manifest));
-        o.manifest = manifest;
-    }
-    o.tarball = tarball;
+    o.timeout_s = a->timeout ? (unsigned)a->timeout : ctx->cfg.payload.script_timeout;
+    o.tarball = tarball = a->agent.real;
+    o.manifest = a->manifest.real;
+    o.sha256 = a->sha256;
+    o.staging_parent = a->staging.real;
+    o.force = a->force;
+    o.extract_only = a->extract_only;
     o.progress = show_progress;
 
     r = apply_run(&o, &rep, &err);
@@ -144,7 +149,7 @@ static int cmd_apply(struct mt_ctx *ctx, int argc, char **argv)
             json_object_object_add(doc, "installer", step_json(&rep.installer, "installed"));
             json_object_object_add(doc, "reboot_required", json_object_new_boolean(rep.reboot_required));
         }
-        out_json(doc);
+        verb_set_doc(ctx, doc);
     } else if (o.extract_only && r == 0) {
         out_printf("%s: sha256 %s verified against %s\n", tarball, rep.sha256, rep.digest_source);
         out_printf("extracted %llu files into %s\n", (unsigned long long)rep.files, rep.staging);
@@ -161,16 +166,13 @@ static int cmd_apply(struct mt_ctx *ctx, int argc, char **argv)
 }
 
 const struct verb verb_apply = {
-    "apply", cmd_apply,
-    "--agent TARBALL [--sha256 HEX] [--manifest FILE] [--force] [--timeout SEC] [--staging DIR] [--extract-only]",
+    "apply", cmd_apply, APPLY_TABLES, sizeof(struct apply_args), NULL,
     "run the vendor's custom changes, once",
     "Verifies the Unified Agent tarball's SHA-256 (--sha256, --manifest, or SHA256SUMS beside it) while\n"
     "extracting it securely into a fresh staging directory, then runs ApplyCustomChanges.sh (answering\n"
     "its prompt) and the vendor installer (install -q -d [payload] install_dir -r MT -v VmWare), each\n"
     "exactly once per tarball digest, recorded in the journal section \"apply\". The vendor marker\n"
-    "/etc/.appliedmtcustomchanges counts as applied. A reboot is required afterwards.\n"
-    "  --force          run both steps again\n"
-    "  --timeout SEC    per script (default [payload] script_timeout)\n"
-    "  --staging DIR    where the staging directory is made (default /var/lib/mt-agent/staging)\n"
-    "  --extract-only   verify and extract, print the staging directory, run nothing\n",
+    "/etc/.appliedmtcustomchanges counts as applied. A reboot is required afterwards.\n",
+    0,
+    NULL,
 };

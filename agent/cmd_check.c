@@ -1,6 +1,6 @@
 /* check: readiness checks of this master target (provision/check.h). */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +30,11 @@ static json_object *journal_peek(void)
     return root;
 }
 
-static int list_checks(void)
+static int list_checks(struct mt_ctx *ctx)
 {
     size_t n, i;
     const struct check_def *const *cat = check_catalogue(&n);
-    if (out_json_mode()) {
+    if (ctx->json) {
         json_object *doc = json_object_new_object(), *arr = json_object_new_array();
         for (i = 0; i < n; i++) {
             json_object *it = json_object_new_object();
@@ -44,7 +44,7 @@ static int list_checks(void)
             json_object_array_add(arr, it);
         }
         json_object_object_add(doc, "checks", arr);
-        out_json(doc);
+        verb_set_doc(ctx, doc);
     } else {
         for (i = 0; i < n; i++)
             out_printf("%-24s %-8s %s\n", cat[i]->id, check_severity_name(cat[i]->severity), cat[i]->title);
@@ -69,6 +69,26 @@ static void print_human(const struct check_report *rep)
                rep->warnings, rep->skip);
 }
 
+struct check_args {
+    const char *only, *ignore, *format;
+    bool strict, list;
+};
+
+#define AT(f) .offset = offsetof(struct check_args, f)
+static const struct opt CHECK_OPTS[] = {
+    {.name = "only", .kind = OPT_LIST, .arg = "ID,..", AT(only),
+     .help = "run only these checks (mt-agent check --list names them)"},
+    {.name = "ignore", .kind = OPT_LIST, .arg = "ID,..", AT(ignore),
+     .help = "leave these checks out (added to [check] ignore)"},
+    {.name = "strict", .kind = OPT_FLAG, AT(strict), .help = "failed warnings count as failures ([check] strict)"},
+    {.name = "list", .kind = OPT_FLAG, AT(list), .help = "list the checks (id, severity, title); run none"},
+    {.name = "format", .kind = OPT_STRING, .choices = "text|json|nagios", AT(format),
+     .help = "text (default), json (as --json), or nagios (the monitoring plugin convention)"},
+    OPT_END,
+};
+#undef AT
+static const struct opt *const CHECK_TABLES[] = {CHECK_OPTS, NULL};
+
 enum check_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_NAGIOS };
 
 /* `check ... --format nagios` (or --format=nagios) in a verb's argv. */
@@ -90,7 +110,17 @@ int check_early_failure(int argc, char **argv, int code, const char *why)
     return wants_nagios(argc, argv) ? nagios_unknown(stdout, why) : code;
 }
 
-/* A usage error: the plugin convention's UNKNOWN with --format nagios. */
+/* A bad command line: the plugin convention's UNKNOWN with --format nagios
+ * (wherever it stands), the usage error otherwise. */
+static int check_usage_failure(int argc, char **argv, const char *msg)
+{
+    if (wants_nagios(argc, argv)) {
+        fprintf(stderr, "mt-agent check: %s\n", msg);
+        return nagios_unknown(stdout, msg);
+    }
+    return verb_usage_error(&verb_check, "%s", msg);
+}
+
 static int usage_failure(enum check_format fmt, const char *msg)
 {
     if (fmt == FORMAT_NAGIOS) {
@@ -100,7 +130,7 @@ static int usage_failure(enum check_format fmt, const char *msg)
     return verb_usage_error(&verb_check, "%s", msg);
 }
 
-static int print_report(enum check_format fmt, bool strict, const struct inventory *inv,
+static int print_report(struct mt_ctx *ctx, enum check_format fmt, bool strict, const struct inventory *inv,
                         const struct check_report *rep)
 {
     char *text = NULL;
@@ -112,7 +142,7 @@ static int print_report(enum check_format fmt, bool strict, const struct invento
         json_object_object_add(doc, "checks", check_report_checks_json(rep));
         json_object_object_add(doc, "summary", check_report_summary_json(rep));
         json_object_object_add(doc, "strict", json_object_new_boolean(strict));
-        out_json(doc);
+        verb_set_doc(ctx, doc);
     } else if (fmt == FORMAT_NAGIOS) {
         if ((st = nagios_render(rep, &text)) < 0)
             return nagios_unknown(stdout, "out of memory");
@@ -148,7 +178,7 @@ static int run_checks(struct mt_ctx *ctx, enum check_format fmt, const char *onl
         log_error("%s", err.msg);
         r = fmt == FORMAT_NAGIOS ? nagios_unknown(stdout, err.msg) : r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
     } else {
-        r = print_report(fmt, strict, &inv, &rep);
+        r = print_report(ctx, fmt, strict, &inv, &rep);
         check_report_free(&rep);
     }
     json_object_put(cc.journal);
@@ -156,59 +186,41 @@ static int run_checks(struct mt_ctx *ctx, enum check_format fmt, const char *onl
     return r;
 }
 
-static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
+/* The output format: --format, else --json. 0, or a usage failure. */
+static int check_format(struct mt_ctx *ctx, const struct check_args *a, enum check_format *fmt)
 {
-    static const struct option opts[] = {
-        {"only", required_argument, NULL, 'o'}, {"ignore", required_argument, NULL, 'i'},
-        {"strict", no_argument, NULL, 's'},     {"list", no_argument, NULL, 'l'},
-        {"format", required_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *only = NULL, *ignore_arg = NULL;
-    bool strict = ctx->cfg.check.strict, list = false;
-    enum check_format fmt = ctx->json ? FORMAT_JSON : FORMAT_TEXT;
-    char ignore[2 * MT_CFG_STR + 2], bad[256] = "";
-    const char *why;
+    char bad[128];
+
+    *fmt = ctx->json ? FORMAT_JSON : FORMAT_TEXT;
+    if (!a->format)
+        return 0;
+    *fmt = a->format[0] == 'n' ? FORMAT_NAGIOS : a->format[0] == 'j' ? FORMAT_JSON : FORMAT_TEXT;
+    if (ctx->json && *fmt != FORMAT_JSON) {
+        snprintf(bad, sizeof(bad), "--format %s: --json asks for JSON already", a->format);
+        ctx->json = false; /* the answer is this usage error, not a document */
+        return usage_failure(*fmt, bad);
+    }
+    if (*fmt == FORMAT_JSON && !ctx->json) {
+        ctx->json = true;
+        out_init("mt-agent", true, ctx->verbosity);
+    }
+    return 0;
+}
+
+static int cmd_check(struct mt_ctx *ctx, void *argp)
+{
+    struct check_args *a = argp;
+    const char *only = a->only, *ignore_arg = a->ignore;
+    bool strict = ctx->cfg.check.strict || a->strict;
+    char ignore[2 * MT_CFG_STR + 2];
+    enum check_format fmt;
     struct mt_err err = {0};
     size_t n;
     bool *sel;
-    int c;
+    int r;
 
-    /* a bad option is remembered, not answered at once: --format nagios, wherever it
-     * stands, decides how it is answered (UNKNOWN, exit 3) */
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': only = optarg; break;
-        case 'i': ignore_arg = optarg; break;
-        case 's': strict = true; break;
-        case 'l': list = true; break;
-        case 'f':
-            why = NULL;
-            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "nagios"))
-                why = "not text, json or nagios";
-            else if (ctx->json && strcmp(optarg, "json"))
-                why = "--json asks for JSON already";
-            else
-                fmt = optarg[0] == 'n' ? FORMAT_NAGIOS : optarg[0] == 'j' ? FORMAT_JSON : FORMAT_TEXT;
-            if (why && !bad[0])
-                snprintf(bad, sizeof(bad), "--format %s: %s", optarg, why);
-            break;
-        default:
-            if (!bad[0])
-                snprintf(bad, sizeof(bad), "bad option %s", argv[optind - 1]);
-            break;
-        }
-    }
-    if (wants_nagios(argc, argv))
-        fmt = FORMAT_NAGIOS;
-    if (!bad[0] && optind < argc)
-        snprintf(bad, sizeof(bad), "unexpected argument '%s'", argv[optind]);
-    if (bad[0])
-        return usage_failure(fmt, bad);
-    if (fmt == FORMAT_JSON && !ctx->json)
-        out_init("mt-agent", true, ctx->verbosity);
-
+    if ((r = check_format(ctx, a, &fmt)) != 0)
+        return r;
     /* every id named anywhere must exist: a typo must not silently run everything */
     check_catalogue(&n);
     sel = calloc(n ? n : 1, sizeof(bool));
@@ -229,8 +241,8 @@ static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
         return fmt == FORMAT_NAGIOS ? nagios_unknown(stdout, msg) : EXIT_USAGE;
     }
     free(sel);
-    if (list)
-        return list_checks();
+    if (a->list)
+        return list_checks(ctx);
 
     snprintf(ignore, sizeof(ignore), "%s%s%s", ctx->cfg.check.ignore,
              ctx->cfg.check.ignore[0] && ignore_arg ? "," : "", ignore_arg ? ignore_arg : "");
@@ -238,7 +250,7 @@ static int cmd_check(struct mt_ctx *ctx, int argc, char **argv)
 }
 
 const struct verb verb_check = {
-    "check", cmd_check, "[--only ID,..] [--ignore ID,..] [--strict] [--list] [--format text|json|nagios]",
+    "check", cmd_check, CHECK_TABLES, sizeof(struct check_args), NULL,
     "readiness checks of this master target",
     "Runs the readiness checks (mt-agent check --list shows them) and prints each one's\n"
     "status, detail and, for a failure, how to fix it. --only runs just the named checks,\n"
@@ -253,4 +265,5 @@ const struct verb verb_check = {
     "1 WARNING (only warnings failed), 2 CRITICAL (an error failed, or a warning with\n"
     "--strict), 3 UNKNOWN (the checks could not run: bad option, configuration, inventory).\n"
     "/etc/nrpe.d/mt-agent.cfg defines it as the NRPE command check_mt_agent.\n",
+    0, check_usage_failure,
 };

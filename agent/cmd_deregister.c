@@ -5,81 +5,62 @@
 #include <string.h>
 
 #include "cs_cli.h"
-#include "hostid.h"
+#include "timefmt.h"
 
-static int cmd_deregister(struct mt_ctx *ctx, int argc, char **argv)
+static int judge(struct cs_outcome *o, int r, struct mt_err *err)
 {
-    struct cs_cli o;
-    struct cs_endpoint ep;
-    struct cs_result res;
-    struct journal j;
-    struct mt_err err = {0};
-    char host_id[HOSTID_MAX], where[300], ts[32], path[128 + HOSTID_MAX];
-    json_object *reg;
-    bool gone_already = false;
-    int r, code;
+    (void)err;
+    if (r < 0 && o->res.failure == CS_FAIL_REJECTED && o->res.resp.status == 404) {
+        o->gone_already = true;
+        o->res.failure = CS_FAIL_NONE;
+        return 0;
+    }
+    return r;
+}
 
-    r = cs_cli_parse(&verb_deregister, argc, argv, &o);
-    if (r >= 0)
-        return r;
-    if (ctx->cfg.cs.backend == CS_BACKEND_ASR) {
-        log_error("deregister: the asr backend cannot deregister (the vendor tools have no such step); "
-                  "remove the master target in the configuration server's console, or set [cs] backend = http");
-        return EXIT_USAGE;
-    }
-    code = cs_cli_open("deregister", &j, host_id, NULL);
-    if (code)
-        return code;
-    code = cs_cli_endpoint(ctx, &o, &ep);
-    if (code) {
-        journal_free(&j);
-        return code;
-    }
-    snprintf(where, sizeof(where), "%s:%u", ep.host, ep.port);
-    snprintf(path, sizeof(path), "/api/v1/master-targets/%s", host_id);
-    code = cs_cli_call(&j, &ep, "DELETE", path, NULL, &res, &err, &r);
-    if (code)
-        return code;
-    if (r < 0 && res.failure == CS_FAIL_REJECTED && res.resp.status == 404) {
-        gone_already = true;
-        r = 0;
-        res.failure = CS_FAIL_NONE;
-    }
-    reg = journal_section(&j, "register");
-    if (r == 0) {
-        cs_cli_now(ts, sizeof(ts));
-        json_object_object_add(reg, "registered", json_object_new_boolean(0));
-        json_object_object_add(reg, "deregistered_at", json_object_new_string(ts));
-        json_object_object_del(reg, "registered_at");
-        cs_cli_record(reg, "deregister", where, &res, gone_already ? "was not registered" : "removed");
-    } else {
-        cs_cli_record(reg, "deregister", where, &res, err.msg);
-    }
-    code = cs_cli_finish(&j, res.failure, r);
+static void record(json_object *reg, const struct cs_outcome *o, int r, const struct mt_err *err)
+{
+    char ts[TIMEFMT_LEN];
+
     if (r < 0) {
-        code = cs_cli_fail("deregister", where, &res, &err, code);
-        cs_result_free(&res);
-        return code;
+        cs_cli_record(reg, "deregister", o->where, &o->res, err->msg);
+        return;
     }
-    if (out_json_mode()) {
-        json_object *d = json_object_new_object();
-        json_object_object_add(d, "verb", json_object_new_string("deregister"));
-        json_object_object_add(d, "ok", json_object_new_boolean(1));
-        json_object_object_add(d, "cs", json_object_new_string(where));
-        json_object_object_add(d, "host_id", json_object_new_string(host_id));
-        json_object_object_add(d, "was_registered", json_object_new_boolean(!gone_already));
-        out_json(d);
-    } else {
-        out_printf("%s %s from %s\n", gone_already ? "not registered (nothing to remove):" : "deregistered",
-                   host_id, where);
-    }
-    cs_result_free(&res);
-    return code;
+    timefmt_now(ts, sizeof(ts));
+    json_object_object_add(reg, "registered", json_object_new_boolean(0));
+    json_object_object_add(reg, "deregistered_at", json_object_new_string(ts));
+    json_object_object_del(reg, "registered_at");
+    cs_cli_record(reg, "deregister", o->where, &o->res, o->gone_already ? "was not registered" : "removed");
+}
+
+static void report(json_object *doc, const struct cs_outcome *o)
+{
+    json_object_object_add(doc, "was_registered", json_object_new_boolean(!o->gone_already));
+}
+
+static void say(const struct cs_outcome *o)
+{
+    out_printf("%s %s from %s\n", o->gone_already ? "not registered (nothing to remove):" : "deregistered",
+               o->host_id, o->where);
+}
+
+static const struct cs_verb DEREGISTER = {
+    "deregister", "DELETE", "",
+    "the asr backend cannot deregister (the vendor tools have no such step); remove the master target in the "
+    "configuration server's console, or set [cs] backend = http",
+    NULL, judge, record, report, say,
+};
+
+static int cmd_deregister(struct mt_ctx *ctx, void *args)
+{
+    return cs_cli_run(ctx, args, &DEREGISTER);
 }
 
 const struct verb verb_deregister = {
-    "deregister", cmd_deregister, "[--cs HOST[:PORT]] [--passphrase-file F] [--cs-fingerprint SHA256]",
+    "deregister", cmd_deregister, CS_CLI_TABLES, sizeof(struct cs_cli), NULL,
     "remove this master target from the configuration server",
     "DELETE /api/v1/master-targets/HOST_ID ([cs] backend http). A server that does not know\n"
     "this master target any more counts as done (exit 0).\n",
+    0,
+    NULL,
 };

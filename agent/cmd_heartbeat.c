@@ -4,85 +4,65 @@
 #include <string.h>
 
 #include "cs_cli.h"
-#include "hostid.h"
+#include "timefmt.h"
 
-static int cmd_heartbeat(struct mt_ctx *ctx, int argc, char **argv)
+static int judge(struct cs_outcome *o, int r, struct mt_err *err)
 {
-    struct cs_cli o;
-    struct cs_endpoint ep;
-    struct cs_result res;
-    struct journal j;
-    struct mt_err err = {0};
-    char host_id[HOSTID_MAX], where[300], ts[32], path[128 + HOSTID_MAX];
-    json_object *reg;
-    int r, code;
+    if (r == 0 && o->res.resp.heartbeat_s <= 0) {
+        o->res.failure = CS_FAIL_MALFORMED;
+        return mt_err_set(err, -EPROTO, "malformed response from %s (HTTP %ld): no positive heartbeat_s", o->where,
+                          o->res.resp.status);
+    }
+    if (r < 0 && o->res.failure == CS_FAIL_REJECTED && o->res.resp.status == 404)
+        mt_err_set(err, -ENOENT, "%s does not know master target %s (HTTP 404); run `mt-agent register`", o->where,
+                   o->host_id);
+    return r;
+}
 
-    r = cs_cli_parse(&verb_heartbeat, argc, argv, &o);
-    if (r >= 0)
-        return r;
-    if (ctx->cfg.cs.backend == CS_BACKEND_ASR) {
-        log_error("heartbeat: the asr backend has no heartbeat (the vendor agent reports by itself); "
-                  "set [cs] backend = http to use API v1");
-        return EXIT_USAGE;
-    }
-    code = cs_cli_open("heartbeat", &j, host_id, NULL);
-    if (code)
-        return code;
-    code = cs_cli_endpoint(ctx, &o, &ep);
-    if (code) {
-        journal_free(&j);
-        return code;
-    }
-    snprintf(where, sizeof(where), "%s:%u", ep.host, ep.port);
-    snprintf(path, sizeof(path), "/api/v1/master-targets/%s/heartbeat", host_id);
-    code = cs_cli_call(&j, &ep, "POST", path, NULL, &res, &err, &r);
-    if (code)
-        return code;
-    if (r == 0 && res.resp.heartbeat_s <= 0) {
-        res.failure = CS_FAIL_MALFORMED;
-        r = mt_err_set(&err, -EPROTO, "malformed response from %s (HTTP %ld): no positive heartbeat_s",
-                       where, res.resp.status);
-    }
-    reg = journal_section(&j, "register");
+static void record(json_object *reg, const struct cs_outcome *o, int r, const struct mt_err *err)
+{
+    char ts[TIMEFMT_LEN];
+
     if (r == 0) {
-        cs_cli_now(ts, sizeof(ts));
+        timefmt_now(ts, sizeof(ts));
         json_object_object_add(reg, "last_heartbeat_at", json_object_new_string(ts));
-        json_object_object_add(reg, "heartbeat_s", json_object_new_int((int)res.resp.heartbeat_s));
-        cs_cli_record(reg, "heartbeat", where, &res, NULL);
-    } else {
-        if (res.failure == CS_FAIL_REJECTED && res.resp.status == 404) {
-            json_object_object_add(reg, "registered", json_object_new_boolean(0));
-            mt_err_set(&err, -ENOENT, "%s does not know master target %s (HTTP 404); run `mt-agent register`",
-                       where, host_id);
-        }
-        cs_cli_record(reg, "heartbeat", where, &res, err.msg);
+        json_object_object_add(reg, "heartbeat_s", json_object_new_int((int)o->res.resp.heartbeat_s));
+        cs_cli_record(reg, "heartbeat", o->where, &o->res, NULL);
+        return;
     }
-    code = cs_cli_finish(&j, res.failure, r);
-    if (r < 0) {
-        code = cs_cli_fail("heartbeat", where, &res, &err, code);
-        cs_result_free(&res);
-        return code;
-    }
-    if (out_json_mode()) {
-        json_object *d = json_object_new_object();
-        json_object_object_add(d, "verb", json_object_new_string("heartbeat"));
-        json_object_object_add(d, "ok", json_object_new_boolean(1));
-        json_object_object_add(d, "cs", json_object_new_string(where));
-        json_object_object_add(d, "host_id", json_object_new_string(host_id));
-        json_object_object_add(d, "heartbeat_s", json_object_new_int((int)res.resp.heartbeat_s));
-        out_json(d);
-    } else {
-        out_printf("heartbeat sent to %s for %s; next in %ld s\n", where, host_id, res.resp.heartbeat_s);
-    }
-    cs_result_free(&res);
-    return code;
+    if (o->res.failure == CS_FAIL_REJECTED && o->res.resp.status == 404)
+        json_object_object_add(reg, "registered", json_object_new_boolean(0));
+    cs_cli_record(reg, "heartbeat", o->where, &o->res, err->msg);
+}
+
+static void report(json_object *doc, const struct cs_outcome *o)
+{
+    json_object_object_add(doc, "heartbeat_s", json_object_new_int((int)o->res.resp.heartbeat_s));
+}
+
+static void say(const struct cs_outcome *o)
+{
+    out_printf("heartbeat sent to %s for %s; next in %ld s\n", o->where, o->host_id, o->res.resp.heartbeat_s);
+}
+
+static const struct cs_verb HEARTBEAT = {
+    "heartbeat", "POST", "/heartbeat",
+    "the asr backend has no heartbeat (the vendor agent reports by itself); set [cs] backend = http to use API v1",
+    NULL, judge, record, report, say,
+};
+
+static int cmd_heartbeat(struct mt_ctx *ctx, void *args)
+{
+    return cs_cli_run(ctx, args, &HEARTBEAT);
 }
 
 const struct verb verb_heartbeat = {
-    "heartbeat", cmd_heartbeat, "[--cs HOST[:PORT]] [--passphrase-file F] [--cs-fingerprint SHA256]",
+    "heartbeat", cmd_heartbeat, CS_CLI_TABLES, sizeof(struct cs_cli), NULL,
     "tell the configuration server this master target is alive",
     "POST /api/v1/master-targets/HOST_ID/heartbeat ([cs] backend http). The answer says when\n"
     "the next one is due (heartbeat_s, kept in the journal). Exit status 1 when the server\n"
     "does not know this master target (run register), 4 when it cannot be reached or\n"
     "authenticated.\n",
+    0,
+    NULL,
 };

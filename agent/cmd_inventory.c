@@ -62,15 +62,13 @@ static void print_human(const struct inventory *inv)
     }
 }
 
-static int cmd_inventory(struct mt_ctx *ctx, int argc, char **argv)
+static int cmd_inventory(struct mt_ctx *ctx, void *args)
 {
     struct inventory inv;
     struct mt_err err = {0};
     size_t i;
 
-    (void)ctx;
-    if (argc > 1)
-        return verb_usage_error(&verb_inventory, "unexpected argument '%s'", argv[1]);
+    (void)args;
     if (inventory_collect(&inv, &err) < 0) {
         log_error("%s", err.msg);
         return EXIT_FAILED;
@@ -90,8 +88,8 @@ static int cmd_inventory(struct mt_ctx *ctx, int argc, char **argv)
         if (d->crosscheck[0] && strcmp(d->crosscheck, "match") != 0)
             log_warn("%s: %s", d->name, d->crosscheck);
     }
-    if (out_json_mode())
-        out_json(inventory_to_json(&inv));
+    if (ctx->json)
+        verb_set_doc(ctx, inventory_to_json(&inv));
     else
         print_human(&inv);
     inventory_free(&inv);
@@ -99,11 +97,13 @@ static int cmd_inventory(struct mt_ctx *ctx, int argc, char **argv)
 }
 
 const struct verb verb_inventory = {
-    "inventory", cmd_inventory, "", "host identity and every disk with its SCSI IDs",
+    "inventory", cmd_inventory, NULL, 0, NULL, "host identity and every disk with its SCSI IDs",
     "Prints the host (DMI vendor, product, serial, UUID, hostname, OS, kernel, CPUs, memory,\n"
     "NICs with static/DHCP) and every disk: size, vendor, model, controller driver, partition\n"
     "table and signatures, mounts and swap, VPD 0x80 serial, every VPD 0x83 designator and\n"
     "the id `scsi_id -g -u` prints. VPD pages are read with SG_IO INQUIRY (cross-checked with\n"
     "sysfs where the kernel has vpd_pg83); under --root from the tree's sysfs files. -v says\n"
     "for each disk where its VPD came from.\n",
+    0,
+    NULL,
 };

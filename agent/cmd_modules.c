@@ -1,6 +1,6 @@
 /* modules: install and verify the reiserfs/xfs module packages (provision/modules.h). */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,48 +9,50 @@
 #include "modules.h"
 #include "verbs.h"
 
-static int cmd_modules(struct mt_ctx *ctx, int argc, char **argv)
+struct modules_args {
+    struct mt_path from, manifest;
+    const char *kernel;
+    bool verify_only;
+};
+
+#define AT(f) .offset = offsetof(struct modules_args, f)
+static const struct opt MODULES_OPTS[] = {
+    {.name = "from", .kind = OPT_HOST_PATH, .arg = "DIR", AT(from),
+     .help = "the directory with the packages (default [payload] dir)"},
+    {.name = "manifest", .kind = OPT_HOST_PATH, .arg = "FILE", AT(manifest),
+     .help = "the sha256sum manifest (default [payload] manifest, else DIR/SHA256SUMS)"},
+    {.name = "kernel", .kind = OPT_STRING, .arg = "KVER", AT(kernel),
+     .help = "the target kernel (default: uname -r; under --root the only one in lib/modules)"},
+    {.name = "verify-only", .kind = OPT_FLAG, AT(verify_only), .help = "verify and inspect the packages, install nothing"},
+    OPT_END,
+};
+#undef AT
+static const struct opt *const MODULES_TABLES[] = {MODULES_OPTS, NULL};
+
+/* Not given on the command line: the box's [payload] dir and manifest. 0 or an exit code. */
+static int modules_paths(struct mt_ctx *ctx, struct modules_args *a)
 {
-    static const struct option opts[] = {
-        {"from", required_argument, NULL, 'f'},   {"manifest", required_argument, NULL, 'm'},
-        {"kernel", required_argument, NULL, 'k'}, {"verify-only", no_argument, NULL, 'n'},
-        {NULL, 0, NULL, 0},
-    };
+    int r = verb_box_default(ctx, &a->from, ctx->cfg.payload.dir, "[payload] dir");
+    return r ? r : verb_box_default(ctx, &a->manifest, ctx->cfg.payload.manifest, "[payload] manifest");
+}
+
+static int cmd_modules(struct mt_ctx *ctx, void *argp)
+{
+    struct modules_args *a = argp;
     struct modules_opts o;
     struct modules_report rep;
     struct mt_err err = {0};
-    char from[PATH_MAX], manifest[PATH_MAX];
-    const char *from_arg = NULL, *manifest_arg = NULL;
     size_t i;
-    int c, r;
+    int r;
 
+    r = modules_paths(ctx, a);
+    if (r)
+        return r;
     memset(&o, 0, sizeof(o));
-    if (argc < 2 || strcmp(argv[1], "install") != 0)
-        return verb_usage_error(&verb_modules, "the only subcommand is 'install'");
-    argc--;
-    argv++;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "f:m:k:n", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f': from_arg = optarg; break;
-        case 'm': manifest_arg = optarg; break;
-        case 'k': o.kernel = optarg; break;
-        case 'n': o.no_install = true; break;
-        default: return verb_usage_error(&verb_modules, "bad option");
-        }
-    }
-    if (optind < argc)
-        return verb_usage_error(&verb_modules, "unexpected argument '%s'", argv[optind]);
-    if (!from_arg)
-        from_arg = ctx->cfg.payload.dir;
-    if (!manifest_arg && ctx->cfg.payload.manifest[0])
-        manifest_arg = ctx->cfg.payload.manifest;
-    payload_locate(from_arg, from, sizeof(from));
-    o.from = from;
-    if (manifest_arg) {
-        payload_locate(manifest_arg, manifest, sizeof(manifest));
-        o.manifest = manifest;
-    }
+    o.from = a->from.real;
+    o.manifest = a->manifest.real;
+    o.kernel = a->kernel;
+    o.no_install = a->verify_only;
     o.packages = ctx->cfg.payload.modules;
 
     r = modules_install(&o, &rep, &err);
@@ -79,7 +81,7 @@ static int cmd_modules(struct mt_ctx *ctx, int argc, char **argv)
         if (rep.reiserfs.rel[0])
             json_object_object_add(mods, "reiserfs", json_object_new_string(rep.reiserfs.rel));
         json_object_object_add(doc, "modules", mods);
-        out_json(doc);
+        verb_set_doc(ctx, doc);
     } else {
         for (i = 0; i < rep.n_pkgs && rep.pkgs[i].sha256[0]; i++)
             out_printf("%-16s %s: sha256 verified, %u entries, %u kernel modules for %s%s\n", rep.pkgs[i].name,
@@ -102,13 +104,13 @@ static int cmd_modules(struct mt_ctx *ctx, int argc, char **argv)
 }
 
 const struct verb verb_modules = {
-    "modules", cmd_modules, "install --from DIR [--manifest FILE] [--kernel KVER] [--verify-only]",
+    "modules", cmd_modules, MODULES_TABLES, sizeof(struct modules_args), "install",
     "install the reiserfs/xfs module packages",
     "Finds the [payload] modules packages (NAME-<version>.rpm) in DIR, checks each one's SHA-256\n"
     "against the manifest (--manifest, else DIR/SHA256SUMS) while listing its payload with\n"
     "libarchive, checks that every kernel module inside is built for the target kernel, installs\n"
     "them with rpm -Uvh (--root DIR for a sysroot; --nodeps --nosignature when the target is not EL),\n"
-    "runs depmod and verifies that reiserfs and xfs resolve. Journal section \"modules\".\n"
-    "  --kernel KVER    the target kernel (default: uname -r; under --root the only one in lib/modules)\n"
-    "  --verify-only    verify and inspect the packages, install nothing\n",
+    "runs depmod and verifies that reiserfs and xfs resolve. Journal section \"modules\".\n",
+    0,
+    NULL,
 };

@@ -1,6 +1,6 @@
 /* retention: create or reuse the retention volume, never reformat it */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "devuse.h"
@@ -8,58 +8,52 @@
 #include "retention.h"
 #include "verbs.h"
 
-static const struct option OPTS[] = {
-    {"disk", required_argument, NULL, 'd'},
-    {"mount", required_argument, NULL, 'm'},
-    {"no-act", no_argument, NULL, 'n'},
-    {NULL, 0, NULL, 0},
+struct retention_args {
+    struct mt_path disk;
+    const char *mount;
+    bool no_act;
 };
 
-static int cmd_retention(struct mt_ctx *ctx, int argc, char **argv)
-{
-    const char *disk = ctx->cfg.layout.retention_disk[0] ? ctx->cfg.layout.retention_disk : NULL;
-    const char *mnt = ctx->cfg.layout.retention_mount;
-    struct retention_result res;
-    struct journal j;
-    struct mt_err err = {0, ""};
-    char path[4096];
-    json_object *doc;
-    int c, r, rc;
-    bool no_act = false;
+#define AT(f) .offset = offsetof(struct retention_args, f)
+static const struct opt RETENTION_OPTS[] = {
+    {.name = "disk", .kind = OPT_DISK, .arg = "DEV", AT(disk),
+     .help = "the retention disk: kernel name, device node or image file (default [layout] retention_disk)"},
+    /* a mount point of the box (written into its fstab as given): the library resolves it */
+    {.name = "mount", .kind = OPT_STRING, .arg = "DIR", AT(mount),
+     .help = "where to mount it on the box (default [layout] retention_mount, /mnt/retention)"},
+    {.name = "no-act", .kind = OPT_FLAG, AT(no_act),
+     .help = "the whole run without writing: verdict, findings, what it would do; same exit code"},
+    OPT_END,
+};
+#undef AT
+static const struct opt *const RETENTION_TABLES[] = {RETENTION_OPTS, NULL};
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", OPTS, NULL)) != -1) {
-        switch (c) {
-        case 'd': disk = optarg; break;
-        case 'm': mnt = optarg; break;
-        case 'n': no_act = true; break;
-        default: return verb_usage_error(&verb_retention, "unknown option");
-        }
-    }
-    if (optind < argc)
-        return verb_usage_error(&verb_retention, "unexpected argument '%s'", argv[optind]);
-    if (!disk)
+static int cmd_retention(struct mt_ctx *ctx, void *argp)
+{
+    struct retention_args *a = argp;
+    const char *mnt = a->mount ? a->mount : ctx->cfg.layout.retention_mount, *path;
+    struct retention_result res;
+    struct mt_err err = {0, ""};
+    json_object *doc;
+    int r, rc;
+
+    if (!a->disk.given && ctx->cfg.layout.retention_disk[0] &&
+        opt_box_disk(&ctx->store, ctx->cfg.layout.retention_disk, &a->disk) < 0)
+        return verb_usage_error(&verb_retention, "[layout] retention_disk '%s' is neither a kernel name nor an "
+                                "absolute path", ctx->cfg.layout.retention_disk);
+    if (!a->disk.given)
         return verb_usage_error(&verb_retention, "--disk is required (or set [layout] retention_disk)");
     if (!mnt || mnt[0] != '/')
         return verb_usage_error(&verb_retention, "--mount wants an absolute path");
-    if (devuse_disk_path(disk, path, sizeof(path)) < 0)
-        return verb_usage_error(&verb_retention, "--disk '%s' is not a usable path", disk);
-
-    r = journal_load(&j, &err);
-    if (r < 0) {
-        log_error("%s", err.msg);
-        return EXIT_FAILED;
-    }
-    if (j.moved_aside[0])
-        log_warn("%s", err.msg);
-    r = retention_apply(path, mnt, ctx->cfg.layout.retention_label, no_act, &j, &res, &err);
-    journal_free(&j);
+    path = a->disk.real;
+    r = retention_apply(path, mnt, ctx->cfg.layout.retention_label, a->no_act, &ctx->journal, &res, &err);
+    verb_journal_release(ctx);
 
     doc = json_object_new_object();
     json_object_object_add(doc, "disk", json_object_new_string(path));
     json_object_object_add(doc, "mount", json_object_new_string(mnt));
     json_object_object_add(doc, "label", json_object_new_string(ctx->cfg.layout.retention_label));
-    json_object_object_add(doc, "no_act", json_object_new_boolean(no_act));
+    json_object_object_add(doc, "no_act", json_object_new_boolean(a->no_act));
     json_object_object_add(doc, "verdict", json_object_new_string(retention_verdict_name(res.verdict)));
     json_object_object_add(doc, "found", json_object_new_string(res.found));
     json_object_object_add(doc, "findings", res.findings ? res.findings : json_object_new_array());
@@ -72,13 +66,15 @@ static int cmd_retention(struct mt_ctx *ctx, int argc, char **argv)
         json_object_object_add(doc, "error", json_object_new_string(err.msg));
     } else {
         rc = EXIT_DONE;
-        json_object_object_add(doc, "result", json_object_new_string(no_act ? (res.created ? "would create" : "would reuse") : res.created ? "created" : "reused"));
+        json_object_object_add(doc, "result", json_object_new_string(a->no_act ? (res.created ? "would create" : "would reuse")
+                                                                     : res.created ? "created"
+                                                                                   : "reused"));
         json_object_object_add(doc, "node", json_object_new_string(res.node));
         json_object_object_add(doc, "partition", json_object_new_int(res.partno));
         json_object_object_add(doc, "uuid", json_object_new_string(res.uuid));
         json_object_object_add(doc, "mounted_now", json_object_new_boolean(res.mounted_now));
         json_object_object_add(doc, "fstab_changed", json_object_new_boolean(res.fstab_changed));
-        if (no_act)
+        if (a->no_act)
             out_printf("%s: %s; --no-act: nothing is written. Would %s the retention volume%s%s, %s at %s; fstab "
                        "%s\n",
                        path, retention_verdict_name(res.verdict), res.created ? "make (mkfs.ext4)" : "reuse",
@@ -91,18 +87,12 @@ static int cmd_retention(struct mt_ctx *ctx, int argc, char **argv)
                        res.mounted_now ? "mounted" : "already mounted", mnt,
                        res.fstab_changed ? "updated" : "unchanged");
     }
-    if (ctx->json)
-        out_json(doc);
-    else
-        json_object_put(doc);
+    verb_set_doc(ctx, doc);
     return rc;
 }
 
 const struct verb verb_retention = {
-    "retention", cmd_retention, "--disk DEV [--mount DIR] [--no-act]",
-    "create or reuse the retention volume, never reformat it",
-    "  --disk DEV           the retention disk (or [layout] retention_disk)\n"
-    "  --mount DIR          where to mount it (default [layout] retention_mount, /mnt/retention)\n"
-    "  --no-act             the whole run without writing: verdict, findings and what it would do;\n"
-    "                       same exit code as the real run\n",
+    "retention", cmd_retention, RETENTION_TABLES, sizeof(struct retention_args), NULL,
+    "create or reuse the retention volume, never reformat it", NULL, VERB_JOURNAL,
+    NULL,
 };

@@ -1,5 +1,4 @@
 /* status: the state journal, as text or JSON. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,33 +20,21 @@ static void print_object(json_object *o, int depth)
     }
 }
 
-static int cmd_status(struct mt_ctx *ctx, int argc, char **argv)
+static int cmd_status(struct mt_ctx *ctx, void *args)
 {
-    struct journal j;
-    struct mt_err err = {0};
-    int r;
-
-    (void)ctx;
-    if (argc > 1)
-        return verb_usage_error(&verb_status, "unexpected argument '%s'", argv[1]);
-    r = journal_load(&j, &err);
-    if (r < 0) {
-        log_error("%s", err.msg);
-        return EXIT_FAILED;
-    }
-    if (j.moved_aside[0])
-        log_warn("%s", err.msg);
-    if (out_json_mode()) {
-        out_json(json_object_get(j.root));
+    (void)args;
+    if (ctx->json) {
+        verb_set_doc(ctx, json_object_get(ctx->journal.root));
     } else {
-        out_printf("journal: %s\n", j.path);
-        print_object(j.root, 0);
+        out_printf("journal: %s\n", ctx->journal.path);
+        print_object(ctx->journal.root, 0);
     }
-    journal_free(&j);
     return EXIT_DONE;
 }
 
 const struct verb verb_status = {
-    "status", cmd_status, "", "the state journal, human or JSON",
+    "status", cmd_status, NULL, 0, NULL, "the state journal, human or JSON",
     "Prints /var/lib/mt-agent/state.json: each step firstboot has done, when and with what result.\n",
+    VERB_JOURNAL,
+    NULL,
 };

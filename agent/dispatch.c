@@ -1,8 +1,11 @@
-/* dispatch: the verb table and the verb-level --help. */
+/* dispatch: the verb table, and the work every verb shares: options parsed
+ * from its tables, --help, the journal, the one JSON document. */
 #include "verbs.h"
+#include "arraysize.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct verb *const VERBS[] = {
@@ -10,10 +13,11 @@ static const struct verb *const VERBS[] = {
     &verb_retention, &verb_modules,  &verb_apply,     &verb_register,
     &verb_heartbeat, &verb_deregister, &verb_firstboot, &verb_status,
 };
+#define N_VERBS ARRAY_SIZE(VERBS)
 
 const struct verb *const *verb_table(size_t *n)
 {
-    *n = sizeof(VERBS) / sizeof(VERBS[0]);
+    *n = N_VERBS;
     return VERBS;
 }
 
@@ -21,10 +25,16 @@ const struct verb *verb_find(const char *name)
 {
     size_t i;
 
-    for (i = 0; i < sizeof(VERBS) / sizeof(VERBS[0]); i++)
+    for (i = 0; i < N_VERBS; i++)
         if (strcmp(VERBS[i]->name, name) == 0)
             return VERBS[i];
     return NULL;
+}
+
+struct opt_cmd verb_cmd(const struct verb *v)
+{
+    struct opt_cmd c = {"mt-agent", v->name, v->subcommand, v->opts};
+    return c;
 }
 
 void verb_list_print(FILE *f)
@@ -32,34 +42,134 @@ void verb_list_print(FILE *f)
     size_t i;
 
     fprintf(f, "verbs:\n");
-    for (i = 0; i < sizeof(VERBS) / sizeof(VERBS[0]); i++)
+    for (i = 0; i < N_VERBS; i++)
         fprintf(f, "  %-12s %s\n", VERBS[i]->name, VERBS[i]->summary);
 }
 
-static void verb_help(const struct verb *v, FILE *f)
+void verb_help(const struct verb *v, FILE *f)
 {
-    fprintf(f, "usage: mt-agent [global options] %s %s\n\n%s\n", v->name, v->usage, v->summary);
+    struct opt_cmd c = verb_cmd(v);
+
+    opt_usage(f, &c, MT_AGENT_GLOBALS);
+    fprintf(f, "\n%s\n", v->summary);
     if (v->help)
         fprintf(f, "\n%s", v->help);
+    if (v->opts && v->opts[0] && v->opts[0]->name) {
+        fprintf(f, "\noptions:\n");
+        opt_help(f, &c);
+    }
 }
 
 int verb_usage_error(const struct verb *v, const char *fmt, ...)
 {
+    struct opt_cmd c = verb_cmd(v);
     va_list ap;
 
     fprintf(stderr, "mt-agent %s: ", v->name);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: mt-agent %s %s\n(mt-agent %s --help for more)\n", v->name, v->usage,
-            v->name);
+    fputc('\n', stderr);
+    opt_usage(stderr, &c, NULL);
+    fprintf(stderr, "(mt-agent %s --help for more)\n", v->name);
     return EXIT_USAGE;
+}
+
+void verb_set_doc(struct mt_ctx *ctx, json_object *doc)
+{
+    if (ctx->doc)
+        json_object_put(ctx->doc);
+    ctx->doc = doc;
+}
+
+int verb_box_default(struct mt_ctx *ctx, struct mt_path *p, const char *value, const char *key)
+{
+    if (p->given || !value || !value[0])
+        return 0;
+    if (opt_box_path(&ctx->store, value, p) == 0)
+        return 0;
+    log_error("%s: %s %s: not an absolute path on the box (or too long); fix the configuration",
+              ctx->config_path[0] ? ctx->config_path : MT_CONFIG_DEFAULT_PATH, key, value);
+    return EXIT_USAGE;
+}
+
+int verb_journal_load(struct mt_ctx *ctx)
+{
+    struct mt_err err = {0};
+
+    if (journal_load(&ctx->journal, &err) < 0) {
+        log_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    ctx->journal_loaded = true;
+    if (ctx->journal.moved_aside[0])
+        log_warn("%s", err.msg);
+    return 0;
+}
+
+int verb_journal_commit(struct mt_ctx *ctx)
+{
+    struct mt_err err = {0};
+
+    if (journal_commit(&ctx->journal, &err) < 0) {
+        log_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    return 0;
+}
+
+void verb_journal_release(struct mt_ctx *ctx)
+{
+    if (ctx->journal_loaded)
+        journal_free(&ctx->journal);
+    ctx->journal_loaded = false;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Run the verb with its parsed arguments; the journal and the document around it. */
+static int run_verb(struct mt_ctx *ctx, const struct verb *v, void *args)
+{
+    int rc = 0;
+
+    if (v->flags & VERB_JOURNAL)
+        rc = verb_journal_load(ctx);
+    if (rc == 0)
+        rc = v->fn(ctx, args);
+    verb_journal_release(ctx);
+    if (ctx->json && !ctx->doc) {
+        /* exactly one document, also when the verb stopped before making one */
+        ctx->doc = json_object_new_object();
+        json_object_object_add(ctx->doc, "verb", json_object_new_string(v->name));
+        json_object_object_add(ctx->doc, "ok", json_object_new_boolean(rc == EXIT_DONE));
+        json_object_object_add(ctx->doc, "exit_status", json_object_new_int(rc));
+    }
+    if (ctx->doc && ctx->json)
+        out_json(ctx->doc);
+    else if (ctx->doc)
+        json_object_put(ctx->doc);
+    ctx->doc = NULL;
+    return rc;
 }
 
 int dispatch_verb(struct mt_ctx *ctx, int argc, char **argv)
 {
     const struct verb *v;
-    int i;
+    struct opt_cmd c;
+    char err[512];
+    void *args;
+    int rc;
 
     if (argc < 1 || !argv[0]) {
         fprintf(stderr, "mt-agent: no verb given\n");
@@ -72,13 +182,21 @@ int dispatch_verb(struct mt_ctx *ctx, int argc, char **argv)
         verb_list_print(stderr);
         return EXIT_USAGE;
     }
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            break;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            verb_help(v, stdout);
-            return EXIT_DONE;
-        }
+    if (wants_help(argc, argv)) {
+        verb_help(v, stdout);
+        return EXIT_DONE;
     }
-    return v->fn(ctx, argc, argv);
+    args = calloc(1, v->args_size ? v->args_size : 1);
+    if (!args) {
+        log_error("%s: out of memory", v->name);
+        return EXIT_FAILED;
+    }
+    c = verb_cmd(v);
+    if (opt_parse(&c, argc, argv, args, &ctx->store, err, sizeof(err)) < 0)
+        rc = v->usage_failure ? v->usage_failure(argc, argv, err) : verb_usage_error(v, "%s", err);
+    else
+        rc = run_verb(ctx, v, args);
+    opt_store_free(&ctx->store);
+    free(args);
+    return rc;
 }

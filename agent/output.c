@@ -41,10 +41,14 @@ void out_printf(const char *fmt, ...)
     va_end(ap);
 }
 
-static void vlog(int prio, const char *tag, const char *fmt, va_list ap)
+/* A diagnostic at verbosity level `level` (-1 errors, 0 warnings, 1 -v, 2 -vv):
+ * dropped below it. */
+static void vlog(int level, int prio, const char *tag, const char *fmt, va_list ap)
 {
     va_list ap2;
 
+    if (level >= 0 && g_verbosity < level)
+        return;
     if (g_progress_shown)
         progress_done();
     va_copy(ap2, ap);
@@ -60,37 +64,31 @@ void log_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vlog(LOG_ERR, "error: ", fmt, ap);
+    vlog(-1, LOG_ERR, "error: ", fmt, ap);
     va_end(ap);
 }
 
 void log_warn(const char *fmt, ...)
 {
     va_list ap;
-    if (g_verbosity < 0)
-        return;
     va_start(ap, fmt);
-    vlog(LOG_WARNING, "warning: ", fmt, ap);
+    vlog(0, LOG_WARNING, "warning: ", fmt, ap);
     va_end(ap);
 }
 
 void log_info(const char *fmt, ...)
 {
     va_list ap;
-    if (g_verbosity < 1)
-        return;
     va_start(ap, fmt);
-    vlog(LOG_INFO, "", fmt, ap);
+    vlog(1, LOG_INFO, "", fmt, ap);
     va_end(ap);
 }
 
 void log_debug(const char *fmt, ...)
 {
     va_list ap;
-    if (g_verbosity < 2)
-        return;
     va_start(ap, fmt);
-    vlog(LOG_DEBUG, "debug: ", fmt, ap);
+    vlog(2, LOG_DEBUG, "debug: ", fmt, ap);
     va_end(ap);
 }
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Exit codes, DESIGN.md "mt-agent command line". */
+/* Exit codes (mt-agent(8) EXIT STATUS). */
 enum {
     EXIT_DONE = 0,      /* done, all checks pass */
     EXIT_FAILED = 1,    /* a check or an operation failed */

@@ -2,6 +2,8 @@
  * edit is about it, so an operator's own entries and comments survive. */
 #include "bootcfg.h"
 
+#include "arraysize.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -156,7 +158,7 @@ static int scan_line(const struct cfg_line *l, void *arg)
     struct label_info *cur = s->n ? &s->labels[s->n - 1] : NULL;
 
     if (!strcmp(l->key, "label")) {
-        if (s->n == sizeof(s->labels) / sizeof(s->labels[0]))
+        if (s->n == ARRAY_SIZE(s->labels))
             return 0;
         cur = &s->labels[s->n++];
         memset(cur, 0, sizeof(*cur));

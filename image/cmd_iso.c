@@ -1,4 +1,5 @@
 /* iso: remaster a CentOS 6.6 boot ISO into the mt-agent installer ISO. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,68 +8,70 @@
 #include "remaster.h"
 #include "verbopts.h"
 
-static int cmd_iso(struct image_ctx *ctx, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        VERBOPTS_LONG, {"no-isolinux", no_argument, NULL, 'N'},
-        {"hosts", required_argument, NULL, 'H'}, {"host", required_argument, NULL, 'n'},
-        {NULL, 0, NULL, 0},
-    };
-    struct verbopts v;
-    struct remaster_opts ro;
-    struct remaster_result res;
-    struct hosts hosts = {NULL, 0};
-    const char *hosts_file = NULL, *host = NULL;
-    char header[512];
-    int c, r;
+#define AT(f) .offset = offsetof(struct image_args, f)
+static const struct opt ISO_OPTS[] = {
+    {.name = "no-isolinux", .kind = OPT_FLAG, AT(no_isolinux),
+     .help = "keep the base's own boot image; boot with ks=cdrom:/mt/ks.cfg by hand"},
+    {.name = "hosts", .kind = OPT_HOST_PATH, .arg = "FILE", AT(hosts),
+     .help = "CSV " HOSTS_COLUMNS " (with --host)"},
+    {.name = "host", .kind = OPT_STRING, .arg = "NAME", AT(host),
+     .help = "the default entry boots with that host's ip=, netmask=, gateway=, dns=, hostname=, mt.disk="},
+    OPT_END,
+};
+#undef AT
+static const struct opt *const ISO_TABLES[] = {IMAGE_MEDIA_OPTS, ISO_OPTS, NULL};
 
-    memset(&v, 0, sizeof(v));
-    memset(&ro, 0, sizeof(ro));
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (verbopts_take(&v, c, optarg))
-            continue;
-        if (c == 'N') {
-            ro.no_isolinux = true;
-            continue;
-        }
-        if (c == 'H' || c == 'n') {
-            *(c == 'H' ? &hosts_file : &host) = optarg;
-            continue;
-        }
-        fprintf(stderr, "usage: mt-image iso %s\n", image_verb_iso.usage);
-        return 2;
-    }
-    if (optind < argc) {
-        fprintf(stderr, "mt-image iso: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if ((r = verbopts_finish(&v, "iso")) != 0)
-        return r;
-    if (!hosts_file != !host) {
+/* --hosts FILE --host NAME: the host the ISO's default entry boots as. 0 or 2 (message printed). */
+static int iso_host(const struct image_args *a, const struct verbopts *v, struct remaster_opts *ro,
+                    struct hosts *hosts)
+{
+    const char *file = a->hosts.real;
+
+    if (!file != !a->host) {
         fprintf(stderr, "mt-image iso: --hosts FILE and --host NAME go together (the host whose network "
                         "and disk the ISO boots with)\n");
         return 2;
     }
-    if (host && ro.no_isolinux) {
+    if (!file)
+        return 0;
+    if (ro->no_isolinux) {
         fprintf(stderr, "mt-image iso: --host needs the mt boot entry: it cannot go with --no-isolinux\n");
         return 2;
     }
-    if (hosts_file && (r = image_load_hosts("iso", hosts_file, v.append, &hosts)) != 0)
-        return r;
-    if (host && !(ro.host = hosts_find(&hosts, host))) {
+    if (image_load_hosts("iso", file, v->append, hosts) != 0)
+        return 2;
+    if (!(ro->host = hosts_find(hosts, a->host))) {
         fprintf(stderr, "mt-image iso: %s: no host named %s (by hostname or MAC); it lists %zu, the first %s\n",
-                hosts_file, host, hosts.n, hosts.v[0].hostname);
-        hosts_free(&hosts);
+                file, a->host, hosts->n, hosts->v[0].hostname);
+        hosts_free(hosts);
         return 2;
     }
+    return 0;
+}
+
+static int cmd_iso(struct image_ctx *ctx, struct image_args *a)
+{
+    struct verbopts v;
+    struct remaster_opts ro;
+    struct remaster_result res;
+    struct hosts hosts = {NULL, 0};
+    char header[512];
+    int r;
+
+    memset(&v, 0, sizeof(v));
+    memset(&ro, 0, sizeof(ro));
+    ro.no_isolinux = a->no_isolinux;
+    if ((r = verbopts_finish(&v, a, "iso")) != 0)
+        return r;
+    if ((r = iso_host(a, &v, &ro, &hosts)) != 0)
+        return r;
     snprintf(header, sizeof(header), "mt-image %s iso: from %s%s%s", MT_IMAGE_VERSION, v.base,
              v.m.cs_host ? ", configuration server " : "", v.m.cs_host ? v.m.cs_host : "");
     v.m.header = header;
     r = verbopts_run(ctx, &v, &ro, "iso", iso_remaster, &res);
     if (r == 0 && ro.host && ctx->verbosity >= 0)
         printf("host %s (%s, line %u of %s): %s, mt.disk=%s baked into the default entry\n", ro.host->hostname,
-               ro.host->mac, ro.host->line, hosts_file, ro.host->ip, ro.host->disk[0] ? ro.host->disk : "(first disk)");
+               ro.host->mac, ro.host->line, a->hosts.given, ro.host->ip, ro.host->disk[0] ? ro.host->disk : "(first disk)");
     hosts_free(&hosts);
     if (r != 0)
         return r;
@@ -96,9 +99,7 @@ static int cmd_iso(struct image_ctx *ctx, int argc, char **argv)
 }
 
 const struct image_verb image_verb_iso = {
-    "iso", cmd_iso,
-    "--base BOOT.ISO --out OUT.ISO [--ks FILE] [--payload DIR] [--agent BIN] [--rootfs DIR]\n"
-    "           [--cs HOST] [--rootpw-file FILE] [--append ARGS] [--title TEXT] [--no-isolinux]\n"
-    "           [--force-agent] [--hosts FILE --host NAME]  the default entry boots with that\n"
-    "           host's ip=, netmask=, gateway=, dns=, hostname=, mt.disk= (FILE: CSV " HOSTS_COLUMNS ")",
-    "remaster a CentOS 6.6 boot ISO into the mt-agent installer ISO"};
+    "iso", cmd_iso, ISO_TABLES, "remaster a CentOS 6.6 boot ISO into the mt-agent installer ISO",
+    "Adds mt/ (kickstart, agent, rootfs.tar, payloads) to the base and makes the ISOLINUX entry \"mt\"\n"
+    "(ks=cdrom:/mt/ks.cfg) the default; the kickstart installs from the CD.\n",
+};

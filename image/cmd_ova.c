@@ -1,6 +1,6 @@
 /* ova: the master-target VM template (OVA) around the installer ISO. */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,22 +9,6 @@
 #include "image.h"
 #include "ova.h"
 #include "verbopts.h"
-
-/* A decimal count for --cpus and the sizes: digits only, no sign, fits unsigned. */
-static int parse_count(const char *opt, const char *s, unsigned *out)
-{
-    char *end;
-    unsigned long v;
-
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (s[0] < '0' || s[0] > '9' || *end || errno || v > 0xffffffffUL) {
-        fprintf(stderr, "mt-image ova: %s '%s': not a whole number\n", opt, s);
-        return -1;
-    }
-    *out = (unsigned)v;
-    return 0;
-}
 
 /* Below the sizing mt-agent check's host.resources wants: allowed (a lab box), said. */
 static void warn_sizing(const struct ovf_spec *s)
@@ -46,49 +30,48 @@ static void warn_sizing(const struct ovf_spec *s)
                         "target quotes\n", s->retention_gib, cfg.check.min_retention_gib);
 }
 
-static int parse_args(int argc, char **argv, struct ova_opts *o)
-{
-    static const struct option opts[] = {
-        {"iso", required_argument, NULL, 'i'}, {"out", required_argument, NULL, 'o'},
-        {"name", required_argument, NULL, 'n'}, {"cpus", required_argument, NULL, 'c'},
-        {"memory-mib", required_argument, NULL, 'm'}, {"os-disk-gib", required_argument, NULL, 'd'},
-        {"retention-gib", required_argument, NULL, 'r'}, {"network", required_argument, NULL, 'N'},
-        {"sign", required_argument, NULL, 'S'}, {"cert", required_argument, NULL, 'C'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
+#define AT(f) .offset = offsetof(struct image_args, f)
+static const struct opt OVA_OPTS[] = {
+    {.name = "iso", .kind = OPT_HOST_PATH, .arg = "INSTALLER.ISO", AT(iso), .flags = OPT_REQUIRED,
+     .help = "the installer ISO mt-image iso wrote"},
+    {.name = "out", .kind = OPT_HOST_PATH, .arg = "MT.OVA", AT(out), .flags = OPT_REQUIRED, .help = "the OVA to write"},
+    {.name = "name", .kind = OPT_STRING, .arg = "NAME", AT(name),
+     .help = "the VM's and the files' name (default master-target)"},
+    {.name = "cpus", .kind = OPT_NUMBER, .arg = "N", AT(cpus), .min = 1, .max = OVF_MAX_CPUS,
+     .help = "vCPUs (default 4)"},
+    {.name = "memory-mib", .kind = OPT_NUMBER, .arg = "N", AT(memory_mib), .min = OVF_MIN_MEMORY_MIB,
+     .max = OVF_MAX_MEMORY_MIB, .help = "memory in MiB, a multiple of 4 (default 6144)"},
+    {.name = "os-disk-gib", .kind = OPT_NUMBER, .arg = "N", AT(os_disk_gib), .min = 1, .max = OVF_MAX_DISK_GIB,
+     .help = "the OS disk, created empty at deployment (default 100)"},
+    {.name = "retention-gib", .kind = OPT_NUMBER, .arg = "N", AT(retention_gib), .min = OVF_MIN_RETENTION_GIB,
+     .max = OVF_MAX_DISK_GIB, .help = "the retention disk, created empty at deployment (default 1024)"},
+    {.name = "network", .kind = OPT_STRING, .arg = "NAME", AT(network),
+     .help = "the network of the NIC (default \"VM Network\")"},
+    {.name = "sign", .kind = OPT_HOST_PATH, .arg = "KEY.pem", AT(sign_key),
+     .help = "sign the manifest with this unencrypted RSA key (with --cert)"},
+    {.name = "cert", .kind = OPT_HOST_PATH, .arg = "CERT.pem", AT(sign_cert), .help = "the key's X.509 certificate"},
+    OPT_END,
+};
+#undef AT
+static const struct opt *const OVA_TABLES[] = {OVA_OPTS, NULL};
 
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i': o->iso = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'n': o->spec.name = optarg; break;
-        case 'c': if (parse_count("--cpus", optarg, &o->spec.cpus) < 0) return 2; break;
-        case 'm': if (parse_count("--memory-mib", optarg, &o->spec.memory_mib) < 0) return 2; break;
-        case 'd': if (parse_count("--os-disk-gib", optarg, &o->spec.os_disk_gib) < 0) return 2; break;
-        case 'r': if (parse_count("--retention-gib", optarg, &o->spec.retention_gib) < 0) return 2; break;
-        case 'N': o->spec.network = optarg; break;
-        case 'S': o->sign_key = optarg; break;
-        case 'C': o->sign_cert = optarg; break;
-        default:
-            fprintf(stderr, "usage: mt-image ova %s\n", image_verb_ova.usage);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "mt-image ova: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if (!o->iso || !o->out) {
-        fprintf(stderr, "mt-image ova: --iso and --out are required (the ISO mt-image iso wrote, the OVA to "
-                        "write)\n");
-        return 2;
-    }
-    return 0;
+/* The job's options from the parsed arguments and the defaults. */
+static void ova_options(const struct image_args *a, struct ova_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->iso = a->iso.real;
+    o->out = a->out.real;
+    o->spec.name = a->name ? a->name : "master-target";
+    o->spec.network = a->network ? a->network : OVF_DEFAULT_NETWORK;
+    o->spec.cpus = a->cpus ? (unsigned)a->cpus : OVF_DEFAULT_CPUS;
+    o->spec.memory_mib = a->memory_mib ? (unsigned)a->memory_mib : OVF_DEFAULT_MEMORY_MIB;
+    o->spec.os_disk_gib = a->os_disk_gib ? (unsigned)a->os_disk_gib : OVF_DEFAULT_OS_DISK_GIB;
+    o->spec.retention_gib = a->retention_gib ? (unsigned)a->retention_gib : OVF_DEFAULT_RETENTION_GIB;
+    o->sign_key = a->sign_key.real;
+    o->sign_cert = a->sign_cert.real;
 }
 
-static int cmd_ova(struct image_ctx *ctx, int argc, char **argv)
+static int cmd_ova(struct image_ctx *ctx, struct image_args *a)
 {
     struct ova_opts o;
     struct ova_job *job;
@@ -97,15 +80,7 @@ static int cmd_ova(struct image_ctx *ctx, int argc, char **argv)
     char generator[512];
     int r;
 
-    memset(&o, 0, sizeof(o));
-    o.spec.name = "master-target";
-    o.spec.network = OVF_DEFAULT_NETWORK;
-    o.spec.cpus = OVF_DEFAULT_CPUS;
-    o.spec.memory_mib = OVF_DEFAULT_MEMORY_MIB;
-    o.spec.os_disk_gib = OVF_DEFAULT_OS_DISK_GIB;
-    o.spec.retention_gib = OVF_DEFAULT_RETENTION_GIB;
-    if ((r = parse_args(argc, argv, &o)) != 0)
-        return r;
+    ova_options(a, &o);
     snprintf(generator, sizeof(generator), "mt-image %s ova: from %s", MT_IMAGE_VERSION, o.iso);
     o.generator = generator;
     o.progress = verbopts_progress;
@@ -138,7 +113,8 @@ static int cmd_ova(struct image_ctx *ctx, int argc, char **argv)
 }
 
 const struct image_verb image_verb_ova = {
-    "ova", cmd_ova,
-    "--iso INSTALLER.ISO --out MT.OVA [--name NAME] [--cpus N] [--memory-mib N]\n"
-    "           [--os-disk-gib N] [--retention-gib N] [--network NAME] [--sign KEY.pem --cert CERT.pem]",
-    "a VM template (OVA) for vSphere: the installer ISO, the sizing, disk.EnableUUID = TRUE"};
+    "ova", cmd_ova, OVA_TABLES, "a VM template (OVA) for vSphere: the installer ISO, the sizing, disk.EnableUUID = TRUE",
+    "Writes an OVA (OVF 1.x descriptor, manifest, optional signature) whose VM boots the installer ISO:\n"
+    "pvscsi with an OS disk and a retention disk created empty at deployment, vmxnet3, BIOS,\n"
+    "disk.EnableUUID = TRUE.\n",
+};

@@ -1,4 +1,5 @@
 /* pxe: a TFTP tree and an HTTP tree for a PXE install of the master target. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,51 +8,39 @@
 #include "remaster.h"
 #include "verbopts.h"
 
-static int cmd_pxe(struct image_ctx *ctx, int argc, char **argv)
+#define AT(f) .offset = offsetof(struct image_args, f)
+static const struct opt PXE_OPTS[] = {
+    {.name = "url", .kind = OPT_STRING, .arg = "http://HOST/PATH", AT(url), .flags = OPT_REQUIRED,
+     .help = "where the HTTP tree will be served from"},
+    {.name = "repo", .kind = OPT_STRING, .arg = "URL", AT(repo),
+     .help = "the install source (default: URL/os, the base copied there)"},
+    {.name = "syslinux-dir", .kind = OPT_HOST_PATH, .arg = "DIR", AT(syslinux_dir),
+     .help = "where pxelinux.0 and ldlinux.c32 are (default: the system's syslinux)"},
+    {.name = "force", .kind = OPT_FLAG, AT(force), .help = "replace an existing OUT directory"},
+    {.name = "hosts", .kind = OPT_HOST_PATH, .arg = "FILE", AT(hosts),
+     .help = "CSV " HOSTS_COLUMNS ": a pxelinux.cfg/01-<mac> entry per host and OUT/dnsmasq.conf"},
+    OPT_END,
+};
+#undef AT
+static const struct opt *const PXE_TABLES[] = {IMAGE_MEDIA_OPTS, PXE_OPTS, NULL};
+
+static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
 {
-    static const struct option opts[] = {
-        VERBOPTS_LONG,
-        {"url", required_argument, NULL, 'u'},
-        {"repo", required_argument, NULL, 'R'},
-        {"syslinux-dir", required_argument, NULL, 'S'},
-        {"force", no_argument, NULL, 'f'},
-        {"hosts", required_argument, NULL, 'H'},
-        {NULL, 0, NULL, 0},
-    };
     struct verbopts v;
     struct remaster_opts ro;
     struct remaster_result res;
     struct hosts hosts = {NULL, 0};
-    const char *hosts_file = NULL;
+    const char *hosts_file = a->hosts.real;
     char header[512], install[2048];
-    int c, r;
+    int r;
 
     memset(&v, 0, sizeof(v));
     memset(&ro, 0, sizeof(ro));
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (verbopts_take(&v, c, optarg))
-            continue;
-        switch (c) {
-        case 'u': ro.url = optarg; break;
-        case 'R': ro.repo = optarg; break;
-        case 'S': ro.syslinux_dir = optarg; break;
-        case 'f': ro.force = true; break;
-        case 'H': hosts_file = optarg; break;
-        default:
-            fprintf(stderr, "usage: mt-image pxe %s\n", image_verb_pxe.usage);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "mt-image pxe: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
-    if (!ro.url) {
-        fprintf(stderr, "mt-image pxe: --url is required (where the HTTP tree will be served from)\n");
-        return 2;
-    }
-    if ((r = verbopts_finish(&v, "pxe")) != 0)
+    ro.url = a->url;
+    ro.repo = a->repo;
+    ro.syslinux_dir = a->syslinux_dir.real;
+    ro.force = a->force;
+    if ((r = verbopts_finish(&v, a, "pxe")) != 0)
         return r;
     if (hosts_file && (r = image_load_hosts("pxe", hosts_file, v.append, &hosts)) != 0)
         return r;
@@ -77,18 +66,14 @@ static int cmd_pxe(struct image_ctx *ctx, int argc, char **argv)
         if (hosts_file)
             printf("%s/tftp/pxelinux.cfg: 01-<mac> for each of the %zu hosts of %s (static network, "
                    "OS disk); %s/dnsmasq.conf: DHCP for those MACs and TFTP\n",
-                   v.out, hosts.n, hosts_file, v.out);
+                   v.out, hosts.n, a->hosts.given, v.out);
     }
     hosts_free(&hosts);
     return r;
 }
 
 const struct image_verb image_verb_pxe = {
-    "pxe", cmd_pxe,
-    "--base BOOT.ISO --out DIR --url http://... [--repo URL] [--syslinux-dir DIR] [--force]\n"
-    "           [--ks FILE] [--payload DIR] [--agent BIN] [--rootfs DIR] [--cs HOST]\n"
-    "           [--rootpw-file FILE] [--append ARGS] [--force-agent] [--hosts FILE]\n"
-    "           --hosts FILE: CSV " HOSTS_COLUMNS ", one pxelinux.cfg/01-<mac>\n"
-    "           entry per host with its ip=, netmask=, gateway=, dns=, hostname=, mt.disk=, and\n"
-    "           DIR/dnsmasq.conf (DHCP for those MACs, TFTP); unknown MACs boot pxelinux.cfg/default",
-    "build a TFTP tree and an HTTP tree for a PXE install"};
+    "pxe", cmd_pxe, PXE_TABLES, "build a TFTP tree and an HTTP tree for a PXE install",
+    "Writes OUT/tftp (pxelinux, the base's kernel and initrd) and OUT/http (mt/, and os/ = the base as\n"
+    "install source unless --repo).\n",
+};

@@ -13,6 +13,8 @@
  * What CentOS 6.6 lacks has no row: a missing row is a gap. */
 #include "el6abi.h"
 
+#include "arraysize.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +99,7 @@ static const struct el6_soname SONAMES[] = {
 
 const struct el6_soname *el6_sonames(size_t *n)
 {
-    *n = sizeof(SONAMES) / sizeof(SONAMES[0]);
+    *n = ARRAY_SIZE(SONAMES);
     return SONAMES;
 }
 
@@ -105,7 +107,7 @@ const struct el6_soname *el6_soname_find(const char *soname)
 {
     size_t i;
 
-    for (i = 0; i < sizeof(SONAMES) / sizeof(SONAMES[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(SONAMES); i++)
         if (strcmp(SONAMES[i].soname, soname) == 0)
             return &SONAMES[i];
     return NULL;
@@ -170,7 +172,7 @@ static void same_library(const char *soname, char *buf, size_t len)
     size_t stem = dot ? (size_t)(dot - soname) : strlen(soname), i, n = 0;
 
     buf[0] = '\0';
-    for (i = 0; i < sizeof(SONAMES) / sizeof(SONAMES[0]) && n < len; i++) {
+    for (i = 0; i < ARRAY_SIZE(SONAMES) && n < len; i++) {
         const char *s = SONAMES[i].soname;
         /* libparted.so.2 and libparted-2.1.so.0: the same library, the version in the name */
         if (strncmp(s, soname, stem) != 0 || (s[stem] != '.' && s[stem] != '-'))

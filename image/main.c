@@ -5,12 +5,10 @@
 
 #include "image.h"
 
-static const struct image_verb *const VERBS[] = {&image_verb_iso, &image_verb_pxe, &image_verb_ova};
-#define N_VERBS (sizeof(VERBS) / sizeof(VERBS[0]))
-
 static void usage(FILE *f)
 {
-    size_t i;
+    size_t i, n;
+    const struct image_verb *const *v = image_verb_table(&n);
 
     fprintf(f, "usage: mt-image [-v|-q] VERB [ARGS]\n\n"
                "Builds a bootable installer ISO or a PXE tree around a CentOS 6.6 boot image,\n"
@@ -21,9 +19,46 @@ static void usage(FILE *f)
                "  -q, --quiet     errors only\n"
                "  -V, --version   print the version\n"
                "  -h, --help      this help; mt-image VERB --help for a verb\n\nverbs:\n");
-    for (i = 0; i < N_VERBS; i++)
-        fprintf(f, "  %-6s %s\n", VERBS[i]->name, VERBS[i]->summary);
+    for (i = 0; i < n; i++)
+        fprintf(f, "  %-6s %s\n", v[i]->name, v[i]->summary);
     fprintf(f, "\nexit codes: 0 done, 1 failed, 2 usage or bad input\n");
+}
+
+static void verb_help(const struct image_verb *v, const struct opt_cmd *c)
+{
+    opt_usage(stdout, c, "[-v|-q]");
+    printf("\n%s\n", v->summary);
+    if (v->help)
+        printf("\n%s", v->help);
+    printf("\noptions:\n");
+    opt_help(stdout, c);
+}
+
+/* Parse the verb's options from its tables and run it. */
+static int run_verb(struct image_ctx *ctx, const struct image_verb *v, int argc, char **argv)
+{
+    struct opt_cmd c = {"mt-image", v->name, NULL, v->opts};
+    struct image_args a;
+    struct opt_store st;
+    char err[512];
+    int i, r;
+
+    for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            verb_help(v, &c);
+            return 0;
+        }
+    memset(&a, 0, sizeof(a));
+    memset(&st, 0, sizeof(st));
+    if (opt_parse(&c, argc, argv, &a, &st, err, sizeof(err)) < 0) {
+        fprintf(stderr, "mt-image %s: %s\n", v->name, err);
+        opt_usage(stderr, &c, NULL);
+        fprintf(stderr, "(mt-image %s --help for more)\n", v->name);
+        return 2;
+    }
+    r = v->fn(ctx, &a);
+    opt_store_free(&st);
+    return r;
 }
 
 int main(int argc, char **argv)
@@ -34,8 +69,9 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct image_ctx ctx = {0};
-    size_t i;
-    int c, a;
+    const struct image_verb *const *verbs;
+    size_t i, n;
+    int c;
 
     while ((c = getopt_long(argc, argv, "+vqVh", opts, NULL)) != -1) {
         switch (c) {
@@ -51,17 +87,10 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    for (i = 0; i < N_VERBS; i++) {
-        if (strcmp(VERBS[i]->name, argv[optind]) != 0)
-            continue;
-        for (a = optind + 1; a < argc; a++)
-            if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
-                printf("usage: mt-image %s %s\n\n%s\n", VERBS[i]->name, VERBS[i]->usage,
-                       VERBS[i]->summary);
-                return 0;
-            }
-        return VERBS[i]->fn(&ctx, argc - optind, argv + optind);
-    }
+    verbs = image_verb_table(&n);
+    for (i = 0; i < n; i++)
+        if (strcmp(verbs[i]->name, argv[optind]) == 0)
+            return run_verb(&ctx, verbs[i], argc - optind, argv + optind);
     fprintf(stderr, "mt-image: unknown verb '%s'\n", argv[optind]);
     usage(stderr);
     return 2;

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "ova.h"
 
+#include "arraysize.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -69,7 +71,7 @@ static void guard_tmp(const char *path)
 
     if (!path) {
         g_tmp_path[0] = '\0';
-        for (i = 0; armed && i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        for (i = 0; armed && i < ARRAY_SIZE(sigs); i++)
             sigaction(sigs[i], &saved[i], NULL);
         armed = 0;
         return;
@@ -78,7 +80,7 @@ static void guard_tmp(const char *path)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    for (i = 0; !armed && i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+    for (i = 0; !armed && i < ARRAY_SIZE(sigs); i++) {
         sigaction(sigs[i], NULL, &saved[i]);
         /* a signal the caller ignores (nohup) stays ignored */
         if (saved[i].sa_handler != SIG_IGN)

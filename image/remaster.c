@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "remaster.h"
 
+#include "arraysize.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dirs.h"
 #include "isovd.h"
 
 #define COPY_BUF (1u << 20)
@@ -61,7 +64,7 @@ static void guard_tmp(const char *path)
     sigemptyset(&sa.sa_mask);
     if (path)
         snprintf(g_tmp_path, sizeof(g_tmp_path), "%s", path);
-    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+    for (i = 0; i < ARRAY_SIZE(sigs); i++)
         sigaction(sigs[i], &sa, NULL);
     if (!path)
         g_tmp_path[0] = '\0';
@@ -650,33 +653,13 @@ static int copy_file(const char *src, const char *dst, mode_t mode, unsigned cha
 
 static int mkdirs(const char *path, struct mt_err *err)
 {
-    char p[PATH_MAX];
-    size_t i;
-
-    pathf(p, sizeof(p), "%s", path);
-    for (i = 1; p[i]; i++) {
-        if (p[i] != '/')
-            continue;
-        p[i] = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-            return mt_err_errno(err, -errno, "%s", p);
-        p[i] = '/';
-    }
-    if (mkdir(p, 0755) < 0 && errno != EEXIST)
-        return mt_err_errno(err, -errno, "%s", p);
-    return 0;
-}
-
-static int rm_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return type == FTW_DP ? rmdir(p) : unlink(p);
+    int r = dirs_make(path, 0755);
+    return r < 0 ? mt_err_errno(err, r, "%s: cannot create the directory", path) : 0;
 }
 
 static void rm_tree(const char *dir)
 {
-    nftw(dir, rm_one, 32, FTW_DEPTH | FTW_PHYS);
+    dirs_remove_tree(dir);
 }
 
 /* Extracts the base: the kernel and initrd into tftp/, everything into http/os/

@@ -4,27 +4,37 @@
 #include "agentcheck.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-int verbopts_take(struct verbopts *v, int c, const char *arg)
-{
-    switch (c) {
-    case 'b': v->base = arg; return 1;
-    case 'o': v->out = arg; return 1;
-    case 'k': v->m.ks = arg; return 1;
-    case 'p': v->m.payload = arg; return 1;
-    case 'a': v->m.agent = arg; return 1;
-    case 'r': v->m.rootfs = arg; return 1;
-    case 'c': v->m.cs_host = arg; return 1;
-    case 'A': v->append = arg; return 1;
-    case 'P': v->m.rootpw_file = arg; return 1;
-    case 'T': v->title = arg; return 1;
-    case 'F': v->force_agent = true; return 1;
-    default: return 0;
-    }
-}
+#define AT(f) .offset = offsetof(struct image_args, f)
+const struct opt IMAGE_MEDIA_OPTS[] = {
+    {.name = "base", .kind = OPT_HOST_PATH, .arg = "BOOT.ISO", AT(base), .flags = OPT_REQUIRED,
+     .help = "the CentOS 6.6 ISO to start from (minimal or DVD)"},
+    {.name = "out", .kind = OPT_HOST_PATH, .arg = "OUT", AT(out), .flags = OPT_REQUIRED,
+     .help = "what to write: the ISO (iso) or the directory of the trees (pxe)"},
+    {.name = "ks", .kind = OPT_HOST_PATH, .arg = "FILE", AT(ks),
+     .help = "the kickstart template (default: mt-target.ks next to mt-image)"},
+    {.name = "payload", .kind = OPT_HOST_PATH, .arg = "DIR", AT(payload),
+     .help = "module packages, the Unified Agent tarball and SHA256SUMS, copied to mt/payload"},
+    {.name = "agent", .kind = OPT_HOST_PATH, .arg = "BIN", AT(agent),
+     .help = "the mt-agent binary (default: the one next to mt-image)"},
+    {.name = "rootfs", .kind = OPT_HOST_PATH, .arg = "DIR", AT(rootfs),
+     .help = "the overlay of the box's files (default: rootfs next to mt-image)"},
+    {.name = "cs", .kind = OPT_STRING, .arg = "HOST", AT(cs),
+     .help = "the configuration server, written into the box's mt-agent.conf"},
+    {.name = "rootpw-file", .kind = OPT_HOST_PATH, .arg = "FILE", AT(rootpw_file),
+     .help = "first line: the root password's crypt(3) hash for the kickstart"},
+    {.name = "append", .kind = OPT_STRING, .arg = "ARGS", AT(append),
+     .help = "boot parameters added to the entry (ip=... mt.disk=sda)"},
+    {.name = "title", .kind = OPT_STRING, .arg = "TEXT", AT(title), .help = "the boot menu entry's title"},
+    {.name = "force-agent", .kind = OPT_FLAG, AT(force_agent),
+     .help = "embed an agent that cannot run on CentOS 6.6 (a warning names every gap)"},
+    OPT_END,
+};
+#undef AT
 
 /* The first of the candidates (relative to the directory of the running binary,
  * or absolute) that exists. */
@@ -51,7 +61,7 @@ static const char *pick(char *buf, size_t len, const char *const *cands)
     return NULL;
 }
 
-int verbopts_finish(struct verbopts *v, const char *verb)
+int verbopts_finish(struct verbopts *v, const struct image_args *a, const char *verb)
 {
     static const char *const ks[] = {"../kickstart/mt-target.ks", "../share/mt-agent/kickstart/mt-target.ks",
                                      "/usr/share/mt-agent/kickstart/mt-target.ks", NULL};
@@ -59,10 +69,16 @@ int verbopts_finish(struct verbopts *v, const char *verb)
     static const char *const rootfs[] = {"../rootfs", "../share/mt-agent/rootfs",
                                          "/usr/share/mt-agent/rootfs", NULL};
 
-    if (!v->base || !v->out) {
-        fprintf(stderr, "mt-image %s: --base and --out are required\n", verb);
-        return 2;
-    }
+    v->base = a->base.real;
+    v->out = a->out.real;
+    v->append = a->append;
+    v->title = a->title;
+    v->m.ks = a->ks.real;
+    v->m.payload = a->payload.real;
+    v->m.agent = a->agent.real;
+    v->m.rootfs = a->rootfs.real;
+    v->m.cs_host = a->cs;
+    v->m.rootpw_file = a->rootpw_file.real;
     if (!v->m.ks && !(v->m.ks = pick(v->ks_buf, sizeof(v->ks_buf), ks))) {
         fprintf(stderr, "mt-image %s: the kickstart mt-target.ks is not next to mt-image; give --ks FILE\n", verb);
         return 2;
@@ -75,7 +91,7 @@ int verbopts_finish(struct verbopts *v, const char *verb)
         fprintf(stderr, "mt-image %s: the rootfs overlay is not next to mt-image; give --rootfs DIR\n", verb);
         return 2;
     }
-    return agent_target_check(v->m.agent, v->force_agent, verb);
+    return agent_target_check(v->m.agent, a->force_agent, verb);
 }
 
 static bool g_shown;

@@ -15,11 +15,13 @@
 
 #include <json-c/json.h>
 
+#include "dirs.h"
 #include "extract.h"
 #include "journal.h"
 #include "manifest.h"
 #include "rootpath.h"
 #include "run.h"
+#include "timefmt.h"
 
 int apply_expected_digest(const char *tarball, const char *sha256, const char *manifest,
                           char out[SHA256_HEX_LEN + 1], char *source, size_t sourcelen, struct mt_err *err)
@@ -141,17 +143,6 @@ bool apply_multipath_blacklists_wwid(const char *conf, const char *wwid)
     return false;
 }
 
-void payload_locate(const char *arg, char *out, size_t outlen)
-{
-    char real[PATH_MAX];
-
-    if (!rootpath_is_host() && arg[0] == '/' && rootpath_resolve(arg, real, sizeof(real), 0) == 0 &&
-        access(real, F_OK) == 0)
-        snprintf(out, outlen, "%s", real);
-    else
-        snprintf(out, outlen, "%s", arg);
-}
-
 static void remove_stale_runs(const char *parent, struct apply_report *rep)
 {
     DIR *d = opendir(parent);
@@ -164,19 +155,10 @@ static void remove_stale_runs(const char *parent, struct apply_report *rep)
         if (strncmp(e->d_name, APPLY_RUN_PREFIX ".", sizeof(APPLY_RUN_PREFIX)) != 0)
             continue;
         snprintf(p, sizeof(p), "%s/%s", parent, e->d_name);
-        if (extract_remove_tree(p) == 0)
+        if (dirs_remove_tree(p) == 0)
             rep->stale_removed++;
     }
     closedir(d);
-}
-
-static void iso_now(char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static const char *json_str(json_object *o, const char *key)
@@ -212,28 +194,6 @@ static void log_output(void *data, int stream, const char *buf, size_t len)
     (void)stream;
     if (fd >= 0 && write(fd, buf, len) < 0) {
         /* a full log disk must not stop the vendor script half-way */
-    }
-}
-
-static void log_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void log_line(int fd, const char *fmt, ...)
-{
-    char buf[1024], ts[32];
-    va_list ap;
-    int n;
-
-    if (fd < 0)
-        return;
-    iso_now(ts, sizeof(ts));
-    n = snprintf(buf, sizeof(buf), "%s mt-agent apply: ", ts);
-    va_start(ap, fmt);
-    n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
-    va_end(ap);
-    if (n >= (int)sizeof(buf) - 1)
-        n = (int)sizeof(buf) - 2;
-    buf[n++] = '\n';
-    if (write(fd, buf, (size_t)n) < 0) {
-        /* see log_output */
     }
 }
 
@@ -288,7 +248,7 @@ static int run_step(const struct apply_opts *o, const struct apply_step *s, cons
         argv[n++] = s->args[i];
     argv[n] = NULL;
 
-    iso_now(ts, sizeof(ts));
+    timefmt_now(ts, sizeof(ts));
     set_str(st, "status", "started");
     set_str(st, "started_at", ts);
     json_object_object_del(st, "finished_at");
@@ -299,7 +259,7 @@ static int run_step(const struct apply_opts *o, const struct apply_step *s, cons
     if (r < 0)
         return r;
 
-    log_line(logfd, "running %s from %s (sha256 %s)", s->file, o->tarball, json_str(rec, "sha256"));
+    agentlog_line(logfd, "mt-agent apply", "running %s from %s (sha256 %s)", s->file, o->tarball, json_str(rec, "sha256"));
     memset(&ro, 0, sizeof(ro));
     ro.input = s->input;
     ro.input_len = s->input ? strlen(s->input) : 0;
@@ -310,13 +270,13 @@ static int run_step(const struct apply_opts *o, const struct apply_step *s, cons
     ro.on_output = log_output;
     ro.data = &logfd;
     r = run_argv(argv, &ro, &res);
-    iso_now(ts, sizeof(ts));
+    timefmt_now(ts, sizeof(ts));
     if (r < 0) {
         set_str(st, "status", "failed");
         set_str(st, "finished_at", ts);
         set_str(st, "ended", strerror(-r));
         journal_commit(j, NULL);
-        log_line(logfd, "%s could not be started: %s", s->file, strerror(-r));
+        agentlog_line(logfd, "mt-agent apply", "%s could not be started: %s", s->file, strerror(-r));
         return mt_err_errno(err, r, "%s: cannot run", prog);
     }
     run_describe(&res, desc, sizeof(desc));
@@ -329,7 +289,7 @@ static int run_step(const struct apply_opts *o, const struct apply_step *s, cons
         json_object_object_add(st, "exit_status", json_object_new_int(res.exit_status));
     set_str(st, "output_tail", tail ? tail : "");
     free(tail);
-    log_line(logfd, "%s ended: %s", s->file, desc);
+    agentlog_line(logfd, "mt-agent apply", "%s ended: %s", s->file, desc);
     if (run_ok(&res)) {
         set_str(st, "status", s->done_status);
         sr->outcome = APPLY_STEP_RAN_OK;
@@ -365,22 +325,6 @@ static bool marker_present(void)
     return rootpath_resolve(APPLY_MARKER, p, sizeof(p), 0) == 0 && lstat(p, &st) == 0;
 }
 
-static int open_log(void)
-{
-    char p[PATH_MAX], dir[PATH_MAX];
-    char *slash;
-
-    if (rootpath_resolve(APPLY_LOG, p, sizeof(p), 0) < 0)
-        return -1;
-    snprintf(dir, sizeof(dir), "%s", p);
-    slash = strrchr(dir, '/');
-    if (slash) {
-        *slash = '\0';
-        mkdir(dir, 0755);
-    }
-    return open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-}
-
 int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_err *err)
 {
     char expected[SHA256_HEX_LEN + 1], parent[PATH_MAX], install_dir[PATH_MAX], ts[32];
@@ -391,7 +335,7 @@ int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_er
     struct mt_err jerr = {0};
     json_object *sec, *runs, *rec, *cc, *inst;
     struct apply_step step;
-    int logfd = -1, r, i;
+    int logfd = -1, r;
 
     memset(rep, 0, sizeof(*rep));
     r = apply_expected_digest(o->tarball, o->sha256, o->manifest, expected, rep->digest_source,
@@ -406,15 +350,9 @@ int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_er
             return mt_err_errno(err, r, "%s: cannot resolve", APPLY_STAGING_PARENT);
     }
     /* mkdir -p: /var/lib/mt-agent may not exist yet on a fresh box */
-    for (i = 1; parent[i]; i++) {
-        if (parent[i] != '/')
-            continue;
-        parent[i] = '\0';
-        mkdir(parent, 0755);
-        parent[i] = '/';
-    }
-    if (mkdir(parent, 0700) < 0 && errno != EEXIST)
-        return mt_err_errno(err, -errno, "%s: cannot create the staging directory", parent);
+    r = dirs_make(parent, 0700);
+    if (r < 0)
+        return mt_err_errno(err, r, "%s: cannot create the staging directory", parent);
 
     /* the lock is held from here to the end: two applies never run a script twice */
     if (!o->extract_only) {
@@ -441,7 +379,7 @@ int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_er
     rep->files = xr.files;
     r = payload_digest_verify(o->tarball, expected, xr.sha256, err);
     if (r < 0) {
-        extract_remove_tree(xr.staging);
+        dirs_remove_tree(xr.staging);
         goto out_journal;
     }
     if (o->extract_only) {
@@ -457,7 +395,7 @@ int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_er
     set_str(sec, "last_digest", xr.sha256);
     cc = child_object(rec, "custom_changes");
     inst = child_object(rec, "installer");
-    logfd = open_log();
+    logfd = agentlog_open();
 
     /* 1. ApplyCustomChanges.sh */
     rep->custom_changes.recovered = step_interrupted(cc);
@@ -466,12 +404,12 @@ int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_er
     } else if (!o->force && marker_present()) {
         /* the vendor's marker: applied by hand, by another tarball, or by a run killed after its end */
         rep->custom_changes.outcome = APPLY_STEP_MARKER;
-        iso_now(ts, sizeof(ts));
+        timefmt_now(ts, sizeof(ts));
         set_str(cc, "status", "applied");
         set_str(cc, "by", "vendor marker " APPLY_MARKER);
         if (!json_str(cc, "finished_at"))
             set_str(cc, "finished_at", ts);
-        log_line(logfd, "%s exists: custom changes count as applied, %s not run", APPLY_MARKER, APPLY_SCRIPT);
+        agentlog_line(logfd, "mt-agent apply", "%s exists: custom changes count as applied, %s not run", APPLY_MARKER, APPLY_SCRIPT);
     } else {
         memset(&step, 0, sizeof(step));
         step.key = "custom_changes";
@@ -480,7 +418,7 @@ int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_er
         step.input = "Y\n";
         json_object_object_del(cc, "by");
         if (rep->custom_changes.recovered)
-            log_line(logfd, "the run started at %s was interrupted and %s is absent: running %s again",
+            agentlog_line(logfd, "mt-agent apply", "the run started at %s was interrupted and %s is absent: running %s again",
                      json_str(cc, "interrupted"), APPLY_MARKER, APPLY_SCRIPT);
         r = run_step(o, &step, xr.staging, &j, rec, logfd, &rep->custom_changes, err);
         if (rep->custom_changes.outcome == APPLY_STEP_RAN_OK) {
@@ -530,7 +468,7 @@ out_commit:
         if (r == 0 && cr < 0)
             r = cr;
     }
-    extract_remove_tree(xr.staging);
+    dirs_remove_tree(xr.staging);
     if (logfd >= 0)
         close(logfd);
 out_journal:

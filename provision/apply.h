@@ -37,13 +37,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "agentlog.h"
 #include "mterr.h"
 #include "payload_hash.h"
 
 #define APPLY_SCRIPT "ApplyCustomChanges.sh"
 #define APPLY_INSTALLER "install"
 #define APPLY_MARKER "/etc/.appliedmtcustomchanges"
-#define APPLY_LOG "/var/log/mt-agent.log"
+#define APPLY_LOG AGENTLOG_PATH
 #define APPLY_STAGING_PARENT "/var/lib/mt-agent/staging"
 #define APPLY_TAIL_LINES 20
 #define APPLY_RUN_PREFIX "run"         /* staging directories of a run (extract-only keeps "staging.*") */
@@ -102,11 +103,5 @@ int apply_expected_digest(const char *tarball, const char *sha256, const char *m
  * in a "blacklist { }" section, value quoted or not, optionally anchored ^...$)?
  * Comments (# and !) are ignored; "blacklist_exceptions" does not count. */
 bool apply_multipath_blacklists_wwid(const char *conf, const char *wwid);
-
-/* A payload path from the command line or the configuration: on the host, as
- * given; under --root, the path under the root when it exists there (firstboot
- * passes [payload] paths, which are host paths), else as given (a file next to
- * the sysroot, as tests use). */
-void payload_locate(const char *arg, char *out, size_t outlen);
 
 #endif

@@ -1,8 +1,10 @@
 /* check: see check.h. The catalogue is assembled from the areas' tables in
- * the order of `catalogue_order`; ids an area does not provide (yet) come from
- * `pending`, a skip naming what it waits for, so `check --list`, the man page
- * and the completion always agree on one complete catalogue. */
+ * the order of `catalogue_order` (every id there is an area's: test_check
+ * holds them to it), so `check --list`, the man page and the completion agree
+ * on one catalogue. */
 #include "check.h"
+
+#include "arraysize.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -36,7 +38,7 @@ static const struct {
     {check_defs_layout, &check_n_layout},
 };
 
-/* DESIGN.md "Readiness checks": the order checks are listed and run in. */
+/* The order checks are listed and run in (mt-agent(8) CHECKS). */
 static const char *const catalogue_order[] = {
     "platform.vmware", "platform.firmware", "os.release", "os.arch", "host.resources", "disk.enableuuid",
     "disk.scsi-id-unique",
@@ -45,61 +47,13 @@ static const char *const catalogue_order[] = {
     "cs.registered",
 };
 
-static void pending_fn(const struct check_ctx *c, struct check_result *r);
-
-/* Checks whose area has not landed its check_<area>.c: shipped as skips. */
-static const struct check_def pending[] = {
-    {"layout.partitions", SEV_ERROR, "OS disk carries the planned partitions", pending_fn},
-    {"layout.swap", SEV_WARNING, "Swap is configured as planned", pending_fn},
-    {"modules.xfs", SEV_ERROR, "XFS support (xfsprogs, xfs module) is installed", pending_fn},
-    {"modules.reiserfs", SEV_WARNING, "ReiserFS support (kmod-reiserfs, reiserfs-utils) is installed",
-     pending_fn},
-    {"customchanges.applied", SEV_ERROR, "The vendor's custom changes are applied", pending_fn},
-    {"retention.volume", SEV_ERROR, "A retention volume is mounted at /mnt/retention", pending_fn},
-    {"cs.reachable", SEV_ERROR, "The configuration server is reachable (443, 9443)", pending_fn},
-    {"cs.registered", SEV_ERROR, "This master target is registered with the configuration server",
-     pending_fn},
-};
-
-static const struct {
-    const char *prefix, *area, *section;
-} pending_info[] = {
-    {"layout.", "layout (provision)", "provision"}, {"retention.", "layout (retention)", "retention"},
-    {"modules.", "payload (modules)", "modules"},   {"customchanges.", "payload (apply)", "apply"},
-    {"cs.", "configuration server (register)", "register"},
-};
-
-/* Ran by pending checks: the result says which area owes the check and what
- * the journal already records for it. */
-static const struct check_def *current_def;
-
-static void pending_fn(const struct check_ctx *c, struct check_result *r)
-{
-    const char *id = current_def ? current_def->id : "?";
-    size_t i;
-    for (i = 0; i < sizeof(pending_info) / sizeof(pending_info[0]); i++) {
-        json_object *sec = NULL;
-        if (strncmp(id, pending_info[i].prefix, strlen(pending_info[i].prefix)) != 0)
-            continue;
-        if (c->journal && json_object_object_get_ex(c->journal, pending_info[i].section, &sec) && sec)
-            check_set(r, CHECK_SKIP, "not evaluated by this build (needs the %s area's check); the journal has a \"%s\" section: %s",
-                      pending_info[i].area, pending_info[i].section,
-                      json_object_to_json_string_ext(sec, JSON_C_TO_STRING_PLAIN));
-        else
-            check_set(r, CHECK_SKIP, "not evaluated by this build (needs the %s area's check); the journal has no \"%s\" section yet",
-                      pending_info[i].area, pending_info[i].section);
-        return;
-    }
-    check_set(r, CHECK_SKIP, "not evaluated by this build");
-}
-
 static const struct check_def **catalogue;
 static size_t catalogue_n;
 
 static const struct check_def *area_find(const char *id)
 {
     size_t a, i;
-    for (a = 0; a < sizeof(areas) / sizeof(areas[0]); a++)
+    for (a = 0; a < ARRAY_SIZE(areas); a++)
         for (i = 0; i < *areas[a].n; i++)
             if (strcmp(areas[a].defs[i].id, id) == 0)
                 return &areas[a].defs[i];
@@ -117,27 +71,23 @@ static bool listed(const struct check_def *d, size_t upto)
 
 const struct check_def *const *check_catalogue(size_t *n)
 {
-    size_t a, i, total = sizeof(catalogue_order) / sizeof(catalogue_order[0]);
+    size_t a, i, total = ARRAY_SIZE(catalogue_order);
 
     if (!catalogue) {
-        for (a = 0; a < sizeof(areas) / sizeof(areas[0]); a++)
+        for (a = 0; a < ARRAY_SIZE(areas); a++)
             total += *areas[a].n;
         catalogue = calloc(total, sizeof(*catalogue));
         if (!catalogue) {
             *n = 0;
             return NULL;
         }
-        for (i = 0; i < sizeof(catalogue_order) / sizeof(catalogue_order[0]); i++) {
+        for (i = 0; i < ARRAY_SIZE(catalogue_order); i++) {
             const struct check_def *d = area_find(catalogue_order[i]);
-            size_t p;
-            for (p = 0; !d && p < sizeof(pending) / sizeof(pending[0]); p++)
-                if (strcmp(pending[p].id, catalogue_order[i]) == 0)
-                    d = &pending[p];
             if (d)
                 catalogue[catalogue_n++] = d;
         }
-        /* checks an area adds beyond DESIGN.md's list follow, in area order */
-        for (a = 0; a < sizeof(areas) / sizeof(areas[0]); a++)
+        /* checks an area adds beyond that list follow, in area order */
+        for (a = 0; a < ARRAY_SIZE(areas); a++)
             for (i = 0; i < *areas[a].n; i++)
                 if (!listed(&areas[a].defs[i], catalogue_n))
                     catalogue[catalogue_n++] = &areas[a].defs[i];
@@ -258,9 +208,7 @@ int check_run(const struct check_ctx *c, const char *only, const char *ignore, b
         o = &rep->items[rep->n++];
         o->def = cat[i];
         o->res.status = CHECK_SKIP;
-        current_def = cat[i];
         cat[i]->fn(c, &o->res);
-        current_def = NULL;
         switch (o->res.status) {
         case CHECK_PASS: rep->pass++; break;
         case CHECK_SKIP: rep->skip++; break;

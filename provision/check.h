@@ -5,11 +5,10 @@
  * remediation). Each area keeps its checks in provision/check_<area>.c:
  *
  *     const struct check_def check_defs_<area>[] = { {"area.x", SEV_ERROR, "title", fn}, ... };
- *     const size_t check_n_<area> = sizeof(check_defs_<area>) / sizeof(check_defs_<area>[0]);
+ *     const size_t check_n_<area> = ARRAY_SIZE(check_defs_<area>);
  *
- * and check.c lists the areas (one line each). The catalogue order is the one
- * of DESIGN.md; an id no area provides yet is shipped as a skip naming what it
- * needs, so the catalogue is always complete. Check functions read only their
+ * and check.c lists the areas (one line each) and the catalogue's order (the
+ * one mt-agent(8) CHECKS documents). Check functions read only their
  * context (inventory, configuration, journal, files through the root resolver):
  * they never change the box. */
 #ifndef MT_CHECK_H

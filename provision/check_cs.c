@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "arraysize.h"
 #include "cs_client.h"
 
 #define CS_SKEW_MAX 300
@@ -136,4 +137,4 @@ const struct check_def check_defs_cs[] = {
     {"cs.reachable", SEV_ERROR, "The configuration server is reachable (443, 9443)", cs_reachable},
     {"cs.registered", SEV_ERROR, "This master target is registered with the configuration server", cs_registered},
 };
-const size_t check_n_cs = sizeof(check_defs_cs) / sizeof(check_defs_cs[0]);
+const size_t check_n_cs = ARRAY_SIZE(check_defs_cs);

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "check.h"
+#include "arraysize.h"
 
 #define ENABLEUUID_STEPS                                                                                   \
     "In the vSphere client: power the VM off; Edit Settings > VM Options > Advanced > Configuration "     \
@@ -174,4 +175,4 @@ const struct check_def check_defs_disk[] = {
      disk_enableuuid},
     {"disk.scsi-id-unique", SEV_ERROR, "SCSI ids are unique across disks", disk_scsi_id_unique},
 };
-const size_t check_n_disk = sizeof(check_defs_disk) / sizeof(check_defs_disk[0]);
+const size_t check_n_disk = ARRAY_SIZE(check_defs_disk);

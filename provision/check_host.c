@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "arraysize.h"
 #include "rootpath.h"
 #include "run.h"
 
@@ -270,4 +271,4 @@ const struct check_def check_defs_host[] = {
     {"network.static-ip", SEV_WARNING, "The network address is static (failback leaves DHCP)", network_static_ip},
     {"time.sync", SEV_WARNING, "Time is synchronised (NTP)", time_sync},
 };
-const size_t check_n_host = sizeof(check_defs_host) / sizeof(check_defs_host[0]);
+const size_t check_n_host = ARRAY_SIZE(check_defs_host);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "arraysize.h"
 #include "devuse.h"
 #include "layout.h"
 #include "rootpath.h"
@@ -46,7 +47,11 @@ static int os_disk(const struct check_ctx *c, struct devuse *u, char *why, size_
 
     memset(u, 0, sizeof(*u));
     if (name) {
-        if (devuse_disk_path(name, path, sizeof(path)) < 0 || devuse_probe(path, u, &err) < 0) {
+        /* [layout] disk is the box's (resolved here); the journal records the
+         * path provision opened, resolved already */
+        int r = c->cfg->layout.disk[0] ? devuse_disk_path(name, path, sizeof(path))
+                                       : (snprintf(path, sizeof(path), "%s", name), 0);
+        if (r < 0 || devuse_probe_resolved(path, u, &err) < 0) {
             snprintf(why, len, "%s", err.msg[0] ? err.msg : name);
             devuse_free(u);
             return -ENOENT;
@@ -219,4 +224,4 @@ const struct check_def check_defs_layout[] = {
     {"layout.swap", SEV_WARNING, "Swap is configured as planned", layout_swap},
     {"retention.volume", SEV_ERROR, "A retention volume is mounted at /mnt/retention", retention_volume},
 };
-const size_t check_n_layout = sizeof(check_defs_layout) / sizeof(check_defs_layout[0]);
+const size_t check_n_layout = ARRAY_SIZE(check_defs_layout);

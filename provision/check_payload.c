@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "apply.h"
+#include "arraysize.h"
 #include "check.h"
 #include "modules.h"
 #include "rootpath.h"
@@ -124,4 +125,4 @@ const struct check_def check_defs_payload[] = {
      check_reiserfs},
     {"customchanges.applied", SEV_ERROR, "The vendor's custom changes are applied", check_customchanges},
 };
-const size_t check_n_payload = sizeof(check_defs_payload) / sizeof(check_defs_payload[0]);
+const size_t check_n_payload = ARRAY_SIZE(check_defs_payload);

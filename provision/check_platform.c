@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "arraysize.h"
 #include "rootpath.h"
 
 static bool is_vmware(const struct inv_host *h)
@@ -137,4 +138,4 @@ const struct check_def check_defs_platform[] = {
     {"os.arch", SEV_ERROR, "The OS is 64-bit (x86_64)", os_arch},
     {"host.resources", SEV_WARNING, "vCPUs, memory and OS disk meet the sizing", host_resources},
 };
-const size_t check_n_platform = sizeof(check_defs_platform) / sizeof(check_defs_platform[0]);
+const size_t check_n_platform = ARRAY_SIZE(check_defs_platform);

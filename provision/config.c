@@ -2,6 +2,8 @@
  * parser, the defaults and the catalogue can never disagree. */
 #include "config.h"
 
+#include "arraysize.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <stddef.h>
@@ -64,7 +66,7 @@ static const struct key_def KEYS[] = {
     {"check", "strict", T_BOOL, F(check.strict), 0, 0, "false"},
 };
 
-#define N_KEYS (sizeof(KEYS) / sizeof(KEYS[0]))
+#define N_KEYS ARRAY_SIZE(KEYS)
 
 static const char *type_name(enum key_type t)
 {

@@ -129,15 +129,9 @@ int cs_passphrase_read_real(const char *real_path, const char *shown_path, char 
 
 int cs_passphrase_read(const char *path, char *buf, size_t buflen, struct mt_err *err)
 {
-    char real[4096];
-    int r;
-
     if (!path || !*path)
         return mt_err_set(err, -EINVAL, "no passphrase file; set [cs] passphrase_file or give --passphrase-file");
-    r = rootpath_resolve(path, real, sizeof(real), RP_NOFOLLOW);
-    if (r < 0)
-        return mt_err_errno(err, r, "%s: cannot resolve the passphrase file path", path);
-    return cs_passphrase_read_real(real, path, buf, buflen, err);
+    return cs_passphrase_read_real(path, path, buf, buflen, err);
 }
 
 int cs_derive_key(const char *passphrase, size_t len, unsigned char key[CS_KEY_LEN])

@@ -26,8 +26,8 @@
 #define CS_PASSPHRASE_MAX 1024
 #define CS_AUTH_SCHEME "MT1-HMAC-SHA256"
 
-/* Read the passphrase: the first line of `path` (a host path, resolved through
- * rootpath), line ending stripped. The file must be a regular file owned by
+/* Read the passphrase: the first line of `path` (a path this process opens:
+ * the caller resolved it, the library does not again), line ending stripped. The file must be a regular file owned by
  * root with no group or other permission bits (0600 or stricter); otherwise
  * -EPERM with a message naming the file and its mode. An empty first line is
  * -EINVAL. buf (buflen >= 2) receives the passphrase; every intermediate

@@ -43,9 +43,13 @@ const char *cs_failure_name(enum cs_failure f)
     return "unknown";
 }
 
-/* Test-only override of the backoff, "BASE,CAP" in ms (see cs_client.h). */
+/* Test-only override of the backoff, "BASE,CAP" in ms (see cs_client.h):
+ * compiled out of the shipped build. */
 static void backoff_from_env(struct cs_endpoint *ep)
 {
+#ifndef MT_TEST_HOOKS
+    (void)ep;
+#else
     const char *v = getenv("MT_AGENT_TEST_BACKOFF_MS");
     unsigned long base, cap;
     char *end;
@@ -60,6 +64,7 @@ static void backoff_from_env(struct cs_endpoint *ep)
         return;
     ep->backoff_base_ms = base;
     ep->backoff_cap_ms = cap;
+#endif
 }
 
 int cs_endpoint_set_address(struct cs_endpoint *ep, const char *text, struct mt_err *err)

@@ -9,8 +9,12 @@
  * honoured; every failure is classified (enum cs_failure) with one message.
  *
  * Tests only: the environment variable MT_AGENT_TEST_BACKOFF_MS="BASE,CAP"
- * (milliseconds) shrinks the backoff so fault tests end fast; it is read by
- * the agent (cs_endpoint_defaults), never documented to operators. */
+ * (milliseconds) shrinks the backoff so fault tests end fast. It exists only
+ * in a build with MT_TEST_HOOKS (make TEST_HOOKS=1, the default for a
+ * developer's build, as curl's DEBUGBUILD); the RPM builds with TEST_HOOKS=0,
+ * so the shipped binary has no hook at all. Where it exists it is harmless:
+ * it only shortens the waits between retries, whose count and deadline
+ * ([cs] timeout) stay bounded. */
 #ifndef MT_CS_CLIENT_H
 #define MT_CS_CLIENT_H
 
@@ -70,8 +74,8 @@ int cs_endpoint_from_config(struct cs_endpoint *ep, const struct mt_config *cfg,
 int cs_endpoint_set_address(struct cs_endpoint *ep, const char *text, struct mt_err *err);
 int cs_endpoint_set_fingerprint(struct cs_endpoint *ep, const char *text, struct mt_err *err);
 
-/* Derive K from the passphrase file (cs_passphrase_read); the passphrase is
- * scrubbed before this returns. */
+/* Derive K from the passphrase file (cs_passphrase_read: a path this process
+ * opens, resolved by the caller); the passphrase is scrubbed before this returns. */
 int cs_endpoint_load_key(struct cs_endpoint *ep, const char *passphrase_file, struct mt_err *err);
 
 void cs_endpoint_scrub(struct cs_endpoint *ep);

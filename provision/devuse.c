@@ -59,33 +59,15 @@ static void copy(char *dst, size_t len, const char *src)
 
 int devuse_disk_path(const char *arg, char *out, size_t outlen)
 {
-    char real[PATH_MAX], cwd[PATH_MAX];
-    struct stat st;
-    int r;
+    char box[PATH_MAX];
 
     if (!arg || !*arg)
         return -EINVAL;
-    if (arg[0] == '/') {
-        if ((size_t)snprintf(out, outlen, "%s", arg) >= outlen)
-            return -ENAMETOOLONG;
-        return 0;
-    }
-    /* A bare kernel name (the kickstart's "sda") is a device node, unless no
-     * such node exists and a file of that name is in the current directory. */
-    if (!strchr(arg, '/')) {
-        if ((size_t)snprintf(out, outlen, "/dev/%s", arg) >= outlen)
-            return -ENAMETOOLONG;
-        r = rootpath_resolve(out, real, sizeof(real), 0);
-        if (r == 0 && stat(real, &st) == 0)
-            return 0;
-        if (stat(arg, &st) != 0)
-            return 0;
-    }
-    if (!getcwd(cwd, sizeof(cwd)))
-        return -errno;
-    if ((size_t)snprintf(out, outlen, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, arg) >= outlen)
+    if (strchr(arg, '/') && arg[0] != '/')
+        return -EINVAL;
+    if ((size_t)snprintf(box, sizeof(box), "%s%s", arg[0] == '/' ? "" : "/dev/", arg) >= sizeof(box))
         return -ENAMETOOLONG;
-    return 0;
+    return rootpath_resolve(box, out, outlen, 0);
 }
 
 /* ---- libblkid ---------------------------------------------------------------- */
@@ -602,17 +584,35 @@ static void scsi_identity(int fd, struct devuse *u)
 
 /* ---- the probe ------------------------------------------------------------------ */
 
+static int probe(const char *path, struct devuse *u, struct mt_err *err);
+
 int devuse_probe(const char *path, struct devuse *u, struct mt_err *err)
 {
-    struct devlist l = {NULL, 0};
-    struct stat st;
-    int fd, r;
+    int r;
 
     memset(u, 0, sizeof(*u));
     copy(u->path, sizeof(u->path), path);
     r = rootpath_resolve(path, u->real, sizeof(u->real), 0);
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot resolve the path", path);
+    return probe(path, u, err);
+}
+
+int devuse_probe_resolved(const char *path, struct devuse *u, struct mt_err *err)
+{
+    memset(u, 0, sizeof(*u));
+    copy(u->path, sizeof(u->path), path);
+    copy(u->real, sizeof(u->real), path);
+    return probe(path, u, err);
+}
+
+/* The probe proper: u->path (shown) and u->real (opened) are set. */
+static int probe(const char *path, struct devuse *u, struct mt_err *err)
+{
+    struct devlist l = {NULL, 0};
+    struct stat st;
+    int fd, r;
+
     if (stat(u->real, &st) < 0)
         return mt_err_errno(err, -errno, "%s: no such disk or image file; name a block device (sda, /dev/sdb) or an image file", path);
     if (S_ISBLK(st.st_mode)) {

@@ -77,15 +77,21 @@ struct devuse {
     size_t n_loops;
 };
 
-/* Turn a --disk argument into a host path: "sda" -> "/dev/sda"; a relative
- * path ("disk.img", "./x") is taken from the current directory; an absolute
- * path is kept. Returns 0 or -ENAMETOOLONG / -EINVAL. */
+/* A disk the box names ([layout] disk, the journal, a kernel name) as a path
+ * this process opens: "sda" -> "/dev/sda", then resolved under --root; an
+ * absolute path is resolved under --root. A relative path is -EINVAL (the
+ * operator's relative paths are theirs, taken from the working directory by
+ * the command line, never here). Returns 0, -EINVAL or -ENAMETOOLONG. */
 int devuse_disk_path(const char *arg, char *out, size_t outlen);
 
-/* Probe `path` (a host path: block device or image file). Returns 0, or -errno
- * with err naming the device (missing, not a block device or regular file,
- * unreadable, libblkid failure). Release with devuse_free (also after an error). */
+/* Probe `path`, a box path (/dev/sda1) resolved under --root. Returns 0, or
+ * -errno with err naming the device (missing, not a block device or regular
+ * file, unreadable, libblkid failure). Release with devuse_free (also after an
+ * error). */
 int devuse_probe(const char *path, struct devuse *u, struct mt_err *err);
+/* The same for a path already resolved (the operator's host path, or a box
+ * path resolved where it was parsed): opened as given, never resolved again. */
+int devuse_probe_resolved(const char *path, struct devuse *u, struct mt_err *err);
 void devuse_free(struct devuse *u);
 
 /* Only the use of disk `sysname` (sda) and its partitions, found by

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "dirs.h"
 #include "dl_archive.h"
 
 /* libarchive 3 widened the data-block offset (CentOS 6 ships 2.8). */
@@ -126,27 +126,6 @@ int extract_symlink_check(const char *link, const char *target, const char **why
     return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    if (remove(path) < 0 && errno != ENOENT)
-        return -errno;
-    return 0;
-}
-
-int extract_remove_tree(const char *dir)
-{
-    int r;
-
-    if (!dir || !*dir)
-        return 0;
-    r = nftw(dir, remove_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-    if (r < 0)
-        return errno == ENOENT ? 0 : -errno;
-    return r > 0 ? -r : r;
-}
 
 struct reader {
     int fd;
@@ -613,7 +592,7 @@ int extract_archive(const char *archive, const struct extract_opts *o, struct ex
     if (x.root >= 0)
         close(x.root);
     if (r < 0) {
-        extract_remove_tree(res->staging);
+        dirs_remove_tree(res->staging);
         res->staging[0] = '\0';
     }
     return r;

@@ -61,9 +61,6 @@ typedef int (*extract_entry_fn)(void *data, struct archive *a, struct archive_en
 int extract_walk(const char *archive, extract_entry_fn fn, void *data, const struct extract_opts *o,
                  char sha256[SHA256_HEX_LEN + 1], uint64_t *bytes, struct mt_err *err);
 
-/* Remove a directory tree without following symbolic links. 0 or -errno. */
-int extract_remove_tree(const char *dir);
-
 enum extract_path_verdict {
     EXTRACT_PATH_OK = 0,
     EXTRACT_PATH_SELF = 1,       /* "." or "./": the staging directory itself, nothing to do */

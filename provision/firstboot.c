@@ -1,10 +1,12 @@
-/* firstboot: step order, argv of each step, and the journal's record of them. */
-#include <stdarg.h>
+/* firstboot: step order, the policy, and the journal's record of the steps. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "firstboot.h"
+
+#include "arraysize.h"
+#include "journal.h"
 
 const char FB_PREFLIGHT_DEFERRED[] =
     "layout.partitions,layout.swap,modules.xfs,modules.reiserfs,customchanges.applied,"
@@ -14,40 +16,10 @@ static const char *const step_names[FB_N_STEPS] = {
     "preflight", "provision", "modules", "apply", "reboot", "retention", "register", "final-check",
 };
 
-static void arg(struct fb_step *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void arg(struct fb_step *s, const char *fmt, ...)
-{
-    va_list ap;
-    if (s->argc >= FB_MAX_ARGS)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(s->argv[s->argc++], FB_ARG_LEN, fmt, ap);
-    va_end(ap);
-}
-
 static void skip(struct fb_step *s, const char *why)
 {
     s->enabled = false;
     snprintf(s->why, sizeof(s->why), "%s", why);
-}
-
-/* A disk named "sda" in the config means /dev/sda; a path is taken as it is. */
-static void disk_arg(struct fb_step *s, const char *disk)
-{
-    arg(s, "--disk");
-    if (disk[0] == '/')
-        arg(s, "%s", disk);
-    else
-        arg(s, "/dev/%s", disk);
-}
-
-static void ignore_arg(struct fb_step *s, const char *a, const char *b)
-{
-    bool has_a = a && a[0], has_b = b && b[0];
-    if (!has_a && !has_b)
-        return;
-    arg(s, "--ignore");
-    arg(s, "%s%s%s", has_a ? a : "", has_a && has_b ? "," : "", has_b ? b : "");
 }
 
 void firstboot_plan(const struct mt_config *cfg, const struct fb_options *o, struct fb_step steps[FB_N_STEPS])
@@ -60,62 +32,53 @@ void firstboot_plan(const struct mt_config *cfg, const struct fb_options *o, str
         steps[i].name = step_names[i];
         steps[i].enabled = true;
     }
-
-    if (cfg->layout.disk[0]) {
-        arg(&steps[FB_PROVISION], "provision");
-        disk_arg(&steps[FB_PROVISION], cfg->layout.disk);
-        if (o->target_root[0]) {
-            arg(&steps[FB_PROVISION], "--target-root");
-            arg(&steps[FB_PROVISION], "%s", o->target_root);
-        }
-    } else {
+    if (!cfg->layout.disk[0])
         skip(&steps[FB_PROVISION], "[layout] disk is not set: the OS disk was laid out by the installer");
-    }
-
-    arg(&steps[FB_PREFLIGHT], "check");
-    ignore_arg(&steps[FB_PREFLIGHT], FB_PREFLIGHT_DEFERRED, o->ignore);
-
     if (!o->payload_dir_exists) {
         skip(&steps[FB_MODULES], "the payload directory does not exist");
         skip(&steps[FB_APPLY], "the payload directory does not exist");
     } else {
-        if (cfg->payload.modules[0]) {
-            arg(&steps[FB_MODULES], "modules");
-            arg(&steps[FB_MODULES], "install");
-            arg(&steps[FB_MODULES], "--from");
-            arg(&steps[FB_MODULES], "%s", o->payload_dir);
-            if (o->manifest[0]) {
-                arg(&steps[FB_MODULES], "--manifest");
-                arg(&steps[FB_MODULES], "%s", o->manifest);
-            }
-        } else {
+        if (!cfg->payload.modules[0])
             skip(&steps[FB_MODULES], "[payload] modules is empty");
-        }
-        /* apply takes [payload] agent_tarball and manifest from the configuration itself */
-        if (cfg->payload.agent_tarball[0])
-            arg(&steps[FB_APPLY], "apply");
-        else
+        if (!cfg->payload.agent_tarball[0])
             skip(&steps[FB_APPLY], "[payload] agent_tarball is not set");
     }
     if (!steps[FB_APPLY].enabled)
         skip(&steps[FB_REBOOT], "no custom changes to apply");
-
-    if (cfg->layout.retention_disk[0]) {
-        arg(&steps[FB_RETENTION], "retention");
-        disk_arg(&steps[FB_RETENTION], cfg->layout.retention_disk);
-        arg(&steps[FB_RETENTION], "--mount");
-        arg(&steps[FB_RETENTION], "%s", cfg->layout.retention_mount);
-    } else {
+    if (!cfg->layout.retention_disk[0])
         skip(&steps[FB_RETENTION], "[layout] retention_disk is not set");
-    }
-
-    if (cfg->cs.host[0])
-        arg(&steps[FB_REGISTER], "register");
-    else
+    if (!cfg->cs.host[0])
         skip(&steps[FB_REGISTER], "[cs] host is not set");
+}
 
-    arg(&steps[FB_FINAL_CHECK], "check");
-    ignore_arg(&steps[FB_FINAL_CHECK], o->ignore, NULL);
+static bool set(const char *s)
+{
+    return s && s[0];
+}
+
+enum fb_action firstboot_next(const struct fb_step *s, const struct fb_facts *f)
+{
+    bool done = f->status && strcmp(f->status, "done") == 0;
+
+    if (!s->enabled)
+        return FB_ACT_SKIP;
+    if (done && s->id != FB_PREFLIGHT && s->id != FB_FINAL_CHECK)
+        return FB_ACT_ALREADY;
+    if (s->id != FB_REBOOT)
+        return FB_ACT_RUN;
+    if (!f->reboot_required)
+        return FB_ACT_NOT_NEEDED;
+    if (set(f->reboot_boot_id) && set(f->boot_id) && strcmp(f->reboot_boot_id, f->boot_id) != 0)
+        return FB_ACT_REBOOTED;
+    if (f->no_reboot)
+        return FB_ACT_DEFER;
+    return FB_ACT_REBOOT;
+}
+
+const char *firstboot_action_name(enum fb_action a)
+{
+    static const char *const names[] = {"skip", "already", "run", "not-needed", "rebooted", "defer", "reboot"};
+    return (unsigned)a < ARRAY_SIZE(names) ? names[a] : "?";
 }
 
 const char *firstboot_step_status(json_object *fb, const char *step)
@@ -138,7 +101,7 @@ void firstboot_record(json_object *fb, const char *step, const char *status, int
     }
     json_object_object_add(s, "status", json_object_new_string(status));
     json_object_object_add(s, "exit", json_object_new_int(exit_code));
-    json_object_object_add(s, "at", json_object_new_int64((int64_t)time(NULL)));
+    json_object_object_add(s, "at", journal_now());
     if (detail && detail[0])
         json_object_object_add(s, "detail", json_object_new_string(detail));
     json_object_object_add(steps, step, s);

@@ -11,33 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dirs.h"
 #include "rootpath.h"
-
-/* mkdir -p of the directory part of path, mode 0700 for what it creates. */
-static int make_parent_dirs(const char *path)
-{
-    char dir[PATH_MAX];
-    char *p;
-
-    if (strlen(path) >= sizeof(dir))
-        return -ENAMETOOLONG;
-    strcpy(dir, path);
-    p = strrchr(dir, '/');
-    if (!p || p == dir)
-        return 0;
-    *p = '\0';
-    for (p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-            return -errno;
-        *p = '/';
-    }
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return -errno;
-    return 0;
-}
+#include "timefmt.h"
 
 int write_file_atomic(const char *path, const void *data, size_t len, int mode, struct mt_err *err)
 {
@@ -49,7 +25,7 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode, 
 
     if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= sizeof(tmp))
         return mt_err_set(err, -ENAMETOOLONG, "%s: path too long", path);
-    r = make_parent_dirs(path);
+    r = dirs_make_parent(path, 0700);
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot create the directory", path);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -112,7 +88,7 @@ int journal_load_path(struct journal *j, const char *path, struct mt_err *err)
     if (strlen(path) >= sizeof(j->path))
         return mt_err_set(err, -ENAMETOOLONG, "%s: path too long", path);
     strcpy(j->path, path);
-    r = make_parent_dirs(path);
+    r = dirs_make_parent(path, 0700);
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot create the state directory", path);
     snprintf(lockpath, sizeof(lockpath), "%s.lock", path);
@@ -195,7 +171,7 @@ int journal_commit(struct journal *j, struct mt_err *err)
     const char *text;
 
     json_object_object_add(j->root, "version", json_object_new_int(JOURNAL_VERSION));
-    json_object_object_add(j->root, "updated", json_object_new_int64((int64_t)time(NULL)));
+    json_object_object_add(j->root, "updated", journal_now());
     text = json_object_to_json_string_ext(j->root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
     return write_file_atomic(j->path, text, strlen(text), 0600, err);
 }
@@ -207,4 +183,10 @@ void journal_free(struct journal *j)
     if (j->lock_fd >= 0)
         close(j->lock_fd);
     j->lock_fd = -1;
+}
+
+json_object *journal_now(void)
+{
+    char ts[TIMEFMT_LEN];
+    return json_object_new_string(timefmt_now(ts, sizeof(ts)));
 }

@@ -37,6 +37,10 @@ int journal_load_path(struct journal *j, const char *path, struct mt_err *err);
 /* The object under `name`, created empty when missing (owned by the journal). */
 json_object *journal_section(struct journal *j, const char *name);
 
+/* The journal's one form of a timestamp: a new JSON string, ISO 8601 UTC
+ * ("2026-11-25T15:45:27Z", timefmt.h). */
+json_object *journal_now(void);
+
 /* Write the journal atomically. */
 int journal_commit(struct journal *j, struct mt_err *err);
 

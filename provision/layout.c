@@ -333,7 +333,7 @@ int layout_parse_mib(const char *s, uint64_t *out)
         return -EINVAL;
     errno = 0;
     v = strtoull(s, &end, 10);
-    if (errno || *end || v == 0 || v > (1ULL << 40))
+    if (errno || *end || v == 0 || v > LAYOUT_MIB_ARG_MAX)
         return -EINVAL;
     *out = (uint64_t)v;
     return 0;

@@ -32,6 +32,7 @@
 #include "mterr.h"
 
 #define LAYOUT_MIB ((uint64_t)1 << 20)
+#define LAYOUT_MIB_ARG_MAX ((uint64_t)1 << 40) /* the largest --ram-mib / --disk-size-mib */
 #define LAYOUT_MSDOS_LIMIT_BYTES ((uint64_t)1 << 41) /* 2^32 sectors of 512 bytes: 2 TiB */
 #define LAYOUT_MAX_PARTS 4
 #define LAYOUT_MAX_NOTES 6

@@ -19,6 +19,7 @@
 #include "extract.h"
 #include "journal.h"
 #include "manifest.h"
+#include "timefmt.h"
 #include "rootpath.h"
 #include "run.h"
 
@@ -334,14 +335,6 @@ static int rpm_query(const char *const argv[], char *out, size_t outlen, int *st
     return 0;
 }
 
-static void iso_now(char *buf, size_t len)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void journal_record(const struct modules_report *rep, const char *status, const char *error)
 {
     struct journal j;
@@ -352,7 +345,7 @@ static void journal_record(const struct modules_report *rep, const char *status,
     if (journal_load(&j, NULL) < 0)
         return;
     sec = journal_section(&j, "modules");
-    iso_now(ts, sizeof(ts));
+    timefmt_now(ts, sizeof(ts));
     json_object_object_add(sec, "status", json_object_new_string(status));
     json_object_object_add(sec, "finished_at", json_object_new_string(ts));
     json_object_object_add(sec, "kernel", json_object_new_string(rep->kernel));

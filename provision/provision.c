@@ -203,7 +203,7 @@ int provision_inspect(const char *disk, uint64_t ram_bytes, const struct layout_
     int r;
 
     memset(in, 0, sizeof(*in));
-    r = devuse_probe(disk, u, err);
+    r = devuse_probe_resolved(disk, u, err);
     if (r < 0)
         return r;
     if (u->is_partition)
@@ -287,7 +287,7 @@ static int journal_step(struct journal *j, json_object *sec, const char *state, 
     if (no_act)
         return 0;
     jset_str(sec, "state", state);
-    json_object_object_add(sec, "updated", json_object_new_int64((int64_t)time(NULL)));
+    json_object_object_add(sec, "updated", journal_now());
     return journal_commit(j, err);
 }
 
@@ -647,7 +647,9 @@ static int target_fstab(const struct provision_opts *o, char *host, char *path, 
     if ((size_t)snprintf(host, PATH_MAX, "%s/etc/fstab", strcmp(o->target_root, "/") == 0 ? "" : o->target_root) >=
         PATH_MAX)
         return mt_err_set(err, -ENAMETOOLONG, "%s: path too long", o->target_root);
-    r = rootpath_resolve(host, path, PATH_MAX, 0);
+    /* target_root is resolved already (the caller's path): its etc/fstab is
+     * looked up inside it, links staying in it, and never under --root again */
+    r = rootpath_resolve_in(o->target_root, "/etc/fstab", path, PATH_MAX, 0);
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot resolve", host);
     return 0;
@@ -709,7 +711,7 @@ static int reprobe(struct provision_inspection *in, struct mt_err *err)
     char path[PATH_MAX];
     snprintf(path, sizeof(path), "%s", in->use.path);
     devuse_free(&in->use);
-    return devuse_probe(path, &in->use, err);
+    return devuse_probe_resolved(path, &in->use, err);
 }
 
 /* One run of provision_apply: what every phase needs. */
@@ -734,7 +736,7 @@ static int phase_claim(struct apply_run *a)
         json_object_object_add(a->sec, "formatted", json_object_new_object());
         json_object_object_add(a->sec, "assigned", json_object_new_object());
         json_object_object_add(a->sec, "ptuuid", NULL);
-        json_object_object_add(a->sec, "started", json_object_new_int64((int64_t)time(NULL)));
+        json_object_object_add(a->sec, "started", journal_now());
         json_object_object_add(a->sec, "finished", NULL);
     }
     jset_str(a->sec, "disk", u->path);
@@ -897,7 +899,7 @@ static int phase_done(struct apply_run *a)
     jset_str(a->sec, "ptuuid", u->ptuuid[0] ? u->ptuuid : NULL);
     json_object_object_add(a->sec, "uuids", uuids);
     if (!jstr(a->sec, "state") || strcmp(jstr(a->sec, "state"), "done") != 0)
-        json_object_object_add(a->sec, "finished", json_object_new_int64((int64_t)time(NULL)));
+        json_object_object_add(a->sec, "finished", journal_now());
     return journal_step(a->j, a->sec, "done", false, a->err);
 }
 

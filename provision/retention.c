@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "devuse.h"
+#include "dirs.h"
 #include "fstab.h"
 #include "hostid.h"
 #include "loopdev.h"
@@ -24,24 +25,6 @@ static const char *jstr(json_object *o, const char *key)
     if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
         return NULL;
     return json_object_get_string(v);
-}
-
-static int mkdir_p(const char *real)
-{
-    char p[PATH_MAX], *s;
-
-    snprintf(p, sizeof(p), "%s", real);
-    for (s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-            return -errno;
-        *s = '/';
-    }
-    if (mkdir(p, 0755) < 0 && errno != EEXIST)
-        return -errno;
-    return 0;
 }
 
 /* The ext4 volume labelled `label`: its partition (0: whole disk) and UUID. */
@@ -161,7 +144,7 @@ static int ret_reprobe(struct ret_run *rr)
     char path[PATH_MAX];
     snprintf(path, sizeof(path), "%s", rr->u.path);
     devuse_free(&rr->u);
-    return devuse_probe(path, &rr->u, rr->err);
+    return devuse_probe_resolved(path, &rr->u, rr->err);
 }
 
 /* Phase 1: probe the disk. A run killed mid-mkfs leaves its mkfs running
@@ -174,7 +157,7 @@ static int ret_probe(struct ret_run *rr)
     size_t i;
     int r;
 
-    if ((r = devuse_probe(rr->disk, u, rr->err)) < 0)
+    if ((r = devuse_probe_resolved(rr->disk, u, rr->err)) < 0)
         return r;
     if (u->is_partition)
         return mt_err_set(rr->err, -EINVAL, "%s is a partition; name the whole disk", rr->disk);
@@ -252,13 +235,12 @@ static int ret_create(struct ret_run *rr)
     json_object_object_add(rr->sec, "scsi_id", u->scsi_id[0] ? json_object_new_string(u->scsi_id) : NULL);
     json_object_object_add(rr->sec, "uuid_assigned", json_object_new_string(uuid));
     json_object_object_add(rr->sec, "state", json_object_new_string("formatting"));
-    json_object_object_add(rr->sec, "updated", json_object_new_int64((int64_t)time(NULL)));
+    json_object_object_add(rr->sec, "updated", journal_now());
     if ((r = journal_commit(rr->j, rr->err)) < 0)
         return r;
     /* an image through an autoclear loop device, so a killed run's mkfs is seen holding it */
     if (u->is_block) {
-        rootpath_resolve(u->path, real, sizeof(real), 0);
-        r = provision_mkfs(real, "ext4", rr->label, uuid, false, NULL, NULL, rr->err);
+        r = provision_mkfs(u->real, "ext4", rr->label, uuid, false, NULL, NULL, rr->err);
     } else {
         char node[PATH_MAX];
         r = loopdev_attach(u->real, 0, u->size_bytes, &fd, node, sizeof(node), rr->err);
@@ -299,7 +281,7 @@ static int ret_mount(struct ret_run *rr, int partno)
         snprintf(rr->res->node, sizeof(rr->res->node), "%s", u->path);
         return 0;
     }
-    if ((r = mkdir_p(rr->mnt_real)) < 0)
+    if ((r = dirs_make(rr->mnt_real, 0755)) < 0)
         return mt_err_errno(rr->err, r, "%s: cannot create the mount point", rr->mountpoint);
     return mount_volume(u, partno, rr->mnt_real, rr->res, rr->err);
 }
@@ -331,7 +313,7 @@ static int ret_record(struct ret_run *rr)
     json_object_object_add(rr->sec, "partition", json_object_new_int(rr->res->partno));
     json_object_object_add(rr->sec, "mount", json_object_new_string(rr->mountpoint));
     json_object_object_add(rr->sec, "state", json_object_new_string("done"));
-    json_object_object_add(rr->sec, "updated", json_object_new_int64((int64_t)time(NULL)));
+    json_object_object_add(rr->sec, "updated", journal_now());
     return journal_commit(rr->j, rr->err);
 }
 

@@ -56,109 +56,127 @@ static void pop_component(char *work, size_t *wlen)
     work[*wlen] = '\0';
 }
 
+/* The walk's state: what is resolved so far (relative to root, no leading
+ * slash), what is still to walk, and the links followed. */
+struct walk {
+    const char *root;
+    size_t rootlen;
+    char work[PATH_MAX];
+    size_t wlen;
+    char rest[PATH_MAX];
+    int links;
+    bool exists;          /* every component so far exists (else the rest is taken as written) */
+};
+
+/* The component just appended to w->work: when it is a link to follow, splice
+ * its target before the rest (an absolute one starts again at the root).
+ * 0 or -errno (-ELOOP, -ENAMETOOLONG). */
+static int follow_link(struct walk *w, int flags)
+{
+    char full[PATH_MAX], target[PATH_MAX], tmp[PATH_MAX];
+    struct stat st;
+    bool last = true;
+    ssize_t tl;
+    size_t rl;
+    const char *p;
+
+    for (p = w->rest; *p; p++)
+        if (*p != '/') {
+            last = false;
+            break;
+        }
+    if ((size_t)snprintf(full, sizeof(full), "%.*s/%s", (int)w->rootlen, w->root, w->work) >= sizeof(full))
+        return -ENAMETOOLONG;
+    if (lstat(full, &st) < 0) {
+        w->exists = false;
+        return 0;
+    }
+    if (!S_ISLNK(st.st_mode) || (last && (flags & RP_NOFOLLOW)))
+        return 0;
+    if (++w->links > RP_MAX_LINKS)
+        return -ELOOP;
+    tl = readlink(full, target, sizeof(target) - 1);
+    if (tl < 0)
+        return -errno;
+    target[tl] = '\0';
+    rl = strlen(w->rest);
+    if ((size_t)tl + 1 + rl >= sizeof(w->rest))
+        return -ENAMETOOLONG;
+    /* the link replaces its own component: splice target before rest */
+    memcpy(tmp, target, (size_t)tl);
+    tmp[tl] = '/';
+    memcpy(tmp + tl + 1, w->rest, rl + 1);
+    memcpy(w->rest, tmp, (size_t)tl + 1 + rl + 1);
+    pop_component(w->work, &w->wlen);
+    if (target[0] == '/') {
+        w->wlen = 0;
+        w->work[0] = '\0';
+    }
+    return 0;
+}
+
+/* Take the next component off w->rest: "." is dropped, ".." pops (never above
+ * the root), a name is appended to w->work. 1 when a name was appended, 0 when
+ * not, -ENAMETOOLONG. */
+static int next_component(struct walk *w)
+{
+    char *p = w->rest, *comp, *next;
+    size_t clen;
+
+    while (*p == '/')
+        p++;
+    if (!*p) {
+        w->rest[0] = '\0';
+        return 0;
+    }
+    comp = p;
+    next = strchr(comp, '/');
+    clen = next ? (size_t)(next - comp) : strlen(comp);
+    if (clen == 2 && comp[0] == '.' && comp[1] == '.')
+        pop_component(w->work, &w->wlen);
+    if ((clen == 1 && comp[0] == '.') || (clen == 2 && comp[0] == '.' && comp[1] == '.')) {
+        memmove(w->rest, comp + clen, strlen(comp + clen) + 1);
+        return 0;
+    }
+    if (w->wlen + 1 + clen >= sizeof(w->work))
+        return -ENAMETOOLONG;
+    if (w->wlen)
+        w->work[w->wlen++] = '/';
+    memcpy(w->work + w->wlen, comp, clen);
+    w->wlen += clen;
+    w->work[w->wlen] = '\0';
+    memmove(w->rest, comp + clen, strlen(comp + clen) + 1);
+    return 1;
+}
+
 int rootpath_resolve_in(const char *root, const char *path, char *out, size_t outlen, int flags)
 {
-    char work[PATH_MAX];   /* resolved so far, relative to root, no leading slash */
-    char rest[PATH_MAX];   /* still to walk */
-    char full[PATH_MAX];
-    char target[PATH_MAX];
-    size_t wlen = 0, rootlen;
-    int links = 0;
-    bool exists = true;
+    struct walk w;
+    int r;
 
     if (!path || path[0] != '/')
         return -EINVAL;
-    if (strlen(path) >= sizeof(rest))
+    if (strlen(path) >= sizeof(w.rest))
         return -ENAMETOOLONG;
-    strcpy(rest, path);
-    work[0] = '\0';
-    rootlen = strcmp(root, "/") == 0 ? 0 : strlen(root);
-
-    while (rest[0]) {
-        char *p = rest, *comp, *next;
-        size_t clen;
-
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        comp = p;
-        next = strchr(comp, '/');
-        clen = next ? (size_t)(next - comp) : strlen(comp);
-
-        if (clen == 1 && comp[0] == '.') {
-            memmove(rest, comp + clen, strlen(comp + clen) + 1);
-            continue;
-        }
-        if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
-            pop_component(work, &wlen);
-            memmove(rest, comp + clen, strlen(comp + clen) + 1);
-            continue;
-        }
-        if (wlen + 1 + clen >= sizeof(work))
-            return -ENAMETOOLONG;
-        if (wlen)
-            work[wlen++] = '/';
-        memcpy(work + wlen, comp, clen);
-        wlen += clen;
-        work[wlen] = '\0';
-        memmove(rest, comp + clen, strlen(comp + clen) + 1);
-
-        if (!exists)
-            continue;
-        {
-            struct stat st;
-            bool last = true;
-            ssize_t tl;
-
-            for (p = rest; *p; p++)
-                if (*p != '/') {
-                    last = false;
-                    break;
-                }
-            if ((size_t)snprintf(full, sizeof(full), "%.*s/%s", (int)rootlen, root, work) >= sizeof(full))
-                return -ENAMETOOLONG;
-            if (lstat(full, &st) < 0) {
-                exists = false;
-                continue;
-            }
-            if (!S_ISLNK(st.st_mode) || (last && (flags & RP_NOFOLLOW)))
-                continue;
-            if (++links > RP_MAX_LINKS)
-                return -ELOOP;
-            tl = readlink(full, target, sizeof(target) - 1);
-            if (tl < 0)
-                return -errno;
-            target[tl] = '\0';
-            if (tl + 1 + strlen(rest) >= sizeof(rest))
-                return -ENAMETOOLONG;
-            /* the link replaces its own component: splice target before rest */
-            {
-                char tmp[PATH_MAX];
-                size_t rl = strlen(rest);
-                memcpy(tmp, target, (size_t)tl);
-                tmp[tl] = '/';
-                memcpy(tmp + tl + 1, rest, rl + 1);
-                memcpy(rest, tmp, (size_t)tl + 1 + rl + 1);
-            }
-            pop_component(work, &wlen);
-            if (target[0] == '/') {
-                wlen = 0;
-                work[0] = '\0';
-            }
-        }
+    memset(&w, 0, sizeof(w));
+    w.root = root;
+    w.rootlen = strcmp(root, "/") == 0 ? 0 : strlen(root);
+    w.exists = true;
+    strcpy(w.rest, path);
+    while (w.rest[0]) {
+        r = next_component(&w);
+        if (r > 0 && w.exists)
+            r = follow_link(&w, flags);
+        if (r < 0)
+            return r;
     }
-
-    if (rootlen == 0) {
-        if ((size_t)snprintf(out, outlen, "/%s", work) >= outlen)
-            return -ENAMETOOLONG;
-    } else if (wlen == 0) {
-        if ((size_t)snprintf(out, outlen, "%s", root) >= outlen)
-            return -ENAMETOOLONG;
-    } else if ((size_t)snprintf(out, outlen, "%s/%s", root, work) >= outlen) {
-        return -ENAMETOOLONG;
-    }
-    return 0;
+    if (w.rootlen == 0)
+        r = snprintf(out, outlen, "/%s", w.work);
+    else if (w.wlen == 0)
+        r = snprintf(out, outlen, "%s", root);
+    else
+        r = snprintf(out, outlen, "%s/%s", root, w.work);
+    return r < 0 || (size_t)r >= outlen ? -ENAMETOOLONG : 0;
 }
 
 int rootpath_resolve(const char *path, char *out, size_t outlen, int flags)

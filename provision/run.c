@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "run.h"
 
+#include "arraysize.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -301,7 +303,7 @@ out_close:
     {
         int *fds[] = {&inp[0], &inp[1], &outp[0], &outp[1], &errp[0], &errp[1], &stp[0], &stp[1]};
         size_t i;
-        for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+        for (i = 0; i < ARRAY_SIZE(fds); i++)
             if (*fds[i] >= 0)
                 close(*fds[i]);
     }

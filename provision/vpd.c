@@ -5,6 +5,8 @@
  * whitelist to '_'), reading the bytes through scsi_id's own 254-byte window. */
 #include "vpd.h"
 
+#include "arraysize.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -211,7 +213,7 @@ const char *vpd_desig_type_name(uint8_t type)
 {
     static const char *const names[] = {"vendor", "t10", "eui64", "naa", "relative-port", "target-port-group",
                                         "lu-group", "md5", "scsi-name", "protocol-port", "uuid"};
-    return type < sizeof(names) / sizeof(names[0]) ? names[type] : "reserved";
+    return type < ARRAY_SIZE(names) ? names[type] : "reserved";
 }
 
 const char *vpd_assoc_name(uint8_t assoc)
@@ -406,7 +408,7 @@ static int udev_search_pg83(struct udev_view *v, size_t last, const char *vendor
     size_t k, j;
     int r, len;
 
-    for (k = 0; k < sizeof(id_search) / sizeof(id_search[0]); k++) {
+    for (k = 0; k < ARRAY_SIZE(id_search); k++) {
         for (j = 4; j <= last; j += (size_t)len + 4) {
             r = udev_try_designator(v, j, k, vendor, model, serial, out);
             if (r != 0)

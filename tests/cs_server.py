@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""cs_server.py: a configuration server speaking API v1 (DESIGN.md), for tests and the demo.
+"""cs_server.py: a configuration server speaking API v1 (mt-agent-api(7)), for tests and the demo.
 
 Python 3 standard library only: http.server + ssl + sqlite3 + hmac.
 

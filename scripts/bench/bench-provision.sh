@@ -35,7 +35,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # the plan, for the bare commands (parsed from plan --format json, MiB)
 truncate -s 100G "$img"
-parts=$("$agent" --root "$root" plan --disk /img/disk.img --ram-mib 6144 --format json |
+parts=$("$agent" --root "$root" plan --disk "$root/img/disk.img" --ram-mib 6144 --format json |
     python3 -c 'import json,sys
 for p in json.load(sys.stdin)["partitions"]:
     print(p["start_mib"], p["size_mib"], p["fstype"], p["label"], "83" if p["fstype"] != "swap" else "82", "*" if p["boot"] else "-")')
@@ -58,7 +58,7 @@ bare() {
 
 agent_run() {
     rm -f "$img" "$root/var/lib/mt-agent/state.json"; truncate -s 100G "$img"
-    "$agent" --root "$root" provision --disk /img/disk.img --ram-mib 6144 >/dev/null
+    "$agent" --root "$root" provision --disk "$root/img/disk.img" --ram-mib 6144 >/dev/null
 }
 
 b=""; a=""

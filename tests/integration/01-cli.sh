@@ -12,7 +12,7 @@ assert_grep "unknown verb is named" "unknown verb 'frobnicate'" "$T_ERR"
 assert_grep "unknown verb lists the verbs" '^  register ' "$T_ERR"
 expect_exit 2 "unknown global option" "$MT_AGENT" --frob status
 expect_exit 0 "verb --help" "$MT_AGENT" plan --help
-assert_grep "verb --help shows its usage" 'usage: mt-agent .*plan --disk DEV' "$T_OUT"
+assert_grep "verb --help shows its usage" 'usage: mt-agent .*plan \[--disk DEV' "$T_OUT"
 expect_exit 2 "--root that does not exist" "$MT_AGENT" --root "$T_TMP/nope" status
 assert_grep "--root error names the directory" "nope" "$T_ERR"
 

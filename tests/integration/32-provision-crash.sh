@@ -22,7 +22,7 @@ state() { # the journal's provision state after a kill: partitioning / formattin
 # how long one uninterrupted run takes here: the kills are spread over it
 rm -f "$img"; truncate -s 25G "$img"
 t0=$(now_ms)
-expect_exit 0 "uninterrupted run" "$MT_AGENT" --root "$R" provision --disk /img/crash.img --ram-mib 1024 --lazy-init
+expect_exit 0 "uninterrupted run" "$MT_AGENT" --root "$R" provision --disk "$img" --ram-mib 1024 --lazy-init
 span=$(( $(now_ms) - t0 ))
 [ $span -lt 200 ] && span=200
 echo "# one run takes $span ms; kills land in [0, $span) ms"
@@ -35,7 +35,7 @@ for i in $(seq 1 "$RUNS"); do
         disk=$(t_loop_attach "$R/img/crash-loop.img"); check_disk=$disk
     else
         rm -f "$img"; truncate -s 25G "$img"
-        disk=/img/crash.img; check_disk=$img
+        disk=$img; check_disk=$img
     fi
     delay=$((RANDOM * 32768 + RANDOM))
     delay=$((delay % span))

@@ -12,7 +12,7 @@ M=$R/mnt/retention
 
 # a blank image: created, mounted, in fstab
 truncate -s 20G "$R/img/ret.img"
-expect_exit 0 "blank disk: retention volume created" "$MT_AGENT" --root "$R" --json retention --disk /img/ret.img
+expect_exit 0 "blank disk: retention volume created" "$MT_AGENT" --root "$R" --json retention --disk "$R"/img/ret.img
 t_track_mount "$M"
 assert_eq "created, mounted now" "$(jget "$T_OUT" 'd["result"], d["mounted_now"]')" "('created', True)"
 uuid=$(jget "$T_OUT" 'd["uuid"]')
@@ -29,13 +29,13 @@ assert_eq "retention.volume: pass" "$(jget "$T_OUT" '[c["status"] for c in d["ch
 # a second run: reused, nothing changed
 echo "recovery point" >"$M/keep"
 sync
-expect_exit 0 "second run" "$MT_AGENT" --root "$R" --json retention --disk /img/ret.img
+expect_exit 0 "second run" "$MT_AGENT" --root "$R" --json retention --disk "$R"/img/ret.img
 assert_eq "second run: reused, already mounted, fstab unchanged" "$(jget "$T_OUT" 'd["result"], d["mounted_now"], d["fstab_changed"]')" "('reused', False, False)"
 umount "$M"
 # after a "disaster": unmounted, fstab lost: reused, remounted, the data is there
 : >"$R/etc/fstab"
 expect_exit 1 "check retention.volume fails when unmounted" "$MT_AGENT" --root "$R" check --only retention.volume
-expect_exit 0 "reuse after disaster" "$MT_AGENT" --root "$R" --json retention --disk /img/ret.img
+expect_exit 0 "reuse after disaster" "$MT_AGENT" --root "$R" --json retention --disk "$R"/img/ret.img
 assert_eq "reused, mounted again, fstab written" "$(jget "$T_OUT" 'd["result"], d["mounted_now"], d["fstab_changed"], d["uuid"]')" "('reused', True, True, '$uuid')"
 assert_eq "the data survived (not reformatted)" "$(cat "$M/keep" 2>/dev/null)" "recovery point"
 umount "$M"
@@ -56,14 +56,14 @@ for fs in xfs ext4; do
     truncate -s 0 "$R/img/other.img"; truncate -s 10G "$R/img/other.img"
     if [ $fs = xfs ]; then mkfs.xfs -q -f "$R/img/other.img"; else mkfs.ext4 -q -F -L DATA "$R/img/other.img"; fi
     before=$(disk_sum "$R/img/other.img")
-    expect_exit 3 "$fs disk refused" "$MT_AGENT" --root "$R" retention --disk /img/other.img --mount /mnt/other
+    expect_exit 3 "$fs disk refused" "$MT_AGENT" --root "$R" retention --disk "$R"/img/other.img --mount /mnt/other
     assert_grep "$fs disk: names what it found" "carries other data: $fs" "$T_ERR"
     assert_eq "$fs disk: unchanged" "$(disk_sum "$R/img/other.img")" "$before"
 done
 # in use: refused
 truncate -s 0 "$R/img/other.img"; truncate -s 10G "$R/img/other.img"
 L=$(t_loop_attach "$R/img/other.img")
-expect_exit 3 "image attached to a loop device: refused" "$MT_AGENT" --root "$R" retention --disk /img/other.img --mount /mnt/other
+expect_exit 3 "image attached to a loop device: refused" "$MT_AGENT" --root "$R" retention --disk "$R"/img/other.img --mount /mnt/other
 assert_grep "attached: named" "in use: attached to $L" "$T_ERR"
 t_loop_detach "$L"
 expect_exit 2 "no --disk" "$MT_AGENT" --root "$R" retention
@@ -71,11 +71,11 @@ expect_exit 2 "no --disk" "$MT_AGENT" --root "$R" retention
 # killed mid-mkfs: the journal says it is ours, the next run waits for the
 # orphaned mkfs to let go of its loop device, then finishes it
 truncate -s 0 "$R/img/k.img"; truncate -s 50G "$R/img/k.img"
-"$MT_AGENT" --root "$R" retention --disk /img/k.img --mount /mnt/k >/dev/null 2>&1 &
+"$MT_AGENT" --root "$R" retention --disk "$R"/img/k.img --mount /mnt/k >/dev/null 2>&1 &
 pid=$!
 sleep 0.15
 kill -KILL $pid 2>/dev/null; wait $pid 2>/dev/null
-expect_exit 0 "after a kill the re-run ends with the volume" "$MT_AGENT" --root "$R" --json retention --disk /img/k.img --mount /mnt/k
+expect_exit 0 "after a kill the re-run ends with the volume" "$MT_AGENT" --root "$R" --json retention --disk "$R"/img/k.img --mount /mnt/k
 t_track_mount "$R/mnt/k"
 assert_eq "after the kill: an MT_RETENTION ext4" "$(blkid -p -o value -s TYPE "$R/img/k.img") $(blkid -p -o value -s LABEL "$R/img/k.img")" "ext4 MT_RETENTION"
 umount "$R/mnt/k"

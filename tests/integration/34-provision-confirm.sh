@@ -46,15 +46,15 @@ EOF
 
 before=$(disk_sum "$R/img/ext4.img")
 for answer in no YES "" EOF; do
-    on_tty "$answer" "$MT_AGENT" --root "$R" provision --disk /img/ext4.img --ram-mib 1024 --wipe >"$T_TMP/tty" 2>&1
-    assert_grep "answer '$answer': the prompt names the disk" "Type 'yes' to destroy everything on /img/ext4.img" "$T_TMP/tty"
-    assert_grep "answer '$answer': it lists what would be destroyed first" "destroys on /img/ext4.img: ext4 'OLDDATA'" "$T_TMP/tty"
+    on_tty "$answer" "$MT_AGENT" --root "$R" provision --disk "$R/img/ext4.img" --ram-mib 1024 --wipe >"$T_TMP/tty" 2>&1
+    assert_grep "answer '$answer': the prompt names the disk" "Type 'yes' to destroy everything on $R/img/ext4.img" "$T_TMP/tty"
+    assert_grep "answer '$answer': it lists what would be destroyed first" "destroys on $R/img/ext4.img: ext4 'OLDDATA'" "$T_TMP/tty"
     assert_grep "answer '$answer': not confirmed, exit 3" "^rc=3$" "$T_TMP/tty"
     assert_grep "answer '$answer': says nothing was written" "not confirmed; nothing was written" "$T_TMP/tty"
     assert_eq "answer '$answer': disk unchanged (sha256)" "$(disk_sum "$R/img/ext4.img")" "$before"
 done
 
-on_tty yes "$MT_AGENT" --root "$R" provision --disk /img/ext4.img --ram-mib 1024 --wipe --lazy-init >"$T_TMP/tty" 2>&1
+on_tty yes "$MT_AGENT" --root "$R" provision --disk "$R/img/ext4.img" --ram-mib 1024 --wipe --lazy-init >"$T_TMP/tty" 2>&1
 assert_grep "answer 'yes': provisioned, exit 0" "^rc=0$" "$T_TMP/tty"
 layout_verify "answer 'yes'" "$R/img/ext4.img" 1024
 assert_eq "answer 'yes': the old file system is gone" "$(blkid -p -o value -s LABEL "$R/img/ext4.img" 2>/dev/null)" ""

@@ -39,10 +39,10 @@ while read -r name type oracle arg; do
     case " $made " in *" $name "*) ;; *) "shape_$name"; made="$made $name" ;; esac
     before=$(ends "$img")
     expect_exit 3 "$name: refused without --wipe (exit 3)" \
-        "$MT_AGENT" --root "$R" --json provision --disk "/img/$name.img" --ram-mib 1024
+        "$MT_AGENT" --root "$R" --json provision --disk "$R/img/$name.img" --ram-mib 1024
     cp "$T_OUT" "$T_TMP/$name.json"
     expect_exit 3 "$name: --no-act refuses it too (exit 3)" \
-        "$MT_AGENT" --root "$R" provision --disk "/img/$name.img" --ram-mib 1024 --no-act
+        "$MT_AGENT" --root "$R" provision --disk "$R/img/$name.img" --ram-mib 1024 --no-act
     assert_eq "$name: first and last 8 MiB unchanged" "$(ends "$img")" "$before"
     assert_eq "$name: $type found as the oracle ($oracle $arg) sees it" \
         "$(python3 "$ORACLE" "$T_TMP/$name.json" "$img" "$type" $oracle $arg)" OK
@@ -60,7 +60,7 @@ for name in $made; do
     img=$R/img/$name.img
     before=$(ends "$img")
     expect_exit 0 "$name: --no-act --wipe --yes (exit 0 as the real run)" \
-        "$MT_AGENT" --root "$R" provision --disk "/img/$name.img" --ram-mib 1024 --wipe --yes --no-act
+        "$MT_AGENT" --root "$R" provision --disk "$R/img/$name.img" --ram-mib 1024 --wipe --yes --no-act
     assert_grep "$name: --no-act lists what it would erase" "would erase" "$T_OUT"
     assert_eq "$name: --no-act changed nothing" "$(ends "$img")" "$before"
 done
@@ -69,11 +69,11 @@ done
 for name in $made; do
     img=$R/img/$name.img
     expect_exit 0 "$name: --wipe --yes provisions it" \
-        "$MT_AGENT" --root "$R" provision --disk "/img/$name.img" --ram-mib 1024 --wipe --yes --lazy-init
+        "$MT_AGENT" --root "$R" provision --disk "$R/img/$name.img" --ram-mib 1024 --wipe --yes --lazy-init
     assert_eq "$name: wipefs lists only the new dos table" "$(python3 "$ORACLE" - "$img" - clean)" OK
     layout_verify "$name after --wipe" "$img" 1024
     expect_exit 0 "$name: a second run finds nothing but the plan" \
-        "$MT_AGENT" --root "$R" provision --disk "/img/$name.img" --ram-mib 1024
+        "$MT_AGENT" --root "$R" provision --disk "$R/img/$name.img" --ram-mib 1024
     assert_grep "$name: already provisioned" "already provisioned" "$T_OUT"
     rm -f "$img"
 done

@@ -42,12 +42,12 @@ jstate() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])).get(sys.a
 for n in $SHAPE_NAMES; do "shape_$n"; mv "$R/img/$n.img" "$R/img/shape-$n.img"; done
 ok "built the shapes: $SHAPE_NAMES"
 
-# swap_refused VERB NAME COPY DISKPATH(in root) [args]: every shape (and with COPY=copy an
+# swap_refused VERB NAME COPY DISK(host path) [args]: every shape (and with COPY=copy an
 # other-size copy of the disk at DISKPATH) is put at DISKPATH: refused, unchanged. The disk
 # goes back after. (retention takes no copy: a larger copy of its disk holds at most its own
 # new volume, which is reused, or nothing; neither loses data.)
 swap_refused() {
-    local verb=$1 what=$2 copy=$3 disk=$4 n img=$R$4 before
+    local verb=$1 what=$2 copy=$3 disk=$4 n img=$4 before
     shift 4
     mv "$img" "$T_TMP/own.img"
     for n in $SHAPE_NAMES; do
@@ -71,14 +71,14 @@ for kill in "1 -" "1 complete" "2 -" "3 -"; do
     set -- $kill
     rm -f "$FAKE/count" "$FAKE/complete"; echo "$1" >"$FAKE/kill_at"; [ "$2" = complete ] && touch "$FAKE/complete"
     rm -f "$R/img/p.img"; truncate -s $SIZE "$R/img/p.img"
-    A provision --disk /img/p.img --ram-mib 1024 --lazy-init >/dev/null 2>&1
+    A provision --disk $R/img/p.img --ram-mib 1024 --lazy-init >/dev/null 2>&1
     st=$(jstate provision)
     how=""; [ "$2" = complete ] && how=" after it completed"
     what="provision killed at ext4 mkfs call $1$how ($st)"
     case $st in "formatting "*) ok "$what: journal says formatting" ;; *) not_ok "$what: journal says formatting" ;; esac
     rm -f "$FAKE/kill_at"
-    swap_refused provision "$what" copy /img/p.img --ram-mib 1024
-    expect_exit 0 "$what: its own disk is finished" A provision --disk /img/p.img --ram-mib 1024 --lazy-init
+    swap_refused provision "$what" copy "$R/img/p.img" --ram-mib 1024
+    expect_exit 0 "$what: its own disk is finished" A provision --disk $R/img/p.img --ram-mib 1024 --lazy-init
     layout_verify "$what" "$R/img/p.img" 1024
 done
 
@@ -86,13 +86,13 @@ done
 # partition 1 already holds the file system with the UUID the journal assigned it
 rm -f "$FAKE/count" "$FAKE/complete"; echo 2 >"$FAKE/kill_at"
 rm -f "$R/img/p.img"; truncate -s $SIZE "$R/img/p.img"
-A provision --disk /img/p.img --ram-mib 1024 --lazy-init >/dev/null 2>&1
+A provision --disk $R/img/p.img --ram-mib 1024 --lazy-init >/dev/null 2>&1
 rm -f "$FAKE/kill_at"
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["provision"]["state"]="partitioning"; json.dump(j, open(sys.argv[1], "w"))' \
     "$R/var/lib/mt-agent/state.json"
 assert_eq "claim re-recorded: journal says partitioning, p1 formatted" "$(jstate provision)" "partitioning 1"
 expect_exit 0 "partitioning with p1 already made by the run: its own disk is finished" \
-    A provision --disk /img/p.img --ram-mib 1024 --lazy-init
+    A provision --disk $R/img/p.img --ram-mib 1024 --lazy-init
 layout_verify "partitioning with p1 made" "$R/img/p.img" 1024
 
 # ---- provision: partitioning, held in libparted's udevadm settle, on a loop device -----
@@ -135,19 +135,19 @@ for kill in "1 -" "1 complete"; do
     set -- $kill
     rm -f "$FAKE/count" "$FAKE/complete"; echo 1 >"$FAKE/kill_at"; [ "$2" = complete ] && touch "$FAKE/complete"
     rm -f "$R/img/r.img"; truncate -s 20G "$R/img/r.img"
-    A retention --disk /img/r.img >/dev/null 2>&1
+    A retention --disk $R/img/r.img >/dev/null 2>&1
     how=""; [ "$2" = complete ] && how=" after it completed"
     what="retention killed in mkfs$how ($(jstate retention))"
     assert_eq "$what: journal says formatting" "$(jstate retention)" "formatting 0"
     rm -f "$FAKE/kill_at"
-    swap_refused retention "$what" nocopy /img/r.img
+    swap_refused retention "$what" nocopy "$R/img/r.img"
     # the issue's example: a 20 GiB xfs at the same path
     mv "$R/img/r.img" "$T_TMP/own.img"; truncate -s 20G "$R/img/r.img"; mkfs.xfs -q -f "$R/img/r.img"
     before=$(ends "$R/img/r.img")
-    expect_exit 3 "$what: a 20 GiB xfs at the same path refused" A retention --disk /img/r.img
+    expect_exit 3 "$what: a 20 GiB xfs at the same path refused" A retention --disk $R/img/r.img
     assert_eq "$what: the xfs unchanged" "$(ends "$R/img/r.img")" "$before"
     mv "$T_TMP/own.img" "$R/img/r.img"
-    expect_exit 0 "$what: its own disk is finished" A --json retention --disk /img/r.img
+    expect_exit 0 "$what: its own disk is finished" A --json retention --disk $R/img/r.img
     t_track_mount "$M"
     assert_eq "$what: an ext4 MT_RETENTION, mounted" \
         "$(blkid -p -o value -s TYPE "$R/img/r.img") $(blkid -p -o value -s LABEL "$R/img/r.img") $(findmnt -n -o TARGET "$M")" \

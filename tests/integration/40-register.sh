@@ -126,10 +126,20 @@ assert_grep "refusal names the file and the mode" "/etc/mt-agent/passphrase: pas
 chmod 600 "$root/etc/mt-agent/passphrase"
 printf 'not the passphrase\n' >"$T_TMP/otherpass"
 mkdir -p "$root/etc/other" && install -m 600 "$T_TMP/otherpass" "$root/etc/other/pass"
-expect_exit 4 "a wrong passphrase: authentication failure" "$MT_AGENT" --root "$root" register --passphrase-file /etc/other/pass
+expect_exit 4 "a wrong passphrase: authentication failure" "$MT_AGENT" --root "$root" register --passphrase-file "$root/etc/other/pass"
 assert_grep "wrong passphrase: the message says authentication and 401" "authentication failure: .*HTTP 401.*passphrases differ" "$T_ERR"
 printf 'x\n' >"$root/etc/other/crlf" && printf '%s\r\n' "$pass" >"$root/etc/other/crlf" && chmod 600 "$root/etc/other/crlf"
-expect_exit 0 "a CRLF line ending is stripped" "$MT_AGENT" --root "$root" register --passphrase-file /etc/other/crlf
+expect_exit 0 "a CRLF line ending is stripped" "$MT_AGENT" --root "$root" register --passphrase-file "$root/etc/other/crlf"
+# The path rule: --passphrase-file is the operator's host path; a file of the
+# same name inside the root (here the wrong passphrase) is never read.
+printf '%s\n' "$pass" >"$T_TMP/hostpass" && chmod 600 "$T_TMP/hostpass"
+mkdir -p "$root$T_TMP" && install -m 600 "$T_TMP/otherpass" "$root$T_TMP/hostpass"
+expect_exit 0 "--root R register --passphrase-file FILE reads the host's FILE, not R/FILE" \
+    "$MT_AGENT" --root "$root" register --passphrase-file "$T_TMP/hostpass"
+cd "$T_TMP"
+expect_exit 0 "a relative --passphrase-file is taken from the working directory" \
+    "$MT_AGENT" --root "$root" register --passphrase-file hostpass
+cd - >/dev/null
 if grep -rqF -- "$pass" "$root/var" "$root/etc/mt-agent/mt-agent.conf" "$T_OUT" "$T_ERR" 2>/dev/null; then
     not_ok "the passphrase appears in no journal, log or output"
 else

@@ -193,4 +193,22 @@ assert_grep "the script's reason is shown" "cannot read the WWID of the root dis
 touch "$R/etc/.appliedmtcustomchanges"
 assert_eq "check fails for a root disk without WWID" "$(ck "$R")" fail
 assert_grep "detail: no WWID" "root disk sda has no WWID" "$T_TMP/ck.detail"
+
+# The path rule: --agent and --manifest are the operator's host paths. Under
+# --root R a file of the same name inside R (here an impostor) is never read,
+# and a relative path is taken from the working directory.
+R=$(newroot hostpath)
+mkdir -p "$R$(dirname "$tarball")"; printf 'an impostor, not the tarball\n' >"$R$tarball"
+expect_exit 0 "--root R apply --agent FILE reads the host's FILE, not R/FILE" \
+    "$MT_AGENT" --root "$R" --json apply --agent "$tarball" --sha256 "$sum" --extract-only
+assert_eq "the document names the host's tarball" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tarball"])' "$T_OUT")" "$tarball"
+(cd "$(dirname "$tarball")" && sha256sum "$(basename "$tarball")" >"$T_TMP/host.sums")
+mkdir -p "$R$T_TMP"; printf '%064d  %s\n' 7 "$(basename "$tarball")" >"$R$T_TMP/host.sums"
+expect_exit 0 "--manifest FILE is the host's file too" \
+    "$MT_AGENT" --root "$R" apply --agent "$tarball" --manifest "$T_TMP/host.sums" --extract-only
+cd "$(dirname "$tarball")"
+expect_exit 0 "a relative --agent is taken from the working directory" \
+    "$MT_AGENT" --root "$R" apply --agent "./$(basename "$tarball")" --sha256 "$sum" --extract-only
+cd - >/dev/null
 t_done

@@ -157,19 +157,19 @@ refuse() { # NAME PATTERN ARGS... (--out $d/bad.ova is added unless ARGS has --o
     no_leftovers "  $name" "$d" "$d/bad.ova"
 }
 head -c 1000000 /dev/urandom >"$T_TMP/random.bin"
-refuse "no --iso" "--iso and --out are required"
+refuse "no --iso" "--iso INSTALLER.ISO is required"
 refuse "a missing ISO" "--iso $T_TMP/nope.iso: cannot open the installer ISO" --iso "$T_TMP/nope.iso"
 refuse "a file that is not an ISO" "random.bin" --iso "$T_TMP/random.bin"
 refuse "an ISO without the kickstart (the base, not mt-image's)" "base.iso: has no mt/ks.cfg: not an mt-agent installer ISO" \
     --iso "$base"
 refuse "an OS disk below the layout's minimum" "--os-disk-gib 20: too small for the OS disk layout with 6144 MiB" \
     --iso "$iso" --os-disk-gib 20
-refuse "memory below RHEL 6's minimum" "--memory-mib 256: give 512 to" --iso "$iso" --memory-mib 256
+refuse "memory below RHEL 6's minimum" "--memory-mib wants a whole number from 512 to 1048576, not '256'" --iso "$iso" --memory-mib 256
 refuse "memory not a multiple of 4 MiB" "--memory-mib 6145: .*multiple of 4" --iso "$iso" --memory-mib 6145
-refuse "0 vCPUs" "--cpus 0: give 1 to 64" --iso "$iso" --cpus 0
-refuse "vCPUs not a number" "--cpus '4x': not a whole number" --iso "$iso" --cpus 4x
-refuse "a negative size" "--retention-gib '-1': not a whole number" --iso "$iso" --retention-gib -1
-refuse "a 0 GiB retention disk" "--retention-gib 0: give 1 to" --iso "$iso" --retention-gib 0
+refuse "0 vCPUs" "--cpus wants a whole number from 1 to 64, not '0'" --iso "$iso" --cpus 0
+refuse "vCPUs not a number" "--cpus wants a whole number from 1 to 64, not '4x'" --iso "$iso" --cpus 4x
+refuse "a negative size" "--retention-gib wants a whole number from 1 to 63488, not '-1'" --iso "$iso" --retention-gib -1
+refuse "a 0 GiB retention disk" "--retention-gib wants a whole number from 1 to 63488, not '0'" --iso "$iso" --retention-gib 0
 refuse "a name with a slash" "--name '../x': use 1 to 64 letters" --iso "$iso" --name ../x
 refuse "--sign without --cert" "--sign needs --cert" --iso "$iso" --sign "$T_TMP/key.pem"
 openssl ecparam -name prime256v1 -genkey -noout -out "$T_TMP/ec.pem" 2>/dev/null

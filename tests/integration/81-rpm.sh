@@ -65,6 +65,11 @@ mkdir -p "$T_TMP/unpack"
 (cd "$T_TMP/unpack" && rpm2cpio "$MT_TOP/$bin" | cpio -idm --quiet 2>/dev/null)
 expect_exit 0 "the packaged mt-agent runs" "$T_TMP/unpack/usr/sbin/mt-agent" --version
 assert_grep "and says its version" '^mt-agent 0\.1\.0$' "$T_OUT"
+# Test hooks are compiled out of what ships (TEST_HOOKS=0); the developer's build has them.
+if grep -q MT_AGENT_TEST_ "$T_TMP/unpack/usr/sbin/mt-agent"; then not_ok "the packaged mt-agent has no test hook"
+else ok "the packaged mt-agent has no test hook"; fi
+if grep -q MT_AGENT_TEST_ "$MT_AGENT"; then ok "the developer's build has the test hooks (TEST_HOOKS=1)"
+else not_ok "the developer's build has the test hooks (TEST_HOOKS=1)"; fi
 sh -n "$T_TMP/unpack/etc/rc.d/init.d/mt-agent" && ok "the packaged init script parses (sh -n)" ||
     not_ok "the packaged init script parses (sh -n)"
 assert_grep "init script has chkconfig headers" '^# chkconfig: ' "$T_TMP/unpack/etc/rc.d/init.d/mt-agent"

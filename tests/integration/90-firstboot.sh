@@ -56,15 +56,8 @@ assert_eq "state still reboot-pending" "$(fb_state "$R")" "reboot-pending"
 
 echo 22222222-aaaa-4bbb-8ccc-000000000002 >"$R/proc/sys/kernel/random/boot_id"
 expect_exit 0 "after the reboot: firstboot resumes and finishes" "$MT_AGENT" --root "$R" --json firstboot --ignore "$IGN"
-python3 - "$T_OUT" >"$T_TMP/py" 2>&1 <<'EOF'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-st = {s["step"]: s["status"] for s in doc["steps"]}
-print(doc["state"], st)
-want = {"preflight": "done", "provision": "skipped", "modules": "skipped", "apply": "already-done",
-        "reboot": "done", "retention": "skipped", "register": "skipped", "final-check": "done"}
-sys.exit(0 if doc["state"] == "done" and st == want else 1)
-EOF
+python3 "$MT_TOP/tests/lib/firstboot_report.py" "$T_OUT" state=done preflight=done provision=skipped \
+    modules=skipped apply=already-done reboot=done retention=skipped register=skipped final-check=done >"$T_TMP/py" 2>&1
 if [ $? -eq 0 ]; then ok "--json: one document, every step with its status, state done"; else
     not_ok "--json report after the reboot"; sed 's/^/    # /' "$T_TMP/py"; fi
 assert_eq "the vendor script ran once in all" "$(wc -l <"$R/fake-vendor.runs")" "1"
@@ -91,4 +84,25 @@ assert_grep "names the failing check" 'stopped at preflight.*platform.vmware' "$
 [ ! -e "$P/fake-vendor.runs" ] && ok "the custom changes did not run" || not_ok "the custom changes did not run"
 
 expect_exit 2 "an unknown option is a usage error" "$MT_AGENT" --root "$P" firstboot --frobnicate
+
+# The path rule, firstboot: [layout] disk is the box's path, resolved under
+# --root once, by firstboot; provision is handed the resolved disk and the
+# box's root as --target-root and resolves neither again: the fstab is
+# R/etc/fstab, and nothing is written under R/R.
+. "$MT_TOP/tests/integration/layout.lib"
+t_require sfdisk blkid mkfs.ext4 mkswap losetup
+layout_root
+mkdir -p "$R/etc/mt-agent" "$R/var/log"
+# large enough for this machine's RAM (the plan's /var/crash and swap follow it)
+"$MT_AGENT" --root "$R" --json plan --disk sda --disk-size-mib 1048576 >"$T_TMP/plan.json"
+ram=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ram_bytes"] >> 20)' "$T_TMP/plan.json")
+truncate -s $((ram * 2 + 30000))M "$R/img/os.img"
+printf '[layout]\ndisk = /img/os.img\n[payload]\ndir = /nonexistent\n' >"$R/etc/mt-agent/mt-agent.conf"
+ALL=$("$MT_AGENT" check --list | awk '{print $1}' | paste -sd, -)
+expect_exit 0 "firstboot --root R with [layout] disk = /img/os.img" \
+    "$MT_AGENT" --root "$R" firstboot --no-reboot --ignore "$ALL"
+assert_grep "provision is handed the resolved disk and the root" \
+    "^provision +running: mt-agent provision --disk $R/img/os.img --target-root $R\$" "$T_OUT"
+[ -e "$R$R" ] && not_ok "nothing written under R/R" || ok "nothing written under R/R"
+layout_verify "firstboot's provision, fstab in R/etc/fstab" "$R/img/os.img" "$ram" "$R/etc/fstab"
 t_done

@@ -1,5 +1,5 @@
 /* Check framework and the inventory-backed checks on hand-made inventories:
- * the catalogue is DESIGN.md's, ids are validated, statuses and the exit
+ * the catalogue is mt-agent(8)'s (CHECKS), ids are validated, statuses and the exit
  * verdict (errors vs warnings, --strict) come out right. */
 #include <errno.h>
 #include <setjmp.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "check.h"
+#include "arraysize.h"
 
 static const char *const design_ids[] = {
     "platform.vmware", "platform.firmware", "os.release", "os.arch", "host.resources", "disk.enableuuid",
@@ -27,12 +28,12 @@ static void test_catalogue_complete(void **state)
     size_t n, i, j, k;
     const struct check_def *const *cat = check_catalogue(&n);
     (void)state;
-    assert_true(n >= sizeof(design_ids) / sizeof(design_ids[0]));
-    /* DESIGN.md's ids, in its order, each once */
-    for (i = 0, k = 0; i < n && k < sizeof(design_ids) / sizeof(design_ids[0]); i++)
+    assert_true(n >= ARRAY_SIZE(design_ids));
+    /* mt-agent(8)'s ids (CHECKS), in its order, each once */
+    for (i = 0, k = 0; i < n && k < ARRAY_SIZE(design_ids); i++)
         if (strcmp(cat[i]->id, design_ids[k]) == 0)
             k++;
-    assert_int_equal(k, sizeof(design_ids) / sizeof(design_ids[0]));
+    assert_int_equal(k, ARRAY_SIZE(design_ids));
     for (i = 0; i < n; i++) {
         assert_non_null(cat[i]->fn);
         assert_true(strlen(cat[i]->title) > 0);

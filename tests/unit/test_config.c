@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "arraysize.h"
 
 static void test_defaults(void **state)
 {
@@ -95,7 +96,7 @@ static void test_bad_files(void **state)
     };
     size_t i;
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
         struct mt_config c;
         struct mt_err err = {0};
         char want[64];
@@ -164,6 +165,60 @@ static void test_shipped_config(void **state)
     free(text);
 }
 
+/* troff's form of a text: '-' as "\-". */
+static void troff(const char *in, char *out, size_t len)
+{
+    size_t k = 0;
+
+    for (; *in && k + 3 < len; in++) {
+        if (*in == '-')
+            out[k++] = '\\';
+        out[k++] = *in;
+    }
+    out[k] = '\0';
+}
+
+/* mt-agent.conf(5) documents every key of the catalogue in its section's
+ * part of the page, with its default ("(empty)" for none). */
+static void test_every_key_documented(void **state)
+{
+    const struct config_key_info *keys;
+    char *page;
+    long len;
+    int n, i;
+    FILE *f = fopen("agent/mt-agent.conf.5", "r");
+    (void)state;
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    rewind(f);
+    page = calloc(1, (size_t)len + 1);
+    assert_non_null(page);
+    assert_int_equal(fread(page, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    keys = config_catalogue(&n);
+    for (i = 0; i < n; i++) {
+        char head[64], line[200], dflt[160], *sec, *end, *at, *eol;
+        snprintf(head, sizeof(head), ".SH \"[%s]", keys[i].section);
+        sec = strstr(page, head);
+        if (!sec)
+            fail_msg("mt-agent.conf(5) has no section [%s]", keys[i].section);
+        end = strstr(sec + 1, "\n.SH ");
+        snprintf(line, sizeof(line), "\n.BR %s \"", keys[i].key);
+        at = strstr(sec, line);
+        if (!at || (end && at > end))
+            fail_msg("mt-agent.conf(5) does not document [%s] %s", keys[i].section, keys[i].key);
+        eol = strchr(at + 1, '\n');
+        troff(keys[i].default_value[0] ? keys[i].default_value : "empty", dflt, sizeof(dflt));
+        snprintf(line, sizeof(line), "(%s)\"", dflt);
+        at = strstr(at, line);
+        if (!at || (eol && at > eol))
+            fail_msg("mt-agent.conf(5): [%s] %s does not say its default (%s)", keys[i].section, keys[i].key,
+                     keys[i].default_value);
+    }
+    free(page);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_file_on_disk),
         cmocka_unit_test(test_shipped_config),
+        cmocka_unit_test(test_every_key_documented),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

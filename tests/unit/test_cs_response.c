@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "cs_document.h"
+#include "arraysize.h"
 #include "cs_response.h"
 #include "hostid.h"
 
@@ -87,10 +88,10 @@ static void test_body_malformed(void **state)
     struct mt_err err = {0};
     char deep[200];
     (void)state;
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         assert_int_equal(parse(bad[i], &r, &err), -EBADMSG);
         assert_null(r.doc);
-        assert_true(err.msg[0] != '\0');
+        assert_int_not_equal(err.msg[0], '\0');
     }
     /* nesting deeper than 32 */
     memset(deep, '[', 100);

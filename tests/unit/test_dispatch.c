@@ -1,4 +1,4 @@
-/* Verb dispatch: every verb of DESIGN.md is in the table, unknown verbs are a
+/* Verb dispatch: every verb of mt-agent(8) is in the table, unknown verbs are a
  * usage error, VERB --help answers without running the verb. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "verbs.h"
+#include "arraysize.h"
 
 static void test_table(void **state)
 {
@@ -18,7 +19,7 @@ static void test_table(void **state)
     size_t n, i;
     const struct verb *const *t = verb_table(&n);
     (void)state;
-    assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+    assert_int_equal(n, ARRAY_SIZE(want));
     for (i = 0; i < n; i++) {
         assert_string_equal(t[i]->name, want[i]);
         assert_ptr_equal(verb_find(want[i]), t[i]);

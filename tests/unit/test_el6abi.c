@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "el6abi.h"
+#include "arraysize.h"
 
 /* A dynamic x86-64 executable needing only what CentOS 6.6 has. */
 static void el6_like(struct elf_needs *n)
@@ -88,7 +89,7 @@ static void test_debian_binary_every_gap(void **state)
     snprintf(n.needed[n.n_needed++], ELFN_NAME, "libparted.so.2");
     snprintf(n.needed[n.n_needed++], ELFN_NAME, "libc.so.6");
     n.n_versions = 0;
-    for (i = 0; i < sizeof(vers) / sizeof(vers[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(vers); i++) {
         snprintf(n.versions[i].file, ELFN_NAME, "libc.so.6");
         snprintf(n.versions[i].name, ELFN_NAME, "%s", vers[i]);
         n.n_versions++;

@@ -16,6 +16,8 @@
 #include <archive_entry.h>
 #include <cmocka.h>
 
+#include "dirs.h"
+#include "arraysize.h"
 #include "extract.h"
 
 static void path_ok(const char *in, const char *want)
@@ -117,7 +119,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    return extract_remove_tree(tmpdir);
+    return dirs_remove_tree(tmpdir);
 }
 
 struct ent {
@@ -177,7 +179,7 @@ static void test_extract_good(void **state)
     (void)state;
 
     snprintf(path, sizeof(path), "%s/good.tar.gz", tmpdir);
-    write_tar(path, good, sizeof(good) / sizeof(good[0]));
+    write_tar(path, good, ARRAY_SIZE(good));
     o.parent = tmpdir;
     assert_int_equal(extract_archive(path, &o, &r, &err), 0);
     assert_int_equal(r.files, 3);
@@ -196,7 +198,7 @@ static void test_extract_good(void **state)
     snprintf(p2, sizeof(p2), "%s/lib/libx.so.1", r.staging);
     assert_int_equal(stat(p2, &st2), 0);
     assert_int_equal(st.st_ino, st2.st_ino);
-    assert_int_equal(extract_remove_tree(r.staging), 0);
+    assert_int_equal(dirs_remove_tree(r.staging), 0);
     assert_int_equal(access(r.staging, F_OK), -1); /* gone */
 }
 

@@ -146,7 +146,7 @@ static void test_add_entry_no_default_line(void **state)
     (void)state;
     assert_int_equal(isolinux_cfg_default_entry(cfg, &e, NULL), 0);
     assert_int_equal(isolinux_cfg_add_entry(cfg, &e, "ks=x", NULL, &out, NULL), 0);
-    assert_true(strncmp(out, "default mt\n", 11) == 0);
+    assert_int_equal(strncmp(out, "default mt\n", 11), 0);
     assert_non_null(strstr(out, "label a\n"));
     free(out);
 }

@@ -1,4 +1,4 @@
-/* layout_plan: the DESIGN.md table, the RHEL 6 swap rule, shrinking on small
+/* layout_plan: the layout of mt-agent(8) plan, the RHEL 6 swap rule, shrinking on small
  * disks, the msdos 2 TiB limit, and the three renderings. */
 #include <errno.h>
 #include <setjmp.h>
@@ -36,12 +36,12 @@ static void assert_well_formed(const struct layout_plan *plan)
     for (i = 0; i < plan->n_parts; i++) {
         const struct layout_part *p = &plan->parts[i];
         assert_int_equal(p->number, (int)i + 1);
-        assert_true(p->start_mib == at);
-        assert_true(p->size_mib % plan->align_mib == 0);
+        assert_int_equal(p->start_mib, at);
+        assert_int_equal(p->size_mib % plan->align_mib, 0);
         assert_true(p->size_mib >= p->min_mib);
         at += p->size_mib;
     }
-    assert_true(at == plan->usable_mib);
+    assert_int_equal(at, plan->usable_mib);
     assert_true(at * MIB <= plan->disk_bytes);
     assert_true(at * MIB <= LAYOUT_MSDOS_LIMIT_BYTES);
 }
@@ -49,16 +49,16 @@ static void assert_well_formed(const struct layout_plan *plan)
 static void test_swap_rule(void **state)
 {
     (void)state;
-    assert_true(layout_swap_rule_mib(1024) == 2048);
-    assert_true(layout_swap_rule_mib(2048) == 4096);   /* <= 2 GiB: twice */
-    assert_true(layout_swap_rule_mib(2049) == 2049);   /* above: equal */
-    assert_true(layout_swap_rule_mib(6144) == 6144);
-    assert_true(layout_swap_rule_mib(8192) == 8192);
-    assert_true(layout_swap_rule_mib(8193) == 4096);   /* above 8 GiB: half */
-    assert_true(layout_swap_rule_mib(16384) == 8192);
-    assert_true(layout_swap_rule_mib(65536) == 32768);
-    assert_true(layout_swap_rule_mib(65537) == 4096);  /* above 64 GiB: 4 GiB */
-    assert_true(layout_swap_rule_mib(131072) == 4096);
+    assert_int_equal(layout_swap_rule_mib(1024), 2048);
+    assert_int_equal(layout_swap_rule_mib(2048), 4096);   /* <= 2 GiB: twice */
+    assert_int_equal(layout_swap_rule_mib(2049), 2049);   /* above: equal */
+    assert_int_equal(layout_swap_rule_mib(6144), 6144);
+    assert_int_equal(layout_swap_rule_mib(8192), 8192);
+    assert_int_equal(layout_swap_rule_mib(8193), 4096);   /* above 8 GiB: half */
+    assert_int_equal(layout_swap_rule_mib(16384), 8192);
+    assert_int_equal(layout_swap_rule_mib(65536), 32768);
+    assert_int_equal(layout_swap_rule_mib(65537), 4096);  /* above 64 GiB: 4 GiB */
+    assert_int_equal(layout_swap_rule_mib(131072), 4096);
 }
 
 static void test_default_100g_6g(void **state)
@@ -73,16 +73,16 @@ static void test_default_100g_6g(void **state)
     assert_string_equal(plan.parts[0].mount, "/");
     assert_string_equal(plan.parts[0].label, "MT_ROOT");
     assert_true(plan.parts[0].boot);
-    assert_true(plan.parts[0].size_mib == 40960);
+    assert_int_equal(plan.parts[0].size_mib, 40960);
     assert_string_equal(plan.parts[1].mount, "/var/crash");
     assert_string_equal(plan.parts[1].label, "MT_CRASH");
-    assert_true(plan.parts[1].size_mib == 7168);       /* RAM + 1 GiB */
+    assert_int_equal(plan.parts[1].size_mib, 7168);       /* RAM + 1 GiB */
     assert_string_equal(plan.parts[2].fstype, "swap");
     assert_string_equal(plan.parts[2].label, "MT_SWAP");
-    assert_true(plan.parts[2].size_mib == 6144);       /* RAM (2-8 GiB) */
+    assert_int_equal(plan.parts[2].size_mib, 6144);       /* RAM (2-8 GiB) */
     assert_string_equal(plan.parts[3].mount, "/home");
     assert_string_equal(plan.parts[3].label, "MT_HOME");
-    assert_true(plan.parts[3].size_mib == 102400 - 1 - 40960 - 7168 - 6144);
+    assert_int_equal(plan.parts[3].size_mib, 102400 - 1 - 40960 - 7168 - 6144);
     assert_false(plan.parts[1].boot || plan.parts[2].boot || plan.parts[3].boot);
     assert_int_equal(plan.n_notes, 0);
     assert_false(plan.truncated);
@@ -114,9 +114,9 @@ static void test_matrix(void **state)
             assert_well_formed(&plan);
             if (disks_gib[d] >= 1024) { /* everything fits: nothing shrunk */
                 uint64_t crash = ram + 1024 < 2048 ? 2048 : ram + 1024;
-                assert_true(plan.parts[0].size_mib == 40960);
-                assert_true(plan.parts[1].size_mib == crash);
-                assert_true(plan.parts[2].size_mib == layout_swap_rule_mib(ram));
+                assert_int_equal(plan.parts[0].size_mib, 40960);
+                assert_int_equal(plan.parts[1].size_mib, crash);
+                assert_int_equal(plan.parts[2].size_mib, layout_swap_rule_mib(ram));
                 assert_int_equal(plan.n_notes, 0);
             }
         }
@@ -132,34 +132,34 @@ static void test_shrink_order(void **state)
     /* 25 GiB, 1 GiB RAM: root down to 20 GiB, then swap loses the last MiB */
     assert_int_equal(layout_plan(25 * GIB, 1 * GIB, &pol, &plan, &err), 0);
     assert_well_formed(&plan);
-    assert_true(plan.parts[0].size_mib == 20480);
-    assert_true(plan.parts[1].size_mib == 2048);
-    assert_true(plan.parts[2].size_mib == 2047);
-    assert_true(plan.parts[3].size_mib == 1024);
+    assert_int_equal(plan.parts[0].size_mib, 20480);
+    assert_int_equal(plan.parts[1].size_mib, 2048);
+    assert_int_equal(plan.parts[2].size_mib, 2047);
+    assert_int_equal(plan.parts[3].size_mib, 1024);
     assert_int_equal(plan.n_notes, 2);
     assert_non_null(strstr(plan.notes[0], "/ shrunk from 40960 MiB to 20480 MiB"));
 
     /* 50 GiB, 6 GiB RAM: root alone absorbs it */
     assert_int_equal(layout_plan(50 * GIB, 6 * GIB, &pol, &plan, &err), 0);
     assert_well_formed(&plan);
-    assert_true(plan.parts[0].size_mib == 51200 - 1 - 7168 - 6144 - 1024);
-    assert_true(plan.parts[2].size_mib == 6144);
+    assert_int_equal(plan.parts[0].size_mib, 51200 - 1 - 7168 - 6144 - 1024);
+    assert_int_equal(plan.parts[2].size_mib, 6144);
     assert_int_equal(plan.n_notes, 1);
 
     /* 100 GiB, 128 GiB RAM: root, swap to half, /var/crash takes what is left */
     assert_int_equal(layout_plan(100 * GIB, 128 * GIB, &pol, &plan, &err), 0);
     assert_well_formed(&plan);
-    assert_true(plan.parts[0].size_mib == 20480);
-    assert_true(plan.parts[2].size_mib == 2048);
-    assert_true(plan.parts[1].size_mib == 102400 - 1 - 20480 - 2048 - 1024);
+    assert_int_equal(plan.parts[0].size_mib, 20480);
+    assert_int_equal(plan.parts[2].size_mib, 2048);
+    assert_int_equal(plan.parts[1].size_mib, 102400 - 1 - 20480 - 2048 - 1024);
     assert_int_equal(plan.n_notes, 3);
 
     /* a configured swap size is never shrunk */
     pol.swap_mib = 3000;
     assert_int_equal(layout_plan(30 * GIB, 1 * GIB, &pol, &plan, &err), 0);
     assert_well_formed(&plan);
-    assert_true(plan.parts[2].size_mib == 3000);
-    assert_true(plan.parts[0].size_mib == 30720 - 1 - 2048 - 3000 - 1024);
+    assert_int_equal(plan.parts[2].size_mib, 3000);
+    assert_int_equal(plan.parts[0].size_mib, 30720 - 1 - 2048 - 3000 - 1024);
     assert_int_equal(layout_plan(25 * GIB, 1 * GIB, &pol, &plan, &err), -ENOSPC);
 }
 
@@ -196,7 +196,7 @@ static void test_msdos_limit(void **state)
     assert_int_equal(layout_plan(3072 * GIB + 12345, 6 * GIB, &pol, &plan, &err), 0);
     assert_true(plan.truncated);
     assert_well_formed(&plan);
-    assert_true(plan.usable_mib * MIB == LAYOUT_MSDOS_LIMIT_BYTES);
+    assert_int_equal(plan.usable_mib * MIB, LAYOUT_MSDOS_LIMIT_BYTES);
     assert_int_equal(plan.n_notes, 1);
     assert_non_null(strstr(plan.notes[0], "only the first 2 TiB"));
     ks = layout_render_kickstart(&plan, "/dev/sdb");
@@ -217,8 +217,8 @@ static void test_alignment(void **state)
     pol.root_mib = 40961; /* rounded up to the alignment */
     assert_int_equal(layout_plan(100 * GIB + 3 * MIB + 77, 6 * GIB + 5 * MIB, &pol, &plan, &err), 0);
     assert_well_formed(&plan);
-    assert_true(plan.parts[0].start_mib == 4);
-    assert_true(plan.parts[0].size_mib == 40964);
+    assert_int_equal(plan.parts[0].start_mib, 4);
+    assert_int_equal(plan.parts[0].size_mib, 40964);
     pol.align_mib = 0;
     assert_int_equal(layout_plan(100 * GIB, 6 * GIB, &pol, &plan, &err), -EINVAL);
     pol = defaults();
@@ -270,9 +270,9 @@ static void test_text_and_json(void **state)
     assert_true(json_object_object_get_ex(j, "partitions", &parts));
     assert_int_equal(json_object_array_length(parts), 4);
     assert_true(json_object_object_get_ex(json_object_array_get_idx(parts, 2), "size_bytes", &v));
-    assert_true((uint64_t)json_object_get_int64(v) == 2047 * MIB);
+    assert_int_equal((uint64_t)json_object_get_int64(v), 2047 * MIB);
     assert_true(json_object_object_get_ex(json_object_array_get_idx(parts, 0), "start_bytes", &v));
-    assert_true((uint64_t)json_object_get_int64(v) == MIB);
+    assert_int_equal((uint64_t)json_object_get_int64(v), MIB);
     assert_true(json_object_object_get_ex(j, "notes", &v));
     assert_int_equal(json_object_array_length(v), 2);
     json_object_put(j);

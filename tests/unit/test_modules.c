@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "dirs.h"
 #include "extract.h"
 #include "modules.h"
 #include "rootpath.h"
@@ -120,7 +121,7 @@ static void test_resolve_on_fixture_tree(void **state)
     assert_int_equal(modules_target_kernel("2.6.32-573.el6.x86_64", kver, sizeof(kver), &err), 0);
     assert_int_equal(modules_target_kernel("../x", kver, sizeof(kver), &err), -EINVAL);
     assert_int_equal(rootpath_set(NULL), 0);
-    extract_remove_tree(root);
+    dirs_remove_tree(root);
 }
 
 int main(void)

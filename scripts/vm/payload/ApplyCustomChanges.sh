@@ -1,6 +1,6 @@
 #!/bin/sh
-# The vendor's ApplyCustomChanges.sh as the test VM's payload carries it (see
-# shared DOMAIN.md): asks "continue? [Y|N]" on stdin, refuses a second run by its
+# The vendor's ApplyCustomChanges.sh as the test VM's payload carries it (what
+# mt-agent(8) apply describes): asks "continue? [Y|N]" on stdin, refuses a second run by its
 # marker /etc/.appliedmtcustomchanges, logs to /var/log/appliedmtcustomchanges.log,
 # sets core files unlimited and writes /etc/multipath.conf blacklisting the root
 # disk's WWID taken with scsi_id. It changes the machine it runs on: only ever in
