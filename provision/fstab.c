@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "journal.h"
+#include "textfile.h"
 
 /* Is this fstab line one the entries replace? */
 static bool replaced(const char *line, const struct fstab_entry *e, size_t n)
@@ -66,34 +67,35 @@ char *fstab_merge(const char *old, const struct fstab_entry *e, size_t n, const 
     return out;
 }
 
-int fstab_update(const char *path, const struct fstab_entry *e, size_t n, const char *comment, bool *changed,
-                 struct mt_err *err)
+int fstab_update(const char *path, const struct fstab_entry *e, size_t n, const char *comment, bool no_act,
+                 bool *changed, struct mt_err *err)
 {
     char *old = NULL, *text;
-    FILE *f = fopen(path, "re");
+    size_t len;
     int r = 0;
 
     *changed = false;
-    if (f) {
-        size_t cap = 0;
-        ssize_t got = getdelim(&old, &cap, '\0', f);
-        if (got < 0) {
-            free(old);
-            old = NULL;
-        }
-        fclose(f);
-    } else if (errno != ENOENT)
-        return mt_err_errno(err, -errno, "%s: cannot read", path);
+    if ((r = textfile_read(path, &old, &len, err)) < 0)
+        return r;
     text = fstab_merge(old, e, n, comment);
     if (!text) {
         free(old);
         return mt_err_set(err, -ENOMEM, "%s: out of memory", path);
     }
     if (!old || strcmp(old, text) != 0) {
-        r = write_file_atomic(path, text, strlen(text), 0644, err);
+        r = no_act ? 0 : write_file_atomic(path, text, strlen(text), 0644, err);
         *changed = r == 0;
     }
     free(old);
+    free(text);
+    return r;
+}
+
+int fstab_check(const char *path, struct mt_err *err)
+{
+    char *text = NULL;
+    size_t len;
+    int r = textfile_read(path, &text, &len, err);
     free(text);
     return r;
 }
