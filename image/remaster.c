@@ -1,6 +1,7 @@
 /* remaster: see remaster.h. */
 #define _GNU_SOURCE
 #include "remaster.h"
+#include "pxetree.h"
 
 #include "arraysize.h"
 
@@ -979,24 +980,35 @@ static int pxe_copy_media(const struct remaster_opts *o, const char *tmp, unsign
     return r;
 }
 
-/* Phase 6: DIR.tmp becomes DIR; an existing DIR (--force) is moved aside first
- * and put back when the rename fails. */
+/* Phase 6: DIR.tmp.XXXXXX becomes DIR; an existing DIR (--force, proved to be an
+ * earlier mt-image pxe tree: pxetree.h) is moved aside to an empty DIR.old.XXXXXX
+ * of ours first and put back when the rename fails. Nothing of another name is
+ * removed. */
 static int pxe_commit(const struct remaster_opts *o, const char *tmp, struct mt_err *err)
 {
     char old[PATH_MAX];
     struct stat st;
+    int r;
 
+    if ((r = pxe_tree_mark(tmp, err)) < 0)
+        return r;
     if (lstat(o->out, &st) < 0) {
         if (rename(tmp, o->out) < 0)
             return mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
         return 0;
     }
-    pathf(old, sizeof(old), "%s.old", o->out);
-    rm_tree(old);
-    if (rename(o->out, old) < 0)
-        return mt_err_errno(err, -errno, "renaming %s to %s", o->out, old);
+    if ((r = pxe_tree_owned(o->out, err)) < 0)
+        return r;
+    pathf(old, sizeof(old), "%s.old.XXXXXX", o->out);
+    if (!mkdtemp(old))
+        return mt_err_errno(err, -errno, "%s: creating the directory to move the old tree to", old);
+    if (rename(o->out, old) < 0) {
+        r = mt_err_errno(err, -errno, "renaming %s to %s", o->out, old);
+        rmdir(old);
+        return r;
+    }
     if (rename(tmp, o->out) < 0) {
-        int r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
+        r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
         rename(old, o->out);
         return r;
     }
@@ -1017,13 +1029,22 @@ int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct
     if ((r = pxe_pick_images(o, &s, &be, res, err)) < 0 ||
         (r = pxe_find_syslinux(o, pxelinux, ldlinux, sizeof(pxelinux), err)) < 0)
         goto out;
-    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
     if (lstat(o->out, &st) == 0 && !o->force) {
-        r = mt_err_set(err, -EEXIST, "%s: exists; remove it or give --force", o->out);
+        r = mt_err_set(err, -EEXIST, "%s: exists; remove it, or give --force if mt-image pxe wrote it", o->out);
         goto out;
     }
-    rm_tree(tmp);
+    if (lstat(o->out, &st) == 0 && (r = pxe_tree_owned(o->out, err)) < 0)
+        goto out;
+    pathf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", o->out);
+    if ((r = dirs_make_parent(tmp, 0755)) < 0 || !mkdtemp(tmp)) {
+        if (r == 0)
+            r = -errno;
+        r = mt_err_errno(err, r, "%s: creating the directory to build in", tmp);
+        goto out;
+    }
+    chmod(tmp, 0755); /* mkdtemp made it 0700: the trees are served to anyone */
     if (!(buf = malloc(COPY_BUF))) {
+        rm_tree(tmp);
         r = mt_err_set(err, -ENOMEM, "out of memory");
         goto out;
     }

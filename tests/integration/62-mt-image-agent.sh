@@ -138,7 +138,7 @@ mkdir -p "$T_TMP/efitree/images" && head -c 1474560 /dev/zero >"$T_TMP/efitree/i
 xorriso -as mkisofs -quiet -R -o "$T_TMP/efi-default.iso" -e images/efiboot.img -no-emul-boot "$T_TMP/efitree" 2>/dev/null
 assert_grep "xorriso: that base's only entry is UEFI" 'El Torito boot img : +1 +UEFI' \
     <(xorriso -indev "$T_TMP/efi-default.iso" -report_el_torito plain 2>&1)
-expect_exit 1 "iso --no-isolinux from a UEFI-only base is refused" "$MT_IMAGE" iso --base "$T_TMP/efi-default.iso" \
+expect_exit 2 "iso --no-isolinux from a UEFI-only base is refused" "$MT_IMAGE" iso --base "$T_TMP/efi-default.iso" \
     --out "$T_TMP/ed.iso" --no-isolinux --agent "$T_TMP/static-agent"
 assert_grep "  saying its default entry boots UEFI" 'efi-default.iso: its default El Torito entry boots UEFI \(platform 0xEF\)' "$T_ERR"
 [ ! -e "$T_TMP/ed.iso" ] && ok "  and writing nothing" || not_ok "  and writing nothing"
