@@ -82,9 +82,8 @@ static int cmd_ova(struct image_ctx *ctx, struct image_args *a)
     int r;
 
     ova_options(a, &o);
-    if (input_path("ova", "iso", o.iso, IN_FILE) || input_path("ova", "out", o.out, IN_OUT_FILE) ||
-        input_path("ova", "sign", o.sign_key, IN_FILE) || input_path("ova", "cert", o.sign_cert, IN_FILE) ||
-        input_text("ova", "name", a->name, 0) || input_text("ova", "network", a->network, 0))
+    /* the paths are judged by ova_prepare, before any work */
+    if (input_text("ova", "name", a->name, 0) || input_text("ova", "network", a->network, 0))
         return 2;
     snprintf(generator, sizeof(generator), "mt-image %s ova: from %s", MT_IMAGE_VERSION, o.iso);
     o.generator = generator;

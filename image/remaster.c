@@ -464,11 +464,16 @@ static int iso_writer_open(struct iso_job *j, struct mt_err *err)
     int r;
 
     j->of.total = (stat(o->base, &st) == 0 ? (uint64_t)st.st_size : 0) + o->media->bytes;
-    pathf(j->tmp, sizeof(j->tmp), "%s.tmp", o->out);
+    /* a new OUT.tmp.XXXXXX of ours: a file the operator named OUT.tmp is not overwritten */
+    pathf(j->tmp, sizeof(j->tmp), "%s.tmp.XXXXXX", o->out);
+    j->of.fd = mkostemp(j->tmp, O_CLOEXEC);
+    if (j->of.fd < 0) {
+        r = mt_err_errno(err, -errno, "%s", j->tmp);
+        j->tmp[0] = '\0';
+        return r;
+    }
     guard_tmp(j->tmp);
-    j->of.fd = open(j->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (j->of.fd < 0)
-        return mt_err_errno(err, -errno, "%s", j->tmp);
+    fchmod(j->of.fd, 0644);
     j->buf = malloc(COPY_BUF);
     j->w = archive_write_new();
     if (!j->buf || !j->w)

@@ -52,12 +52,15 @@ head -c 50000 /dev/urandom >"$payload/rpms/kmod-reiserfs-0.0-1.el6.elrepo.x86_64
 head -c 70000 /dev/urandom >"$payload/Microsoft-ASR_UA_9.0.0.0_RHEL6-64_GA.tar.gz"
 (cd "$payload" && sha256sum rpms/*.rpm *.tar.gz >SHA256SUMS)
 
+# no OUT.tmp.XXXXXX (DIR.tmp.XXXXXX) of mt-image left beside OUT
+no_tmp() { ! compgen -G "$1.tmp*" >/dev/null; }
+
 # ---- iso ----
 out=$T_TMP/mt.iso
 expect_exit 0 "mt-image iso" "$MT_IMAGE" iso --force-agent --base "$base" --out "$out" --payload "$payload" \
     --cs 10.20.30.40 --append "console=ttyS0 ip=10.0.0.9"
 assert_grep "it says what it wrote" "mt.iso: [0-9]+ files from .*base.iso \(volume \"CentOS 6.6 x86_64\"\)" "$T_OUT"
-[ -f "$out" ] && [ ! -e "$out.tmp" ] && ok "the ISO is in place, no .tmp left" || not_ok "the ISO is in place, no .tmp left"
+[ -f "$out" ] && no_tmp "$out" && ok "the ISO is in place, no .tmp left" || not_ok "the ISO is in place, no .tmp left"
 bsdtar -tf "$base" | sed 's|/$||' | sort >"$T_TMP/base.list"
 bsdtar -tf "$out" | sed 's|/$||' | sort >"$T_TMP/out.list"
 missing=$(comm -23 "$T_TMP/base.list" "$T_TMP/out.list")
@@ -132,7 +135,7 @@ bad_base() { # NAME BASE MESSAGE-REGEX
     expect_exit 2 "bad base: $1" "$MT_IMAGE" iso --force-agent --base "$2" --out "$T_TMP/keep.iso"
     assert_grep "  says: $3" "$3" "$T_ERR"
     assert_eq "  the existing output is untouched" "$(cat "$T_TMP/keep.iso")" "sentinel"
-    [ ! -e "$T_TMP/keep.iso.tmp" ] && ok "  no .tmp left" || not_ok "  no .tmp left"
+    no_tmp "$T_TMP/keep.iso" && ok "  no .tmp left" || not_ok "  no .tmp left"
 }
 echo "not an image" >"$T_TMP/text.iso"
 bad_base "a text file" "$T_TMP/text.iso" "text.iso: not an ISO 9660 image"
@@ -173,12 +176,12 @@ mkbase "$T_TMP/big.iso" bigfile
 "$MT_IMAGE" -q iso --force-agent --base "$T_TMP/big.iso" --out "$T_TMP/int.iso" &
 pid=$!
 i=0
-while [ ! -e "$T_TMP/int.iso.tmp" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+while no_tmp "$T_TMP/int.iso" && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 rc=$?
 assert_eq "SIGTERM while writing ends mt-image by the signal" "$rc" 143
-[ ! -e "$T_TMP/int.iso.tmp" ] && [ ! -e "$T_TMP/int.iso" ] && ok "  leaving neither OUT.tmp nor OUT" ||
+no_tmp "$T_TMP/int.iso" && [ ! -e "$T_TMP/int.iso" ] && ok "  leaving neither OUT.tmp nor OUT" ||
     not_ok "  leaving neither OUT.tmp nor OUT"
 rm -f "$T_TMP/big.iso"
 
@@ -203,7 +206,7 @@ if grep -q '^cdrom' "$pxe/http/mt/ks.cfg"; then not_ok "no cdrom line left"; els
 cmp -s "$pxe/http/os/Packages/sub dir/a package-1.0.rpm" <(bsdtar -xOf "$base" "Packages/sub dir/a package-1.0.rpm") &&
     ok "os/ is the base's content" || not_ok "os/ is the base's content"
 [ -x "$pxe/http/mt/mt-agent" ] && ok "the agent is executable in the HTTP tree" || not_ok "the agent is executable in the HTTP tree"
-[ ! -e "$pxe.tmp" ] && ok "no DIR.tmp left" || not_ok "no DIR.tmp left"
+no_tmp "$pxe" && ok "no DIR.tmp left" || not_ok "no DIR.tmp left"
 expect_exit 3 "pxe into an existing DIR without --force" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$pxe" --url http://h/
 assert_grep "  says so" "pxe: exists; remove it, or give --force if mt-image pxe wrote it" "$T_ERR"
 expect_exit 0 "pxe --force --repo replaces it" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$pxe" --url http://h/ \
@@ -219,7 +222,7 @@ nokernel2() { rm -r "$1/images" "$1/isolinux/vmlinuz"; }
 mkbase "$T_TMP/nok2.iso" nokernel2
 expect_exit 2 "pxe from a base without a kernel" "$MT_IMAGE" pxe --force-agent --base "$T_TMP/nok2.iso" --out "$T_TMP/pxe3" --url http://h
 assert_grep "  names what is missing" "nok2.iso: lacks the kernel isolinux/vmlinuz" "$T_ERR"
-[ ! -e "$T_TMP/pxe3" ] && [ ! -e "$T_TMP/pxe3.tmp" ] && ok "  and leaves nothing" || not_ok "  and leaves nothing"
+[ ! -e "$T_TMP/pxe3" ] && no_tmp "$T_TMP/pxe3" && ok "  and leaves nothing" || not_ok "  and leaves nothing"
 expect_exit 2 "pxe with an ftp:// URL" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$T_TMP/pxe4" --url ftp://h
 expect_exit 2 "pxe with a missing syslinux dir" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$T_TMP/pxe4" --url http://h --syslinux-dir "$T_TMP/nosys"
 assert_grep "  names the file and the package" "--syslinux-dir .*nosys: No such file or directory" "$T_ERR"

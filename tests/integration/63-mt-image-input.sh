@@ -68,7 +68,7 @@ expect_exit 3 "an existing DIR without --force is refused (3)" img pxe --base "$
 
 # ---- 2. texts that reach a generated file ----
 iso=$T_TMP/t.iso
-no_out() { [ ! -e "$iso" ] && [ ! -e "$iso.tmp" ] && ok "  nothing written" || not_ok "  nothing written"; }
+no_out() { [ ! -e "$iso" ] && [ -z "$(ls "$T_TMP" | grep '^t\.iso\.tmp\.')" ] && ok "  nothing written" || not_ok "  nothing written"; }
 bad_text() { # VERB OPTION VALUE REST...
     local verb=$1 opt=$2 val=$3
     shift 3
@@ -98,13 +98,17 @@ for kv in ks=http://x/ks.cfg ksdevice=eth0 initrd=x; do
     expect_exit 2 "pxe --append $kv clashes with mt-image's own (2)" img pxe --base "$base" --out "$T_TMP/p2" --url "$url" --append "$kv"
     assert_grep "  naming the key" "--append sets ${kv%%=*}=" "$T_ERR"
 done
+echo mine >"$iso.tmp"
 check "iso with a plain --append and --title" img iso --base "$base" --out "$iso" --append "console=ttyS0 quiet" --title "MT install"
 bsdtar -xOf "$iso" isolinux/isolinux.cfg >"$T_TMP/isolinux.cfg"
 assert_eq "  isolinux.cfg read back: one label mt" "$(grep -c '^label mt$' "$T_TMP/isolinux.cfg")" 1
 assert_eq "  its append carries ks= once and --append as given" \
     "$(grep -cE '^ *append .*ks=cdrom:/mt/ks.cfg console=ttyS0 quiet$' "$T_TMP/isolinux.cfg")" 1
 assert_eq "  ks= appears once on the line" "$(grep -oE 'ks=[^ ]*' "$T_TMP/isolinux.cfg" | wc -l)" 1
-rm -f "$iso"
+assert_eq "  the operator's own t.iso.tmp is untouched" "$(cat "$iso.tmp")" mine
+assert_eq "  and no t.iso.tmp.* left" "$(ls "$T_TMP" | grep -c '^t\.iso\.tmp\.')" 0
+[ "$(stat -c %a "$iso")" = 644 ] && ok "  the ISO is 0644" || not_ok "  the ISO is 0644 ($(stat -c %a "$iso"))"
+rm -f "$iso" "$iso.tmp"
 
 # ---- 3. each path option: file, directory, missing ----
 mkdir -p "$T_TMP/adir" && echo x >"$T_TMP/afile"
@@ -128,10 +132,9 @@ path_case "--hosts .*adir: is a directory" "iso --hosts DIR" iso --base "$base" 
 path_case "--hosts .*adir: is a directory" "pxe --hosts DIR" pxe --base "$base" --out "$T_TMP/p2" --url "$url" --hosts "$T_TMP/adir"
 path_case "--out .*afile: exists and is not a directory" "pxe --out FILE" pxe --base "$base" --out "$T_TMP/afile" --url "$url"
 path_case "--syslinux-dir .*afile: is not a directory" "pxe --syslinux-dir FILE" pxe --base "$base" --out "$T_TMP/p2" --url "$url" --syslinux-dir "$T_TMP/afile"
-path_case "--iso .*adir: is a directory" "ova --iso DIR" ova --iso "$T_TMP/adir" --out "$T_TMP/x.ova"
-path_case "--iso .*nope: No such file" "ova --iso missing" ova --iso "$T_TMP/nope" --out "$T_TMP/x.ova"
-path_case "--out .*adir: is a directory" "ova --out DIR" ova --iso "$base" --out "$T_TMP/adir"
-path_case "--sign .*adir: is a directory" "ova --sign DIR" ova --iso "$base" --out "$T_TMP/x.ova" --sign "$T_TMP/adir" --cert "$T_TMP/afile"
+# (ova's paths: 62-mt-image-ova.sh; here the two that come first)
+path_case "--iso .*adir: not a regular, non-empty file" "ova --iso DIR" ova --iso "$T_TMP/adir" --out "$T_TMP/x.ova"
+path_case "--iso .*nope: cannot open the installer ISO: No such file" "ova --iso missing" ova --iso "$T_TMP/nope" --out "$T_TMP/x.ova"
 no_out
 [ ! -e "$T_TMP/p2" ] && [ -z "$(ls "$T_TMP" | grep '^p2\.')" ] && ok "pxe left nothing" || not_ok "pxe left nothing"
 
