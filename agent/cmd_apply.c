@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "apply.h"
+#include "guard.h"
 #include "verbs.h"
 
 static void show_progress(void *data, uint64_t done, uint64_t total)
@@ -22,6 +23,7 @@ static const char *outcome_name(enum apply_step_outcome o, const char *done)
     case APPLY_STEP_RAN_OK: return done;
     case APPLY_STEP_ALREADY: return "already";
     case APPLY_STEP_MARKER: return "marker";
+    case APPLY_STEP_PRESENT: return "present";
     case APPLY_STEP_FAILED: return "failed";
     default: return "not-run";
     }
@@ -46,6 +48,7 @@ static void step_text(const char *what, const char *done, const struct apply_ste
     case APPLY_STEP_RAN_OK: out_printf("%s: done (%s)\n", what, s->ended); break;
     case APPLY_STEP_ALREADY: out_printf("%s: already %s for tarball sha256 %s; nothing run (--force runs it again)\n", what, done, sha); break;
     case APPLY_STEP_MARKER: out_printf("%s: already applied (vendor marker %s); nothing run\n", what, APPLY_MARKER); break;
+    case APPLY_STEP_PRESENT: out_printf("%s: already installed (an interrupted run completed: %s is in place); nothing run\n", what, APPLY_CONFIGURATOR_REL); break;
     case APPLY_STEP_FAILED: out_printf("%s: FAILED (%s)\n", what, s->ended); break;
     default: out_printf("%s: not run\n", what); break;
     }
@@ -119,6 +122,7 @@ static int cmd_apply(struct mt_ctx *ctx, void *argp)
 
     r = apply_run(&o, &rep, &err);
     progress_done();
+    guard_report("apply", &rep.guard);
     if (rep.journal_note[0])
         log_warn("%s", rep.journal_note);
     if (rep.stale_removed)

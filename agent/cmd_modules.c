@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "apply.h"
+#include "guard.h"
+#include "journal.h"
 #include "modules.h"
 #include "verbs.h"
 
@@ -40,6 +42,7 @@ static int cmd_modules(struct mt_ctx *ctx, void *argp)
 {
     struct modules_args *a = argp;
     struct modules_opts o;
+    struct journal j;
     struct modules_report rep;
     struct mt_err err = {0};
     size_t i;
@@ -55,7 +58,26 @@ static int cmd_modules(struct mt_ctx *ctx, void *argp)
     o.no_install = a->verify_only;
     o.packages = ctx->cfg.payload.modules;
 
+    /* the journal lock is held for the whole install: two installs never run rpm at once,
+     * and what a killed one left running is ended before rpm -q decides what to install */
+    if (!o.no_install) {
+        r = journal_load(&j, &err);
+        if (r < 0) {
+            log_error("%s", err.msg);
+            return EXIT_FAILED;
+        }
+        if (j.moved_aside[0])
+            log_warn("%s", err.msg);
+        r = guard_children("modules install");
+        if (r) {
+            journal_free(&j);
+            return r;
+        }
+        o.journal = &j;
+    }
     r = modules_install(&o, &rep, &err);
+    if (o.journal)
+        journal_free(&j);
     if (r < 0)
         log_error("%s", err.msg);
     if (ctx->json) {

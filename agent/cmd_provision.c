@@ -9,6 +9,7 @@
 
 #include "journal.h"
 #include "provision.h"
+#include "guard.h"
 #include "verbs.h"
 
 #define BUSY_WAIT_MS 120000 /* a killed run's mkfs still finishing */
@@ -200,8 +201,14 @@ static int cmd_provision(struct mt_ctx *ctx, void *argp)
     }
     layout_policy_from_config(&ctx->cfg, &pol);
 
-    /* The journal's lock (VERB_JOURNAL) is held to the end: two provisions never interleave. */
-    rc = inspect(ctx, path, ram_bytes, &pol, &in);
+    /* The journal's lock (VERB_JOURNAL) is held to the end: two provisions never interleave.
+     * Before anything is inspected: a killed run's mkfs is gone, and no other run
+     * (another --root, another journal) writes this disk until we are done. */
+    rc = guard_children("provision");
+    if (!rc)
+        rc = guard_disk("provision", path);
+    if (!rc)
+        rc = inspect(ctx, path, ram_bytes, &pol, &in);
     if (rc)
         return rc;
     doc = json_object_new_object();

@@ -6,6 +6,7 @@
 #include "devuse.h"
 #include "journal.h"
 #include "retention.h"
+#include "guard.h"
 #include "verbs.h"
 
 struct retention_args {
@@ -43,6 +44,13 @@ static int cmd_retention(struct mt_ctx *ctx, void *argp)
     if (!mnt || mnt[0] != '/')
         return verb_usage_error(&verb_retention, "--mount wants an absolute path");
     path = a->disk.real;
+    /* under the journal lock (VERB_JOURNAL): a killed run's mkfs is ended first, and
+     * no other run (another --root, another journal) writes this disk until we are done */
+    rc = guard_children("retention");
+    if (!rc)
+        rc = guard_disk("retention", path);
+    if (rc)
+        return rc;
     r = retention_apply(path, mnt, ctx->cfg.layout.retention_label, &ctx->journal, &res, &err);
     verb_journal_release(ctx);
 

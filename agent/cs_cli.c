@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 
 #include "agentlog.h"
+#include "guard.h"
 #include "rootpath.h"
 #include "run.h"
 #include "timefmt.h"
@@ -53,7 +54,7 @@ static const char *passphrase_path(struct mt_ctx *ctx, struct cs_cli *o)
     return o->passphrase_file.real;
 }
 
-int cs_cli_endpoint(struct mt_ctx *ctx, struct cs_cli *o, struct cs_endpoint *ep)
+static int cs_cli_endpoint(struct mt_ctx *ctx, struct cs_cli *o, struct cs_endpoint *ep)
 {
     struct mt_err err = {0};
     const char *pf;
@@ -82,7 +83,7 @@ int cs_cli_endpoint(struct mt_ctx *ctx, struct cs_cli *o, struct cs_endpoint *ep
     return 0;
 }
 
-int cs_cli_journal_release(struct journal *j)
+static int cs_cli_journal_release(struct journal *j)
 {
     struct mt_err err = {0};
     int r = journal_commit(j, &err);
@@ -95,7 +96,7 @@ int cs_cli_journal_release(struct journal *j)
     return 0;
 }
 
-int cs_cli_journal_reopen(struct journal *j)
+static int cs_cli_journal_reopen(struct journal *j)
 {
     struct mt_err err = {0};
 
@@ -108,7 +109,7 @@ int cs_cli_journal_reopen(struct journal *j)
     return 0;
 }
 
-int cs_cli_open(const char *verb, struct journal *j, char *host_id, const char **src)
+static int cs_cli_open(const char *verb, struct journal *j, char *host_id, const char **src)
 {
     struct mt_err err = {0};
     int rc = cs_cli_journal_reopen(j);
@@ -123,7 +124,7 @@ int cs_cli_open(const char *verb, struct journal *j, char *host_id, const char *
     return 0;
 }
 
-int cs_cli_call(struct journal *j, struct cs_endpoint *ep, const char *method, const char *path,
+static int cs_cli_call(struct journal *j, struct cs_endpoint *ep, const char *method, const char *path,
                 const char *body, struct cs_result *res, struct mt_err *err, int *call_r)
 {
     int code = cs_cli_journal_release(j);
@@ -140,21 +141,8 @@ int cs_cli_call(struct journal *j, struct cs_endpoint *ep, const char *method, c
     return code;
 }
 
-int cs_cli_finish(struct journal *j, enum cs_failure f, int call_r)
-{
-    struct mt_err err = {0};
-    int code = cs_cli_exit_code(f, call_r);
-
-    if (journal_commit(j, &err) < 0) {
-        log_error("%s", err.msg);
-        if (code == EXIT_DONE)
-            code = EXIT_FAILED;
-    }
-    journal_free(j);
-    return code;
-}
-
-int cs_cli_exit_code(enum cs_failure f, int err_code)
+/* The exit code for a call's outcome. */
+static int cs_cli_exit_code(enum cs_failure f, int err_code)
 {
     switch (f) {
     case CS_FAIL_NONE: return EXIT_DONE;
@@ -169,6 +157,21 @@ int cs_cli_exit_code(enum cs_failure f, int err_code)
     }
     return EXIT_FAILED;
 }
+
+static int cs_cli_finish(struct journal *j, enum cs_failure f, int call_r)
+{
+    struct mt_err err = {0};
+    int code = cs_cli_exit_code(f, call_r);
+
+    if (journal_commit(j, &err) < 0) {
+        log_error("%s", err.msg);
+        if (code == EXIT_DONE)
+            code = EXIT_FAILED;
+    }
+    journal_free(j);
+    return code;
+}
+
 
 void cs_cli_record(json_object *reg, const char *verb, const char *where, const struct cs_result *res,
                    const char *message)
@@ -190,7 +193,7 @@ void cs_cli_record(json_object *reg, const char *verb, const char *where, const 
     json_object_object_add(reg, "last", last);
 }
 
-int cs_cli_fail(struct mt_ctx *ctx, const char *verb, const char *where, const struct cs_result *res, const struct mt_err *err, int code)
+static int cs_cli_fail(struct mt_ctx *ctx, const char *verb, const char *where, const struct cs_result *res, const struct mt_err *err, int code)
 {
     log_error("%s: %s", verb, err->msg);
     if (ctx->json) {
@@ -311,7 +314,7 @@ static int asr_record(struct mt_ctx *ctx, json_object *reg, const char *host, st
     return EXIT_CS;
 }
 
-int cs_cli_asr_register(struct mt_ctx *ctx, struct cs_cli *o, struct journal *j, const char *host_id)
+static int cs_cli_asr_register(struct mt_ctx *ctx, struct cs_cli *o, struct journal *j, const char *host_id)
 {
     const char *pf = passphrase_path(ctx, o);
     char conf[4096];
@@ -321,7 +324,10 @@ int cs_cli_asr_register(struct mt_ctx *ctx, struct cs_cli *o, struct journal *j,
     int code;
 
     (void)host_id;
-    code = asr_prepare(ctx, o, pf, &ep, conf, sizeof(conf));
+    /* under the journal lock the caller holds: a killed register's configurator is ended first */
+    code = guard_children("register");
+    if (code == 0)
+        code = asr_prepare(ctx, o, pf, &ep, conf, sizeof(conf));
     if (code == 0)
         code = asr_run(ctx, conf, ep.host, pf, &rr);
     if (code)

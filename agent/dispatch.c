@@ -93,7 +93,7 @@ int verb_box_default(struct mt_ctx *ctx, struct mt_path *p, const char *value, c
     return EXIT_USAGE;
 }
 
-int verb_journal_load(struct mt_ctx *ctx)
+static int verb_journal_load(struct mt_ctx *ctx)
 {
     struct mt_err err = {0};
 
@@ -104,17 +104,6 @@ int verb_journal_load(struct mt_ctx *ctx)
     ctx->journal_loaded = true;
     if (ctx->journal.moved_aside[0])
         log_warn("%s", err.msg);
-    return 0;
-}
-
-int verb_journal_commit(struct mt_ctx *ctx)
-{
-    struct mt_err err = {0};
-
-    if (journal_commit(&ctx->journal, &err) < 0) {
-        log_error("%s", err.msg);
-        return EXIT_FAILED;
-    }
     return 0;
 }
 

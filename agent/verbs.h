@@ -93,12 +93,7 @@ void verb_set_doc(struct mt_ctx *ctx, json_object *doc);
  * message printed (a relative or unresolvable value). */
 int verb_box_default(struct mt_ctx *ctx, struct mt_path *p, const char *value, const char *key);
 
-/* Load the journal into ctx->journal (warning when a corrupt one was moved
- * aside). 0, or EXIT_FAILED with the message printed. */
-int verb_journal_load(struct mt_ctx *ctx);
-/* Commit ctx->journal; 0 or EXIT_FAILED with the message printed. */
-int verb_journal_commit(struct mt_ctx *ctx);
-/* Release ctx->journal when loaded. */
+/* Release ctx->journal when loaded (a verb done with it before the end). */
 void verb_journal_release(struct mt_ctx *ctx);
 
 #endif

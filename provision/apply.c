@@ -15,12 +15,14 @@
 
 #include <json-c/json.h>
 
+#include "agentlog.h"
 #include "dirs.h"
 #include "extract.h"
 #include "journal.h"
 #include "manifest.h"
 #include "rootpath.h"
 #include "run.h"
+#include "runguard.h"
 #include "timefmt.h"
 
 int apply_expected_digest(const char *tarball, const char *sha256, const char *manifest,
@@ -325,154 +327,232 @@ static bool marker_present(void)
     return rootpath_resolve(APPLY_MARKER, p, sizeof(p), 0) == 0 && lstat(p, &st) == 0;
 }
 
-int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_err *err)
-{
-    char expected[SHA256_HEX_LEN + 1], parent[PATH_MAX], install_dir[PATH_MAX], ts[32];
-    const char *args[8];
-    struct extract_opts xo;
-    struct extract_result xr;
+/* One apply_run: what its phases share. */
+struct apply_ctx {
+    const struct apply_opts *o;
+    struct apply_report *rep;
     struct journal j;
-    struct mt_err jerr = {0};
-    json_object *sec, *runs, *rec, *cc, *inst;
-    struct apply_step step;
-    int logfd = -1, r;
+    bool locked;
+    char parent[PATH_MAX];
+    struct extract_result xr;
+    json_object *sec, *rec, *cc, *inst;
+    int logfd;
+};
 
-    memset(rep, 0, sizeof(*rep));
-    r = apply_expected_digest(o->tarball, o->sha256, o->manifest, expected, rep->digest_source,
-                              sizeof(rep->digest_source), err);
-    if (r < 0)
-        return r;
-    if (o->staging_parent) {
-        snprintf(parent, sizeof(parent), "%s", o->staging_parent);
+/* The staging parent, made when missing (/var/lib/mt-agent may not exist yet on a fresh box). */
+static int apply_staging_parent(struct apply_ctx *c, struct mt_err *err)
+{
+    char *parent = c->parent;
+    int r;
+
+    if (c->o->staging_parent) {
+        snprintf(parent, sizeof(c->parent), "%s", c->o->staging_parent);
     } else {
-        r = rootpath_resolve(APPLY_STAGING_PARENT, parent, sizeof(parent), 0);
+        r = rootpath_resolve(APPLY_STAGING_PARENT, parent, sizeof(c->parent), 0);
         if (r < 0)
             return mt_err_errno(err, r, "%s: cannot resolve", APPLY_STAGING_PARENT);
     }
-    /* mkdir -p: /var/lib/mt-agent may not exist yet on a fresh box */
     r = dirs_make(parent, 0700);
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot create the staging directory", parent);
+    return 0;
+}
 
-    /* the lock is held from here to the end: two applies never run a script twice */
-    if (!o->extract_only) {
-        r = journal_load(&j, &jerr);
-        if (r < 0)
-            return mt_err_set(err, r, "%s", jerr.msg);
-        if (j.moved_aside[0])
-            snprintf(rep->journal_note, sizeof(rep->journal_note), "%s", jerr.msg);
-    }
+/* The journal lock, held to the end (two applies never run a script twice),
+ * then what a killed earlier apply left running is ended before anything is decided. */
+static int apply_lock(struct apply_ctx *c, struct mt_err *err)
+{
+    struct mt_err jerr = {0, ""};
+    int r = journal_load(&c->j, &jerr);
+
+    if (r < 0)
+        return mt_err_set(err, r, "%s", jerr.msg);
+    c->locked = true;
+    if (c->j.moved_aside[0])
+        snprintf(c->rep->journal_note, sizeof(c->rep->journal_note), "%s", jerr.msg);
+    return runguard_begin(&c->rep->guard, err);
+}
+
+static int apply_extract(struct apply_ctx *c, const char *expected, struct mt_err *err)
+{
+    struct extract_opts xo;
+    int r;
 
     memset(&xo, 0, sizeof(xo));
-    xo.parent = parent;
-    if (!o->extract_only) {
+    xo.parent = c->parent;
+    if (!c->o->extract_only) {
         /* under the lock no other apply runs: a run.* left here is from an apply that was killed */
-        remove_stale_runs(parent, rep);
+        remove_stale_runs(c->parent, c->rep);
         xo.prefix = APPLY_RUN_PREFIX;
     }
-    xo.progress = o->progress;
-    xo.data = o->data;
-    r = extract_archive(o->tarball, &xo, &xr, err);
+    xo.progress = c->o->progress;
+    xo.data = c->o->data;
+    r = extract_archive(c->o->tarball, &xo, &c->xr, err);
     if (r < 0)
-        goto out_journal;
-    snprintf(rep->sha256, sizeof(rep->sha256), "%s", xr.sha256);
-    rep->files = xr.files;
-    r = payload_digest_verify(o->tarball, expected, xr.sha256, err);
+        return r;
+    snprintf(c->rep->sha256, sizeof(c->rep->sha256), "%s", c->xr.sha256);
+    c->rep->files = c->xr.files;
+    r = payload_digest_verify(c->o->tarball, expected, c->xr.sha256, err);
     if (r < 0) {
-        dirs_remove_tree(xr.staging);
-        goto out_journal;
+        dirs_remove_tree(c->xr.staging);
+        return r;
     }
-    if (o->extract_only) {
-        snprintf(rep->staging, sizeof(rep->staging), "%s", xr.staging);
+    return 0;
+}
+
+static void apply_records(struct apply_ctx *c)
+{
+    json_object *runs;
+
+    c->sec = journal_section(&c->j, "apply");
+    runs = child_object(c->sec, "runs");
+    c->rec = child_object(runs, c->xr.sha256);
+    set_str(c->rec, "sha256", c->xr.sha256);
+    set_str(c->rec, "tarball", c->o->tarball);
+    set_str(c->sec, "last_digest", c->xr.sha256);
+    c->cc = child_object(c->rec, "custom_changes");
+    c->inst = child_object(c->rec, "installer");
+}
+
+/* Evidence that outlives a kill: a step recorded done, or what it leaves on the box. */
+static void count_as_done(json_object *st, const char *status, const char *by)
+{
+    char ts[32];
+
+    timefmt_now(ts, sizeof(ts));
+    set_str(st, "status", status);
+    set_str(st, "by", by);
+    if (!json_str(st, "finished_at"))
+        set_str(st, "finished_at", ts);
+}
+
+/* 1. ApplyCustomChanges.sh, answered "Y" */
+static int apply_custom_changes(struct apply_ctx *c, struct mt_err *err)
+{
+    struct apply_step step;
+    struct apply_step_report *sr = &c->rep->custom_changes;
+    int r;
+
+    sr->recovered = step_interrupted(c->cc);
+    if (!c->o->force && json_str(c->cc, "status") && strcmp(json_str(c->cc, "status"), "applied") == 0) {
+        sr->outcome = APPLY_STEP_ALREADY;
         return 0;
     }
-
-    sec = journal_section(&j, "apply");
-    runs = child_object(sec, "runs");
-    rec = child_object(runs, xr.sha256);
-    set_str(rec, "sha256", xr.sha256);
-    set_str(rec, "tarball", o->tarball);
-    set_str(sec, "last_digest", xr.sha256);
-    cc = child_object(rec, "custom_changes");
-    inst = child_object(rec, "installer");
-    logfd = agentlog_open();
-
-    /* 1. ApplyCustomChanges.sh */
-    rep->custom_changes.recovered = step_interrupted(cc);
-    if (!o->force && json_str(cc, "status") && strcmp(json_str(cc, "status"), "applied") == 0) {
-        rep->custom_changes.outcome = APPLY_STEP_ALREADY;
-    } else if (!o->force && marker_present()) {
+    if (!c->o->force && marker_present()) {
         /* the vendor's marker: applied by hand, by another tarball, or by a run killed after its end */
-        rep->custom_changes.outcome = APPLY_STEP_MARKER;
-        timefmt_now(ts, sizeof(ts));
-        set_str(cc, "status", "applied");
-        set_str(cc, "by", "vendor marker " APPLY_MARKER);
-        if (!json_str(cc, "finished_at"))
-            set_str(cc, "finished_at", ts);
-        agentlog_line(logfd, "mt-agent apply", "%s exists: custom changes count as applied, %s not run", APPLY_MARKER, APPLY_SCRIPT);
-    } else {
-        memset(&step, 0, sizeof(step));
-        step.key = "custom_changes";
-        step.done_status = "applied";
-        step.file = APPLY_SCRIPT;
-        step.input = "Y\n";
-        json_object_object_del(cc, "by");
-        if (rep->custom_changes.recovered)
-            agentlog_line(logfd, "mt-agent apply", "the run started at %s was interrupted and %s is absent: running %s again",
-                     json_str(cc, "interrupted"), APPLY_MARKER, APPLY_SCRIPT);
-        r = run_step(o, &step, xr.staging, &j, rec, logfd, &rep->custom_changes, err);
-        if (rep->custom_changes.outcome == APPLY_STEP_RAN_OK) {
-            rep->reboot_required = true;
-            json_object_object_add(sec, "reboot_required", json_object_new_boolean(1));
-        }
-        if (r < 0)
-            goto out_commit;
+        sr->outcome = APPLY_STEP_MARKER;
+        count_as_done(c->cc, "applied", "vendor marker " APPLY_MARKER);
+        agentlog_line(c->logfd, "mt-agent apply", "%s exists: custom changes count as applied, %s not run", APPLY_MARKER, APPLY_SCRIPT);
+        return 0;
     }
+    memset(&step, 0, sizeof(step));
+    step.key = "custom_changes";
+    step.done_status = "applied";
+    step.file = APPLY_SCRIPT;
+    step.input = "Y\n";
+    json_object_object_del(c->cc, "by");
+    if (sr->recovered)
+        agentlog_line(c->logfd, "mt-agent apply", "the run started at %s was interrupted and %s is absent: running %s again",
+                 json_str(c->cc, "interrupted"), APPLY_MARKER, APPLY_SCRIPT);
+    r = run_step(c->o, &step, c->xr.staging, &c->j, c->rec, c->logfd, sr, err);
+    if (sr->outcome == APPLY_STEP_RAN_OK)
+        json_object_object_add(c->sec, "reboot_required", json_object_new_boolean(1));
+    return r;
+}
 
-    /* 2. the vendor installer */
-    rep->installer.recovered = step_interrupted(inst);
-    if (!o->force && json_str(inst, "status") && strcmp(json_str(inst, "status"), "installed") == 0) {
-        rep->installer.outcome = APPLY_STEP_ALREADY;
-    } else {
-        r = rootpath_resolve(o->install_dir, install_dir, sizeof(install_dir), 0);
-        if (r < 0) {
-            r = mt_err_errno(err, r, "%s: cannot resolve the install directory", o->install_dir);
-            goto out_commit;
-        }
-        /* install -q -d INSTALL_DIR -r MT -v VmWare */
-        args[0] = "-q";
-        args[1] = "-d";
-        args[2] = install_dir;
-        args[3] = "-r";
-        args[4] = "MT";
-        args[5] = "-v";
-        args[6] = "VmWare";
-        args[7] = NULL;
-        memset(&step, 0, sizeof(step));
-        step.key = "installer";
-        step.done_status = "installed";
-        step.file = APPLY_INSTALLER;
-        step.args = args;
-        r = run_step(o, &step, xr.staging, &j, rec, logfd, &rep->installer, err);
-    }
+/* Did the installer complete (its configurator is in place)? */
+static bool installer_evidence(const char *install_dir)
+{
+    char p[PATH_MAX];
+    struct stat st;
 
-out_commit:
-    set_str(sec, "status", json_str(cc, "status") ? json_str(cc, "status") : "not run");
-    {
-        json_object *rb;
-        rep->reboot_required = json_object_object_get_ex(sec, "reboot_required", &rb) &&
-                               json_object_get_boolean(rb);
+    return (size_t)snprintf(p, sizeof(p), "%s/%s", install_dir, APPLY_CONFIGURATOR_REL) < sizeof(p) &&
+           stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
+/* 2. the vendor installer: install -q -d INSTALL_DIR -r MT -v VmWare */
+static int apply_installer(struct apply_ctx *c, struct mt_err *err)
+{
+    char install_dir[PATH_MAX];
+    const char *args[] = {"-q", "-d", install_dir, "-r", "MT", "-v", "VmWare", NULL};
+    struct apply_step step;
+    struct apply_step_report *sr = &c->rep->installer;
+    int r;
+
+    sr->recovered = step_interrupted(c->inst);
+    if (!c->o->force && json_str(c->inst, "status") && strcmp(json_str(c->inst, "status"), "installed") == 0) {
+        sr->outcome = APPLY_STEP_ALREADY;
+        return 0;
     }
-    {
-        int cr = journal_commit(&j, r < 0 ? NULL : err);
-        if (r == 0 && cr < 0)
-            r = cr;
+    r = rootpath_resolve(c->o->install_dir, install_dir, sizeof(install_dir), 0);
+    if (r < 0)
+        return mt_err_errno(err, r, "%s: cannot resolve the install directory", c->o->install_dir);
+    if (!c->o->force && sr->recovered && installer_evidence(install_dir)) {
+        /* killed after the installer put its configurator in place: it completed */
+        sr->outcome = APPLY_STEP_PRESENT;
+        count_as_done(c->inst, "installed", "configurator present in the install directory");
+        agentlog_line(c->logfd, "mt-agent apply", "%s/%s exists: the interrupted installer completed, not run again", c->o->install_dir,
+                 APPLY_CONFIGURATOR_REL);
+        return 0;
     }
-    dirs_remove_tree(xr.staging);
-    if (logfd >= 0)
-        close(logfd);
-out_journal:
-    if (!o->extract_only)
-        journal_free(&j);
+    memset(&step, 0, sizeof(step));
+    step.key = "installer";
+    step.done_status = "installed";
+    step.file = APPLY_INSTALLER;
+    step.args = args;
+    json_object_object_del(c->inst, "by");
+    return run_step(c->o, &step, c->xr.staging, &c->j, c->rec, c->logfd, sr, err);
+}
+
+static int apply_finish(struct apply_ctx *c, int r, struct mt_err *err)
+{
+    json_object *rb;
+    int cr;
+
+    set_str(c->sec, "status", json_str(c->cc, "status") ? json_str(c->cc, "status") : "not run");
+    c->rep->reboot_required = json_object_object_get_ex(c->sec, "reboot_required", &rb) &&
+                              json_object_get_boolean(rb);
+    cr = journal_commit(&c->j, r < 0 ? NULL : err);
+    if (r == 0 && cr < 0)
+        r = cr;
+    dirs_remove_tree(c->xr.staging);
+    if (c->logfd >= 0)
+        close(c->logfd);
+    return r;
+}
+
+int apply_run(const struct apply_opts *o, struct apply_report *rep, struct mt_err *err)
+{
+    char expected[SHA256_HEX_LEN + 1];
+    struct apply_ctx c;
+    int r;
+
+    memset(rep, 0, sizeof(*rep));
+    memset(&c, 0, sizeof(c));
+    c.o = o;
+    c.rep = rep;
+    c.logfd = -1;
+    r = apply_expected_digest(o->tarball, o->sha256, o->manifest, expected, rep->digest_source,
+                              sizeof(rep->digest_source), err);
+    if (r == 0)
+        r = apply_staging_parent(&c, err);
+    if (r == 0 && !o->extract_only)
+        r = apply_lock(&c, err);
+    if (r == 0)
+        r = apply_extract(&c, expected, err);
+    if (r == 0 && o->extract_only) {
+        snprintf(rep->staging, sizeof(rep->staging), "%s", c.xr.staging);
+        return 0;
+    }
+    if (r == 0) {
+        apply_records(&c);
+        c.logfd = agentlog_open();
+        r = apply_custom_changes(&c, err);
+        if (r == 0)
+            r = apply_installer(&c, err);
+        r = apply_finish(&c, r, err);
+    }
+    if (c.locked)
+        journal_free(&c.j);
     return r;
 }

@@ -13,7 +13,11 @@
  *
  * Exactly once: a step recorded "applied"/"installed" for this digest is not
  * run again (unless force); the vendor's own marker /etc/.appliedmtcustomchanges
- * counts as applied, whatever the journal says.
+ * counts as applied, whatever the journal says; an interrupted installer whose
+ * configurator (INSTALL_DIR/Vx/bin/UnifiedAgentConfigurator.sh) is in place
+ * counts as installed. Before any of that is decided, under the journal lock,
+ * the processes a killed earlier apply left running are ended (runguard.h), so
+ * two copies of a vendor script never run at once and the evidence read is final.
  *
  * Interrupted run (journal "started", no "finished_at"):
  *   - marker present: the script got to its last step (it writes the marker
@@ -40,6 +44,7 @@
 #include "agentlog.h"
 #include "mterr.h"
 #include "payload_hash.h"
+#include "runguard.h"
 
 #define APPLY_SCRIPT "ApplyCustomChanges.sh"
 #define APPLY_INSTALLER "install"
@@ -47,6 +52,7 @@
 #define APPLY_LOG AGENTLOG_PATH
 #define APPLY_STAGING_PARENT "/var/lib/mt-agent/staging"
 #define APPLY_TAIL_LINES 20
+#define APPLY_CONFIGURATOR_REL "Vx/bin/UnifiedAgentConfigurator.sh" /* what the installer leaves last */
 #define APPLY_RUN_PREFIX "run"         /* staging directories of a run (extract-only keeps "staging.*") */
 
 struct apply_opts {
@@ -68,6 +74,7 @@ enum apply_step_outcome {
     APPLY_STEP_ALREADY,           /* recorded for this digest: nothing run */
     APPLY_STEP_MARKER,            /* the vendor marker says applied: nothing run */
     APPLY_STEP_FAILED,
+    APPLY_STEP_PRESENT,           /* interrupted, but what it installs is in place: nothing run */
 };
 
 struct apply_step_report {
@@ -86,6 +93,7 @@ struct apply_report {
     bool reboot_required;
     char journal_note[1100];      /* non-empty when the journal was found corrupt and moved aside */
     unsigned stale_removed;       /* staging directories left by a killed apply, removed */
+    struct runguard_report guard; /* processes a killed apply left running, ended first */
 };
 
 /* Verify, extract, run what has not run. Returns 0 (report says what happened),

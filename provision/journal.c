@@ -155,6 +155,34 @@ int journal_load(struct journal *j, struct mt_err *err)
     return journal_load_path(j, real, err);
 }
 
+int journal_read(struct journal *j, struct mt_err *err)
+{
+    char real[PATH_MAX];
+    json_object *root, *ver;
+    int r = rootpath_resolve(JOURNAL_PATH, real, sizeof(real), 0);
+
+    memset(j, 0, sizeof(*j));
+    j->lock_fd = -1;
+    if (r < 0)
+        return mt_err_errno(err, r, "%s: cannot resolve the journal path", JOURNAL_PATH);
+    snprintf(j->path, sizeof(j->path), "%s", real);
+    if (access(real, F_OK) < 0) {
+        if (errno != ENOENT)
+            return mt_err_errno(err, -errno, "%s: cannot read the state journal", real);
+        j->root = new_root();
+        return 0;
+    }
+    root = json_object_from_file(real);
+    if (!root || !json_object_is_type(root, json_type_object) ||
+        !json_object_object_get_ex(root, "version", &ver) || !json_object_is_type(ver, json_type_int)) {
+        json_object_put(root);
+        return mt_err_set(err, -EBADMSG, "%s: the state journal is corrupt; the next mt-agent verb that writes "
+                                         "it keeps it aside and starts a new one", real);
+    }
+    j->root = root;
+    return 0;
+}
+
 json_object *journal_section(struct journal *j, const char *name)
 {
     json_object *o;
@@ -170,6 +198,8 @@ int journal_commit(struct journal *j, struct mt_err *err)
 {
     const char *text;
 
+    if (j->lock_fd < 0)
+        return mt_err_set(err, -EPERM, "%s: read without the lock; not written", j->path);
     json_object_object_add(j->root, "version", json_object_new_int(JOURNAL_VERSION));
     json_object_object_add(j->root, "updated", journal_now());
     text = json_object_to_json_string_ext(j->root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);

@@ -34,6 +34,13 @@ int journal_load(struct journal *j, struct mt_err *err);
 /* Same, at an explicit real path (tests). */
 int journal_load_path(struct journal *j, const char *path, struct mt_err *err);
 
+/* Read the journal without taking the lock (status, check): the atomic rename
+ * lets a reader see the old or the new file, never a mix, so reading never
+ * waits for a verb running a long step. Missing: an empty journal. Corrupt:
+ * -EBADMSG, left in place for the next writer to keep aside. A journal read
+ * this way cannot be committed (-EPERM). */
+int journal_read(struct journal *j, struct mt_err *err);
+
 /* The object under `name`, created empty when missing (owned by the journal). */
 json_object *journal_section(struct journal *j, const char *name);
 

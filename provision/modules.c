@@ -335,16 +335,14 @@ static int rpm_query(const char *const argv[], char *out, size_t outlen, int *st
     return 0;
 }
 
-static void journal_record(const struct modules_report *rep, const char *status, const char *error)
+static void journal_record(struct journal *j, const struct modules_report *rep, const char *status,
+                           const char *error)
 {
-    struct journal j;
     json_object *sec, *pk, *mods;
     char ts[32];
     size_t i;
 
-    if (journal_load(&j, NULL) < 0)
-        return;
-    sec = journal_section(&j, "modules");
+    sec = journal_section(j, "modules");
     timefmt_now(ts, sizeof(ts));
     json_object_object_add(sec, "status", json_object_new_string(status));
     json_object_object_add(sec, "finished_at", json_object_new_string(ts));
@@ -371,8 +369,7 @@ static void journal_record(const struct modules_report *rep, const char *status,
         json_object_object_add(mods, "reiserfs",
                                json_object_new_string(rep->reiserfs.builtin ? "(built in)" : rep->reiserfs.rel));
     json_object_object_add(sec, "modules", mods);
-    journal_commit(&j, NULL);
-    journal_free(&j);
+    journal_commit(j, NULL);
 }
 
 /* modinfo, when present, must find the same file: an independent reader of modules.dep. */
@@ -404,20 +401,13 @@ static int modinfo_cross_check(const char *kver, const char *name, const struct 
     return 0;
 }
 
-int modules_install(const struct modules_opts *o, struct modules_report *rep, struct mt_err *err)
+/* 1. find, hash, list, check kernel: all of it before anything is installed */
+static int modules_verify(const struct modules_opts *o, struct modules_report *rep, struct mt_err *err)
 {
-    char manifest_path[PATH_MAX], rpm[PATH_MAX], probe[PATH_MAX], list[512], *save, *tok;
-    const char *argv[8 + MODULES_MAX_PKGS];
+    char manifest_path[PATH_MAX], list[512], *save, *tok;
     struct manifest m;
-    struct stat st;
-    size_t i;
-    int r, n, status, n_files = 0;
-    bool off_el;
+    int r = 0;
 
-    memset(rep, 0, sizeof(*rep));
-    r = modules_target_kernel(o->kernel, rep->kernel, sizeof(rep->kernel), err);
-    if (r < 0)
-        return r;
     if (o->manifest)
         snprintf(manifest_path, sizeof(manifest_path), "%s", o->manifest);
     else if ((size_t)snprintf(manifest_path, sizeof(manifest_path), "%s/SHA256SUMS", o->from) >= sizeof(manifest_path))
@@ -428,10 +418,8 @@ int modules_install(const struct modules_opts *o, struct modules_report *rep, st
     r = manifest_load(manifest_path, &m, err);
     if (r < 0)
         return r;
-
-    /* 1. find, hash, list, check kernel: all of it before anything is installed */
     snprintf(list, sizeof(list), "%s", o->packages ? o->packages : "");
-    for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+    for (tok = strtok_r(list, ", ", &save); tok && r == 0; tok = strtok_r(NULL, ", ", &save)) {
         struct modules_pkg *p;
         const struct manifest_entry *e;
         struct inspect in;
@@ -439,52 +427,39 @@ int modules_install(const struct modules_opts *o, struct modules_report *rep, st
 
         if (rep->n_pkgs == MODULES_MAX_PKGS) {
             r = mt_err_set(err, -E2BIG, "more than %d module packages", MODULES_MAX_PKGS);
-            goto out;
+            break;
         }
         p = &rep->pkgs[rep->n_pkgs++];
         snprintf(p->name, sizeof(p->name), "%s", tok);
         r = find_package(o->from, tok, p->file, sizeof(p->file), err);
         if (r < 0)
-            goto out;
+            break;
         base = strrchr(p->file, '/') + 1;
         e = manifest_find(&m, base);
         if (!e) {
             r = mt_err_set(err, -ENOKEY, "%s: has no line for %s; add its sha256sum line", manifest_path, base);
-            goto out;
+            break;
         }
         in.pkg = p;
         in.kernel = rep->kernel;
         in.err = err;
         r = extract_walk(p->file, inspect_entry, &in, NULL, p->sha256, NULL, err);
-        if (r < 0)
-            goto out;
-        r = payload_digest_verify(p->file, e->sha256, p->sha256, err);
-        if (r < 0)
-            goto out;
+        if (r == 0)
+            r = payload_digest_verify(p->file, e->sha256, p->sha256, err);
     }
-    if (o->no_install)
-        goto out;
+    manifest_free(&m);
+    return r;
+}
 
-    /* 2. rpm -Uvh what is not installed yet */
-    if (run_which("rpm", rpm, sizeof(rpm)) < 0) {
-        r = mt_err_set(err, -ENOENT, "rpm: not found; the module packages need rpm (install it, or install "
-                                     "the packages with the distribution's tools)");
-        goto out;
-    }
-    off_el = rootpath_resolve("/etc/redhat-release", probe, sizeof(probe), 0) < 0 || stat(probe, &st) < 0;
-    if (off_el)
-        snprintf(rep->rpm_extra, sizeof(rep->rpm_extra), "--nodeps --nosignature");
-    n = 0;
-    argv[n++] = rpm;
-    argv[n++] = "-Uvh";
-    if (!rootpath_is_host()) {
-        argv[n++] = "--root";
-        argv[n++] = rootpath_root();
-    }
-    if (off_el) {
-        argv[n++] = "--nodeps";
-        argv[n++] = "--nosignature";
-    }
+/* Is each package installed already? The rpm database is the evidence that
+ * survives a kill: a package rpm completed is never installed twice. The
+ * argv of `rpm -Uvh` gets the ones that are not. */
+static int modules_pending(const char *rpm, struct modules_report *rep, const char **argv, int *n,
+                           int *n_files, struct mt_err *err)
+{
+    size_t i;
+    int r, status;
+
     for (i = 0; i < rep->n_pkgs; i++) {
         const char *q[] = {rpm, "-qp", "--nosignature", "--qf", "%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}",
                            rep->pkgs[i].file, NULL};
@@ -492,10 +467,9 @@ int modules_install(const struct modules_opts *o, struct modules_report *rep, st
         int k = 0;
 
         r = rpm_query(q, rep->pkgs[i].nevra, sizeof(rep->pkgs[i].nevra), &status);
-        if (r < 0 || status != 0 || !rep->pkgs[i].nevra[0]) {
-            r = mt_err_set(err, -EINVAL, "%s: rpm cannot read its header; the package is damaged", rep->pkgs[i].file);
-            goto out;
-        }
+        if (r < 0 || status != 0 || !rep->pkgs[i].nevra[0])
+            return mt_err_set(err, -EINVAL, "%s: rpm cannot read its header; the package is damaged",
+                              rep->pkgs[i].file);
         q2[k++] = rpm;
         q2[k++] = "-q";
         if (!rootpath_is_host()) {
@@ -507,82 +481,115 @@ int modules_install(const struct modules_opts *o, struct modules_report *rep, st
         r = rpm_query(q2, NULL, 0, &status);
         rep->pkgs[i].was_installed = r == 0 && status == 0;
         if (!rep->pkgs[i].was_installed) {
-            argv[n++] = rep->pkgs[i].file;
-            n_files++;
+            argv[(*n)++] = rep->pkgs[i].file;
+            (*n_files)++;
         }
     }
-    argv[n] = NULL;
-    if (n_files > 0) {
-        struct run_opts ro;
-        struct run_result res;
-        char desc[64], *tail;
+    argv[*n] = NULL;
+    return 0;
+}
 
-        memset(&ro, 0, sizeof(ro));
-        ro.timeout_ms = RPM_TIMEOUT_MS;
-        ro.merge_stderr = true;
-        r = run_argv(argv, &ro, &res);
-        if (r < 0) {
-            r = mt_err_errno(err, r, "%s: cannot run", rpm);
-            goto out;
-        }
-        if (!run_ok(&res)) {
-            tail = run_tail(&res, 10);
-            r = mt_err_set(err, -EIO, "rpm -Uvh failed (%s):\n%s", run_describe(&res, desc, sizeof(desc)),
-                           tail ? tail : "");
-            free(tail);
-            run_result_free(&res);
-            goto out;
-        }
-        run_result_free(&res);
+/* Run a tool to its end; a failure names it with its last lines. */
+static int run_tool(const char *const argv[], int timeout_ms, const char *what, struct mt_err *err)
+{
+    struct run_opts ro;
+    struct run_result res;
+    char desc[64], *tail;
+    int r;
+
+    memset(&ro, 0, sizeof(ro));
+    ro.timeout_ms = timeout_ms;
+    ro.merge_stderr = true;
+    r = run_argv(argv, &ro, &res);
+    if (r < 0)
+        return mt_err_errno(err, r, "%s: cannot run", argv[0]);
+    if (!run_ok(&res)) {
+        tail = run_tail(&res, 10);
+        r = mt_err_set(err, -EIO, "%s failed (%s):\n%s", what, run_describe(&res, desc, sizeof(desc)),
+                       tail ? tail : "");
+        free(tail);
+    }
+    run_result_free(&res);
+    return r;
+}
+
+/* 2. rpm -Uvh what is not installed yet */
+static int modules_rpm(struct modules_report *rep, struct mt_err *err)
+{
+    char rpm[PATH_MAX], probe[PATH_MAX];
+    const char *argv[8 + MODULES_MAX_PKGS];
+    struct stat st;
+    int r, n = 0, n_files = 0;
+    bool off_el;
+
+    if (run_which("rpm", rpm, sizeof(rpm)) < 0)
+        return mt_err_set(err, -ENOENT, "rpm: not found; the module packages need rpm (install it, or install "
+                                        "the packages with the distribution's tools)");
+    off_el = rootpath_resolve("/etc/redhat-release", probe, sizeof(probe), 0) < 0 || stat(probe, &st) < 0;
+    if (off_el)
+        snprintf(rep->rpm_extra, sizeof(rep->rpm_extra), "--nodeps --nosignature");
+    argv[n++] = rpm;
+    argv[n++] = "-Uvh";
+    if (!rootpath_is_host()) {
+        argv[n++] = "--root";
+        argv[n++] = rootpath_root();
+    }
+    if (off_el) {
+        argv[n++] = "--nodeps";
+        argv[n++] = "--nosignature";
+    }
+    r = modules_pending(rpm, rep, argv, &n, &n_files, err);
+    if (r < 0 || n_files == 0)
+        return r;
+    r = run_tool(argv, RPM_TIMEOUT_MS, "rpm -Uvh", err);
+    if (r == 0)
         rep->installed_now = true;
-    }
+    return r;
+}
 
-    /* 3. depmod, then the modules must resolve */
-    {
-        const char *dm[6];
-        char tool[PATH_MAX], desc[64];
-        struct run_opts ro;
-        struct run_result res;
-        int k = 0;
+/* 3. depmod, then the modules must resolve */
+static int modules_depmod(struct modules_report *rep, struct mt_err *err)
+{
+    const char *dm[6];
+    char tool[PATH_MAX], what[160];
+    int k = 0, r;
 
-        if (run_which("depmod", tool, sizeof(tool)) < 0) {
-            r = mt_err_set(err, -ENOENT, "depmod: not found (kmod or module-init-tools)");
-            goto out;
-        }
-        dm[k++] = tool;
-        if (!rootpath_is_host()) {
-            dm[k++] = "-b";
-            dm[k++] = rootpath_root();
-        }
-        dm[k++] = rep->kernel;
-        dm[k] = NULL;
-        memset(&ro, 0, sizeof(ro));
-        ro.timeout_ms = 120000;
-        ro.merge_stderr = true;
-        r = run_argv(dm, &ro, &res);
-        if (r < 0) {
-            r = mt_err_errno(err, r, "%s: cannot run", tool);
-            goto out;
-        }
-        if (!run_ok(&res)) {
-            r = mt_err_set(err, -EIO, "depmod %s failed (%s): %s", rep->kernel, run_describe(&res, desc, sizeof(desc)),
-                           res.out);
-            run_result_free(&res);
-            goto out;
-        }
-        run_result_free(&res);
+    if (run_which("depmod", tool, sizeof(tool)) < 0)
+        return mt_err_set(err, -ENOENT, "depmod: not found (kmod or module-init-tools)");
+    dm[k++] = tool;
+    if (!rootpath_is_host()) {
+        dm[k++] = "-b";
+        dm[k++] = rootpath_root();
     }
-    r = modules_resolve(rep->kernel, "xfs", &rep->xfs, err);
+    dm[k++] = rep->kernel;
+    dm[k] = NULL;
+    snprintf(what, sizeof(what), "depmod %s", rep->kernel);
+    r = run_tool(dm, 120000, what, err);
+    if (r == 0)
+        r = modules_resolve(rep->kernel, "xfs", &rep->xfs, err);
     if (r == 0)
         r = modinfo_cross_check(rep->kernel, "xfs", &rep->xfs, err);
     if (r == 0)
         r = modules_resolve(rep->kernel, "reiserfs", &rep->reiserfs, err);
     if (r == 0)
         r = modinfo_cross_check(rep->kernel, "reiserfs", &rep->reiserfs, err);
+    return r;
+}
 
-out:
-    manifest_free(&m);
-    if (!o->no_install)
-        journal_record(rep, r == 0 ? "done" : "failed", r == 0 ? NULL : err->msg);
+int modules_install(const struct modules_opts *o, struct modules_report *rep, struct mt_err *err)
+{
+    int r;
+
+    memset(rep, 0, sizeof(*rep));
+    r = modules_target_kernel(o->kernel, rep->kernel, sizeof(rep->kernel), err);
+    if (r < 0)
+        return r;
+    r = modules_verify(o, rep, err);
+    if (r == 0 && !o->no_install)
+        r = modules_rpm(rep, err);
+    if (r == 0 && !o->no_install)
+        r = modules_depmod(rep, err);
+    if (!o->no_install && o->journal)
+        journal_record(o->journal, rep, r == 0 ? "done" : "failed", r == 0 ? NULL : err->msg);
     return r;
 }

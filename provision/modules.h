@@ -24,6 +24,8 @@
 #include "mterr.h"
 #include "payload_hash.h"
 
+struct journal;
+
 #define MODULES_MAX_PKGS 8
 
 /* The kernel whose modules matter: `given` when set; on the host the running
@@ -58,6 +60,7 @@ struct modules_opts {
     const char *packages;   /* comma list of package names */
     const char *kernel;     /* NULL: modules_target_kernel() */
     bool no_install;        /* verify and inspect only */
+    struct journal *journal; /* held (locked) by the caller for the whole install; NULL: not recorded */
 };
 
 struct modules_pkg {

@@ -3,6 +3,7 @@
 #include "run.h"
 
 #include "arraysize.h"
+#include "runguard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -98,222 +100,460 @@ static int sink_add(struct sink *s, const char *data, size_t n)
     return 0;
 }
 
-static void child_exec(const char *file, const char *const argv[], const struct run_opts *o,
-                       int in_fd, int out_fd, int err_fd, int status_fd)
+/* ---- one run_argv call ------------------------------------------------------------- */
+
+enum { MSG_STARTED = 'S', MSG_EXEC_FAILED = 'E', MSG_ENDED = 'X' };
+#define KEEPER_ANSWER_MS 5000
+
+struct run_job {
+    const struct run_opts *o;
+    const char *const *argv;
+    char file[PATH_MAX];
+    char mark[128];               /* RUN_MARK_VAR=<agent mark>.<n> */
+    char record[PATH_MAX];        /* the registry file of the mark, "" when none */
+    char **envp;                  /* the command's environment: the caller's or the default, plus the mark */
+    int inp[2], outp[2], errp[2], stp[2];
+    pid_t agent;                  /* getpid() before fork: the keeper compares getppid() with it */
+    pid_t keeper;                 /* waits for the command, ends its group */
+    pid_t command;                /* also the command's process group */
+    struct sink so, se;
+    size_t in_off;
+    long start, deadline;
+    int status;                   /* raw wait status: of the command when ended_known, else of the keeper */
+    bool ended_known;
+};
+
+static char registry_dir[PATH_MAX];
+static unsigned mark_seq;
+
+void run_set_registry(const char *dir)
+{
+    snprintf(registry_dir, sizeof(registry_dir), "%s", dir ? dir : "");
+}
+
+const char *run_agent_mark(void)
+{
+    static char mark[64];
+    static pid_t for_pid;
+    unsigned long long start = 0;
+
+    if (for_pid != getpid()) {
+        for_pid = getpid();
+        runguard_start_time(for_pid, &start);
+        snprintf(mark, sizeof(mark), "%ld.%llu", (long)for_pid, start);
+    }
+    return mark;
+}
+
+/* The environment with the mark: the caller's entries (less any old mark) and ours. */
+static int job_environment(struct run_job *job)
 {
     static char *const default_env[] = {"PATH=" DEFAULT_PATH, "LANG=C", "LC_ALL=C", NULL};
-    char *const *envp = o && o->envp ? o->envp : default_env;
+    char *const *base = job->o->envp ? job->o->envp : default_env;
+    size_t n = 0, i, k = 0;
+
+    while (base[n])
+        n++;
+    job->envp = calloc(n + 2, sizeof(char *));
+    if (!job->envp)
+        return -ENOMEM;
+    for (i = 0; i < n; i++)
+        if (strncmp(base[i], RUN_MARK_VAR "=", sizeof(RUN_MARK_VAR)) != 0)
+            job->envp[k++] = base[i];
+    snprintf(job->mark, sizeof(job->mark), RUN_MARK_VAR "=%s.%u", run_agent_mark(), ++mark_seq);
+    job->envp[k++] = job->mark;
+    job->envp[k] = NULL;
+    return 0;
+}
+
+/* The registry record: written before the fork, so a kill at any later moment leaves it. */
+static int job_record(struct run_job *job)
+{
+    char text[PATH_MAX + 2];
+    int fd, len;
+
+    if (!registry_dir[0])
+        return 0;
+    if ((size_t)snprintf(job->record, sizeof(job->record), "%s/%s", registry_dir,
+                         job->mark + sizeof(RUN_MARK_VAR)) >= sizeof(job->record)) {
+        job->record[0] = '\0';
+        return -ENAMETOOLONG;
+    }
+    fd = open(job->record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        int e = -errno;
+        job->record[0] = '\0';
+        return e;
+    }
+    len = snprintf(text, sizeof(text), "%s\n", job->file);
+    if (write(fd, text, (size_t)len) < 0) {
+        /* the name alone is the record: its content only helps a reader */
+    }
+    close(fd);
+    return 0;
+}
+
+static void job_say(int fd, int kind, int value)
+{
+    int msg[2];
+
+    msg[0] = kind;
+    msg[1] = value;
+    if (write(fd, msg, sizeof(msg)) < 0) {
+        /* the agent is gone: nobody to tell */
+    }
+}
+
+/* In the command, after the keeper's fork: back to the agent's signal mask and
+ * default handlers, killed when the keeper dies, then execve. */
+static void command_exec(const struct run_job *job, pid_t keeper, const sigset_t *mask, int errfd)
+    __attribute__((noreturn));
+static void command_exec(const struct run_job *job, pid_t keeper, const sigset_t *mask, int errfd)
+{
+    struct sigaction sa;
     int e;
 
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGCHLD, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
     setpgid(0, 0);
-    signal(SIGPIPE, SIG_DFL);
-    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != keeper)
+        _exit(127);
+    sigprocmask(SIG_SETMASK, mask, NULL);
+    if (dup2(job->inp[0], 0) < 0 || dup2(job->outp[1], 1) < 0 ||
+        dup2(job->o->merge_stderr ? job->outp[1] : job->errp[1], 2) < 0)
         goto fail;
-    if (o && o->cwd && chdir(o->cwd) < 0)
+    if (job->o->cwd && chdir(job->o->cwd) < 0)
         goto fail;
-    execve(file, (char *const *)argv, envp);
+    execve(job->file, (char *const *)job->argv, job->envp);
 fail:
     e = errno;
-    if (write(status_fd, &e, sizeof(e)) < 0)
+    if (write(errfd, &e, sizeof(e)) < 0)
         _exit(127);
     _exit(127);
 }
 
-int run_argv(const char *const argv[], const struct run_opts *opts, struct run_result *res)
+static volatile sig_atomic_t keeper_term;
+static void keeper_on_term(int sig)
 {
-    struct run_opts none;
-    const struct run_opts *o = opts ? opts : &none;
-    char file[PATH_MAX];
-    int inp[2] = {-1, -1}, outp[2] = {-1, -1}, errp[2] = {-1, -1}, stp[2] = {-1, -1};
-    struct sink so = {0}, se = {0};
-    size_t in_off = 0;
-    long start, deadline;
-    pid_t pid;
-    int r, status = 0, child_errno = 0;
-    bool out_open = true, err_open = true;
+    (void)sig;
+    keeper_term = 1;
+}
+static void keeper_on_chld(int sig)
+{
+    (void)sig;
+}
 
-    memset(&none, 0, sizeof(none));
-    memset(res, 0, sizeof(*res));
-    if (!argv || !argv[0])
-        return -EINVAL;
-    r = run_which(argv[0], file, sizeof(file));
-    if (r < 0)
-        return r;
-    so.max = se.max = o->max_output ? o->max_output : 1024 * 1024;
+/* Only async-signal-safe calls from here on: the agent may have had threads. */
+static void keeper_main(struct run_job *job) __attribute__((noreturn));
+static void keeper_main(struct run_job *job)
+{
+    sigset_t block, old, wait_mask;
+    struct sigaction sa;
+    int xp[2], e = 0, st, *fds[] = {&job->inp[0], &job->inp[1], &job->outp[0], &job->outp[1],
+                                   &job->errp[0], &job->errp[1], &job->stp[0]};
+    pid_t cmd, self = getpid();
+    siginfo_t si;
+    size_t i;
 
-    if (pipe2(inp, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
-        pipe2(stp, O_CLOEXEC) < 0) {
-        r = -errno;
-        goto out_close;
+    setpgid(0, 0);  /* out of the agent's group: a terminal's ^C is the agent's to take */
+    sigemptyset(&block);
+    sigaddset(&block, SIGCHLD);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = keeper_on_term;
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = keeper_on_chld;
+    sigaction(SIGCHLD, &sa, NULL);
+    /* the agent killed before the request took effect is seen by getppid() */
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != job->agent)
+        _exit(127);
+    if (pipe2(xp, O_CLOEXEC) < 0 || (cmd = fork()) < 0) {
+        job_say(job->stp[1], MSG_EXEC_FAILED, errno);
+        _exit(127);
     }
-    start = now_ms();
-    pid = fork();
-    if (pid < 0) {
-        r = -errno;
-        goto out_close;
+    if (cmd == 0)
+        command_exec(job, self, &old, xp[1]);
+    setpgid(cmd, cmd); /* also in the command: whichever runs first */
+    close(xp[1]);
+    for (i = 0; i < ARRAY_SIZE(fds); i++)
+        if (*fds[i] >= 0)
+            close(*fds[i]);  /* the pipes' ends belong to the command and the agent */
+    if (read(xp[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+        waitpid(cmd, &st, 0);
+        job_say(job->stp[1], MSG_EXEC_FAILED, e);
+        _exit(127);
     }
-    if (pid == 0)
-        child_exec(file, argv, o, inp[0], outp[1], o->merge_stderr ? outp[1] : errp[1], stp[1]);
-    setpgid(pid, pid); /* also in the child: whichever runs first */
+    job_say(job->stp[1], MSG_STARTED, (int)cmd);
+    wait_mask = old;
+    sigdelset(&wait_mask, SIGCHLD);
+    sigdelset(&wait_mask, SIGTERM);
+    for (;;) {
+        if (keeper_term)
+            kill(-cmd, SIGKILL);  /* the agent died, or the time is up: the command's whole group */
+        si.si_pid = 0;
+        if (waitid(P_PID, (id_t)cmd, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == cmd) {
+            /* not reaped yet, so the group id cannot have been reused */
+            kill(-cmd, SIGKILL);  /* what the command left in its group goes with it */
+            while (waitpid(cmd, &st, 0) < 0 && errno == EINTR)
+                ;
+            job_say(job->stp[1], MSG_ENDED, st);
+            _exit(0);
+        }
+        sigsuspend(&wait_mask);
+    }
+}
 
-    close(inp[0]);
-    close(outp[1]);
-    close(errp[1]);
-    close(stp[1]);
-    inp[0] = outp[1] = errp[1] = stp[1] = -1;
-    if (read(stp[0], &child_errno, sizeof(child_errno)) == (ssize_t)sizeof(child_errno)) {
-        waitpid(pid, &status, 0);
-        r = -child_errno;
-        goto out_close;
-    }
-    if (!o->input || o->input_len == 0) {
-        close(inp[1]);
-        inp[1] = -1;
-    } else {
-        fcntl(inp[1], F_SETFL, O_NONBLOCK);
-    }
-    if (o->merge_stderr) {
-        close(errp[0]);
-        errp[0] = -1;
-        err_open = false;
-    }
-    deadline = o->timeout_ms > 0 ? start + o->timeout_ms : 0;
+static void job_close(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
 
+/* Fork the keeper and learn from it whether the command started. */
+static int job_start(struct run_job *job)
+{
+    int msg[2];
+    ssize_t n;
+
+    if (pipe2(job->inp, O_CLOEXEC) < 0 || pipe2(job->outp, O_CLOEXEC) < 0 || pipe2(job->errp, O_CLOEXEC) < 0 ||
+        pipe2(job->stp, O_CLOEXEC) < 0)
+        return -errno;
+    job->agent = getpid();
+    job->start = now_ms();
+    job->keeper = fork();
+    if (job->keeper < 0)
+        return -errno;
+    if (job->keeper == 0)
+        keeper_main(job);
+    setpgid(job->keeper, job->keeper); /* also in the keeper: whichever runs first */
+    job_close(&job->inp[0]);
+    job_close(&job->outp[1]);
+    job_close(&job->errp[1]);
+    job_close(&job->stp[1]);
+    do
+        n = read(job->stp[0], msg, sizeof(msg));
+    while (n < 0 && errno == EINTR);
+    if (n == (ssize_t)sizeof(msg) && msg[0] == MSG_STARTED) {
+        job->command = (pid_t)msg[1];
+        return 0;
+    }
+    while (waitpid(job->keeper, NULL, 0) < 0 && errno == EINTR)
+        ;
+    job->keeper = -1;
+    if (n == (ssize_t)sizeof(msg) && msg[0] == MSG_EXEC_FAILED)
+        return -msg[1];
+    return -ECHILD;
+}
+
+/* End the command's group through the keeper, which reaps the command (so
+ * nothing of it is left, not even a zombie, when run_argv returns); bounded:
+ * a keeper that does not answer in KEEPER_ANSWER_MS is killed with it. */
+static void job_abort(struct run_job *job)
+{
+    int waited;
+
+    kill(job->keeper, SIGTERM);
+    for (waited = 0; waited < KEEPER_ANSWER_MS; waited += 10) {
+        if (waitpid(job->keeper, &job->status, WNOHANG) == job->keeper)
+            return;
+        usleep(10000);
+    }
+    kill(job->keeper, SIGKILL);
+    if (job->command > 0)
+        kill(-job->command, SIGKILL);
+    while (waitpid(job->keeper, &job->status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/* Feed stdin, collect stdout/stderr until both close or the time limit passes. */
+static int job_pump(struct run_job *job, struct run_result *res)
+{
+    const struct run_opts *o = job->o;
+    bool out_open = true, err_open = !o->merge_stderr;
+
+    if (!o->input || o->input_len == 0)
+        job_close(&job->inp[1]);
+    else
+        fcntl(job->inp[1], F_SETFL, O_NONBLOCK);
+    if (o->merge_stderr)
+        job_close(&job->errp[0]);
     while (out_open || err_open) {
         struct pollfd pf[3];
-        int nf = 0, timeout = -1, i;
+        int nf = 0, timeout = -1, i, r;
 
         if (out_open)
-            pf[nf++] = (struct pollfd){.fd = outp[0], .events = POLLIN};
+            pf[nf++] = (struct pollfd){.fd = job->outp[0], .events = POLLIN};
         if (err_open)
-            pf[nf++] = (struct pollfd){.fd = errp[0], .events = POLLIN};
-        if (inp[1] >= 0)
-            pf[nf++] = (struct pollfd){.fd = inp[1], .events = POLLOUT};
-        if (deadline) {
-            long left = deadline - now_ms();
+            pf[nf++] = (struct pollfd){.fd = job->errp[0], .events = POLLIN};
+        if (job->inp[1] >= 0)
+            pf[nf++] = (struct pollfd){.fd = job->inp[1], .events = POLLOUT};
+        if (job->deadline) {
+            long left = job->deadline - now_ms();
             if (left <= 0) {
                 res->timed_out = true;
-                break;
+                return 0;
             }
             timeout = (int)left;
         }
         r = poll(pf, (nfds_t)nf, timeout);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            r = -errno;
-            kill(-pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            goto out_close;
-        }
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -errno;
         for (i = 0; i < nf; i++) {
             char buf[8192];
             ssize_t n;
 
             if (!pf[i].revents)
                 continue;
-            if (pf[i].fd == inp[1]) {
-                n = write(inp[1], o->input + in_off, o->input_len - in_off);
+            if (pf[i].fd == job->inp[1]) {
+                n = write(job->inp[1], o->input + job->in_off, o->input_len - job->in_off);
                 if (n > 0)
-                    in_off += (size_t)n;
-                if ((n < 0 && errno != EAGAIN && errno != EINTR) || in_off >= o->input_len ||
-                    (pf[i].revents & (POLLERR | POLLHUP))) {
-                    close(inp[1]);
-                    inp[1] = -1;
-                }
+                    job->in_off += (size_t)n;
+                if ((n < 0 && errno != EAGAIN && errno != EINTR) || job->in_off >= o->input_len ||
+                    (pf[i].revents & (POLLERR | POLLHUP)))
+                    job_close(&job->inp[1]);
                 continue;
             }
             n = read(pf[i].fd, buf, sizeof(buf));
             if (n < 0 && (errno == EINTR || errno == EAGAIN))
                 continue;
             if (n <= 0) {
-                if (pf[i].fd == outp[0])
+                if (pf[i].fd == job->outp[0])
                     out_open = false;
                 else
                     err_open = false;
                 continue;
             }
-            if (pf[i].fd == outp[0]) {
-                if (sink_add(&so, buf, (size_t)n) < 0) {
-                    r = -ENOMEM;
-                    kill(-pid, SIGKILL);
-                    waitpid(pid, &status, 0);
-                    goto out_close;
-                }
-                if (o->on_output)
-                    o->on_output(o->data, 1, buf, (size_t)n);
-            } else {
-                if (sink_add(&se, buf, (size_t)n) < 0) {
-                    r = -ENOMEM;
-                    kill(-pid, SIGKILL);
-                    waitpid(pid, &status, 0);
-                    goto out_close;
-                }
-                if (o->on_output)
-                    o->on_output(o->data, 2, buf, (size_t)n);
-            }
+            if (sink_add(pf[i].fd == job->outp[0] ? &job->so : &job->se, buf, (size_t)n) < 0)
+                return -ENOMEM;
+            if (o->on_output)
+                o->on_output(o->data, pf[i].fd == job->outp[0] ? 1 : 2, buf, (size_t)n);
         }
     }
+    return 0;
+}
+
+/* The pipes closed; the command may still run (it closed them itself): wait
+ * for the keeper within the time limit, then take the command's status. */
+static int job_wait(struct run_job *job, struct run_result *res)
+{
+    int msg[2];
 
     if (res->timed_out) {
-        kill(-pid, SIGKILL);
-        waitpid(pid, &status, 0);
+        job_abort(job);
+        return 0;
+    }
+    for (;;) {
+        pid_t w = waitpid(job->keeper, &job->status, job->deadline ? WNOHANG : 0);
+        if (w == job->keeper)
+            break;
+        if (w < 0 && errno != EINTR)
+            return -errno;
+        if (job->deadline && now_ms() >= job->deadline) {
+            res->timed_out = true;
+            job_abort(job);
+            return 0;
+        }
+        if (w == 0) {
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (read(job->stp[0], msg, sizeof(msg)) == (ssize_t)sizeof(msg) && msg[0] == MSG_ENDED) {
+        job->status = msg[1];
+        job->ended_known = true;
     } else {
-        /* the pipes closed; the child may still be running (it closed them itself) */
-        for (;;) {
-            pid_t w = waitpid(pid, &status, deadline ? WNOHANG : 0);
-            if (w == pid)
-                break;
-            if (w < 0 && errno != EINTR) {
-                r = -errno;
-                goto out_close;
-            }
-            if (deadline && now_ms() >= deadline) {
-                res->timed_out = true;
-                kill(-pid, SIGKILL);
-                waitpid(pid, &status, 0);
-                break;
-            }
-            if (w == 0) {
-                struct timespec ts = {0, 10 * 1000 * 1000};
-                nanosleep(&ts, NULL);
-            }
-        }
+        /* the keeper was killed from outside: what the command left in its group goes now */
+        if (job->command > 0)
+            kill(-job->command, SIGKILL);
     }
-    /* Kill anything the command left behind in its group (daemonised helpers). */
-    kill(-pid, SIGKILL);
-    res->elapsed_ms = now_ms() - start;
-    if (!res->timed_out) {
-        if (WIFSIGNALED(status)) {
-            res->signaled = true;
-            res->term_signal = WTERMSIG(status);
-        } else {
-            res->exit_status = WEXITSTATUS(status);
-        }
-    }
-    res->truncated = so.truncated || se.truncated;
-    res->out = so.buf ? so.buf : strdup("");
-    res->out_len = so.len;
-    res->err = se.buf ? se.buf : strdup("");
-    res->err_len = se.len;
-    so.buf = se.buf = NULL;
-    r = (res->out && res->err) ? 0 : -ENOMEM;
+    return 0;
+}
 
-out_close:
-    {
-        int *fds[] = {&inp[0], &inp[1], &outp[0], &outp[1], &errp[0], &errp[1], &stp[0], &stp[1]};
-        size_t i;
-        for (i = 0; i < ARRAY_SIZE(fds); i++)
-            if (*fds[i] >= 0)
-                close(*fds[i]);
+static void job_result(struct run_job *job, struct run_result *res)
+{
+    res->elapsed_ms = now_ms() - job->start;
+    if (!res->timed_out) {
+        if (WIFSIGNALED(job->status)) {
+            res->signaled = true;
+            res->term_signal = WTERMSIG(job->status);
+        } else {
+            res->exit_status = WEXITSTATUS(job->status);
+        }
     }
-    free(so.buf);
-    free(se.buf);
-    if (r < 0) {
-        free(res->out);
-        free(res->err);
-        res->out = res->err = NULL;
+    res->truncated = job->so.truncated || job->se.truncated;
+    res->out = job->so.buf ? job->so.buf : strdup("");
+    res->out_len = job->so.len;
+    res->err = job->se.buf ? job->se.buf : strdup("");
+    res->err_len = job->se.len;
+    job->so.buf = job->se.buf = NULL;
+}
+
+static void job_free(struct run_job *job)
+{
+    int *fds[] = {&job->inp[0], &job->inp[1], &job->outp[0], &job->outp[1],
+                  &job->errp[0], &job->errp[1], &job->stp[0], &job->stp[1]};
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(fds); i++)
+        job_close(fds[i]);
+    free(job->so.buf);
+    free(job->se.buf);
+    free(job->envp);
+}
+
+int run_argv(const char *const argv[], const struct run_opts *opts, struct run_result *res)
+{
+    static const struct run_opts none;
+    struct run_job job;
+    int r, i;
+
+    memset(res, 0, sizeof(*res));
+    memset(&job, 0, sizeof(job));
+    for (i = 0; i < 2; i++)
+        job.inp[i] = job.outp[i] = job.errp[i] = job.stp[i] = -1;
+    job.keeper = -1;
+    job.o = opts ? opts : &none;
+    job.argv = argv;
+    if (!argv || !argv[0])
+        return -EINVAL;
+    r = run_which(argv[0], job.file, sizeof(job.file));
+    if (r < 0)
+        return r;
+    job.so.max = job.se.max = job.o->max_output ? job.o->max_output : 1024 * 1024;
+    r = job_environment(&job);
+    if (r == 0)
+        r = job_record(&job);
+    if (r == 0)
+        r = job_start(&job);
+    if (r == 0) {
+        job.deadline = job.o->timeout_ms > 0 ? job.start + job.o->timeout_ms : 0;
+        r = job_pump(&job, res);
+        if (r < 0)
+            job_abort(&job);
+        else
+            r = job_wait(&job, res);
     }
+    if (r == 0) {
+        job_result(&job, res);
+        if (!res->out || !res->err) {
+            r = -ENOMEM;
+            free(res->out);
+            free(res->err);
+            res->out = res->err = NULL;
+        }
+    }
+    /* a command that ended by itself leaves nothing to find; a killed or timed-out
+     * one keeps its record, so the next run ends what escaped its group */
+    if (job.record[0] && (job.keeper < 0 || (job.ended_known && WIFEXITED(job.status))))
+        unlink(job.record);
+    job_free(&job);
     return r;
 }
 

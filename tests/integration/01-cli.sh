@@ -39,7 +39,10 @@ else
     not_ok "status --json is one JSON document with a version"
 fi
 
+# status reads without the writers' lock and writes nothing (not even the state directory)
+[ ! -e "$root/var/lib/mt-agent" ] && ok "status on a fresh root creates nothing" || not_ok "status on a fresh root creates nothing"
 # a corrupt journal is kept aside and reported, never silently reset
+mkdir -p "$root/var/lib/mt-agent"
 echo '{"version": 1, "apply": {' >"$root/var/lib/mt-agent/state.json"
 expect_exit 0 "status with a corrupt journal" "$MT_AGENT" --root "$root" status
 assert_grep "corrupt journal is reported" "corrupt; it was kept as .*state.json.corrupt-" "$T_ERR"

@@ -129,8 +129,16 @@ killed_run() { # ROOT MODE
     done
     kill -9 "$apid"
     wait "$apid" 2>/dev/null
-    # the script lives on in its own process group: end it (by its pid, as this test started it)
-    kill -9 -- -"$(cat "$1/fake-vendor.pid")" 2>/dev/null
+    # the script dies with the agent (its keeper's group kill): nothing to end by hand
+    local spid gone=no
+    spid=$(cat "$1/fake-vendor.pid")
+    for i in $(seq 1 40); do
+        s=$(sed 's/.*) //' "/proc/$spid/stat" 2>/dev/null | cut -c1)
+        if [ -z "$s" ] || [ "$s" = Z ]; then gone=yes; break; fi
+        sleep 0.05
+    done
+    assert_eq "the vendor script died with the killed apply (within 2 s)" "$gone" yes
+    [ $gone = yes ] || kill -9 "$spid" 2>/dev/null
     rm -f "$1/fake-vendor.mode"
 }
 R=$(newroot r6)

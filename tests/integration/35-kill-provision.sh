@@ -1,0 +1,78 @@
+#!/bin/bash
+# provision SIGKILLed at random moments (30 times) on a blank image, re-run at
+# once. mkfs.ext4 and mkswap are stand-in wrappers (first in PATH) around the
+# real tools: they record start, done and end with pid and time, flag overlap
+# (one lock for both: two formatting at once means two runs wrote the disk) and
+# start an escapee in its own session. After each re-run: no process of the
+# killed run is left, no two mkfs ever ran at once, and the disk carries the
+# planned layout (sfdisk --json, blkid) with clean file systems (e2fsck -fn).
+# Exactly once for provision is judged by the journal and the disk, as
+# 32-provision-crash.sh does (a format whose completion was not recorded may run
+# again on the re-run; that rewrites an unused file system).
+. "$MT_TOP/tests/lib.sh"
+. "$MT_TOP/tests/integration/layout.lib"
+. "$MT_TOP/tests/integration/kill.lib"
+t_require python3 sfdisk blkid mkfs.ext4 mkswap e2fsck losetup flock setsid
+TRIALS=${KILL_TRIALS:-30}
+layout_root
+img=$R/img/kill.img
+log=$T_TMP/standin.log
+bin=$T_TMP/bin
+mkdir -p "$bin"
+kill_standin_wrap "$bin/mkfs.ext4" mkfs.ext4 "$log" "$T_TMP/mkfs.lock" "$(command -v mkfs.ext4)"
+kill_standin_wrap "$bin/mkswap" mkswap "$log" "$T_TMP/mkfs.lock" "$(command -v mkswap)"
+export PATH="$bin:$PATH"
+prov() { "$MT_AGENT" --root "$R" provision --disk "$img" --ram-mib 1024 --lazy-init; }
+fresh() { rm -f "$img"; truncate -s 25G "$img"; rm -rf "$R/var/lib/mt-agent"; : >"$log"; }
+
+fresh
+t0=$(kill_now_ms)
+expect_exit 0 "uninterrupted provision" prov
+span=$(( $(kill_now_ms) - t0 ))
+echo "# one run takes $span ms; kills land in [0, $span) ms"
+kill_escapees_end "$log"
+
+converged=0 mid=0 swept=0
+for i in $(seq 1 "$TRIALS"); do
+    fresh
+    "$MT_AGENT" --root "$R" provision --disk "$img" --ram-mib 1024 --lazy-init >"$T_TMP/killed.out" 2>&1 &
+    pid=$!
+    d=$(kill_sleep_random "$span")
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    grep -q "^start" "$log" && mid=$((mid + 1))
+    prov >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
+    rc=$?
+    grep -q "ended .* process(es) left running by an earlier mt-agent" "$T_TMP/rerun.err" && swept=$((swept + 1))
+    left=$(kill_leftovers "$log")
+    overlaps=$(kill_overlaps "$log")
+    fails_before=$t_fail
+    layout_verify "trial $i" "$img" 1024 >"$T_TMP/verify.out"
+    fsck=""
+    sfdisk --json "$img" 2>/dev/null | python3 -c 'import json,sys; t=json.load(sys.stdin)["partitiontable"]
+for n,p in enumerate(t["partitions"],1): print(n, p["start"]*512, p["size"]*512, p["type"])' >"$T_TMP/parts"
+    while read -r n off size type; do
+        [ "$type" = 83 ] || continue
+        L=$(losetup --find --show -o "$off" --sizelimit "$size" "$img") || { fsck="$fsck p$n(losetup)"; continue; }
+        e2fsck -fn "$L" >/dev/null 2>&1 || fsck="$fsck p$n"
+        losetup -d "$L"
+    done <"$T_TMP/parts"
+    [ "$(grep -c ' 83$' "$T_TMP/parts")" = 3 ] || fsck="$fsck (not 3 ext4 partitions)"
+    if [ $rc = 0 ] && [ -z "$left" ] && [ "$overlaps" = 0 ] && [ $t_fail = $fails_before ] && [ -z "$fsck" ]; then
+        converged=$((converged + 1))
+    else
+        cat "$T_TMP/verify.out"
+        not_ok "trial $i (killed after $d ms): rerun exit $rc, left '$left', overlaps $overlaps, e2fsck -fn failed on:$fsck"
+        sed 's/^/    # /' "$T_TMP/rerun.err" "$log" | head -n 20
+    fi
+    kill_escapees_end "$log"
+done
+echo "# provision: converged $converged of $TRIALS; $mid kills landed after a format had started; $swept re-runs ended processes a killed run left"
+assert_eq "provision: converged $converged of $TRIALS" "$converged" "$TRIALS"
+[ "$mid" -ge $((TRIALS / 4)) ] && ok "$mid of $TRIALS kills landed after a format started" ||
+    not_ok "only $mid of $TRIALS kills landed after a format started: the test did not exercise much"
+[ "$swept" -ge 1 ] && ok "$swept re-runs ended escapees of a killed run (said on stderr)" ||
+    not_ok "no re-run ended an escapee: the sweep was not exercised"
+sleep 1
+assert_eq "no loop device left on the image" "$(losetup -j "$img" | wc -l)" 0
+t_done

@@ -1,0 +1,71 @@
+#!/bin/bash
+# retention SIGKILLed at random moments (30 times) while it creates the volume on
+# a blank image, re-run at once. mkfs.ext4 is a stand-in wrapper (first in PATH)
+# around the real one: it records start, done (the real mkfs returned) and end
+# with pid and time, flags overlap (a lock it and its children hold), pauses a
+# little around the real mkfs and starts an escapee in its own session. After
+# each re-run: no process of the killed run is left, no two mkfs ever ran at
+# once, at most one mkfs completed and none started after one had (never
+# reformatted: the disk is the evidence), blkid and e2fsck -fn agree.
+. "$MT_TOP/tests/lib.sh"
+. "$MT_TOP/tests/integration/layout.lib"
+. "$MT_TOP/tests/integration/kill.lib"
+t_require python3 blkid mkfs.ext4 e2fsck losetup flock setsid
+TRIALS=${KILL_TRIALS:-30}
+layout_root
+M=$R/mnt/retention
+img=$R/img/ret.img
+log=$T_TMP/standin.log
+bin=$T_TMP/bin
+mkdir -p "$bin"
+kill_standin_wrap "$bin/mkfs.ext4" mkfs.ext4 "$log" "$T_TMP/mkfs.lock" "$(command -v mkfs.ext4)" 0.3
+export PATH="$bin:$PATH"
+
+fresh() { umount "$M" 2>/dev/null; rm -f "$img"; truncate -s 2G "$img"; : >"$R/etc/fstab"; rm -rf "$R/var/lib/mt-agent"; : >"$log"; }
+t_track_mount "$M"
+
+fresh
+t0=$(kill_now_ms)
+expect_exit 0 "uninterrupted retention" "$MT_AGENT" --root "$R" retention --disk "$img"
+span=$(( $(kill_now_ms) - t0 ))
+echo "# one run takes $span ms; kills land in [0, $span) ms"
+kill_escapees_end "$log"
+
+converged=0 mid=0 swept=0
+for i in $(seq 1 "$TRIALS"); do
+    fresh
+    "$MT_AGENT" --root "$R" retention --disk "$img" >"$T_TMP/killed.out" 2>&1 &
+    pid=$!
+    d=$(kill_sleep_random "$span")
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    grep -q "^start" "$log" && mid=$((mid + 1))
+    "$MT_AGENT" --root "$R" retention --disk "$img" >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
+    rc=$?
+    grep -q "ended .* process(es) left running by an earlier mt-agent" "$T_TMP/rerun.err" && swept=$((swept + 1))
+    left=$(kill_leftovers "$log")
+    overlaps=$(kill_overlaps "$log")
+    made=$(grep -c "^done mkfs.ext4 [0-9]* 0 " "$log")
+    # a format started after one had completed would be a reformat (a kill can land
+    # after mkfs wrote its last block but before it reported: then none is "done")
+    reformat=$(awk '/^done mkfs.ext4 [0-9]+ 0 /{d=1} /^start mkfs.ext4/{if(d)n++} END{print n+0}' "$log")
+    umount "$M" 2>/dev/null
+    fs="$(blkid -p -o value -s TYPE "$img") $(blkid -p -o value -s LABEL "$img")"
+    e2fsck -fn "$img" >"$T_TMP/fsck.out" 2>&1
+    fsck=$?
+    if [ $rc = 0 ] && [ -z "$left" ] && [ "$overlaps" = 0 ] && [ "$made" -le 1 ] && [ "$reformat" = 0 ] && [ "$fs" = "ext4 MT_RETENTION" ] &&
+        [ $fsck = 0 ]; then
+        converged=$((converged + 1))
+    else
+        not_ok "trial $i (killed after $d ms): rerun exit $rc, left '$left', overlaps $overlaps, completed mkfs $made, mkfs started after one completed $reformat, blkid '$fs', e2fsck -fn $fsck"
+        sed 's/^/    # /' "$T_TMP/rerun.err" "$log" | head -n 20
+    fi
+    kill_escapees_end "$log"
+done
+echo "# retention: converged $converged of $TRIALS; $mid kills landed after mkfs had started; $swept re-runs ended processes a killed run left"
+assert_eq "retention: converged $converged of $TRIALS" "$converged" "$TRIALS"
+[ "$mid" -ge $((TRIALS / 4)) ] && ok "$mid of $TRIALS kills landed after mkfs started" ||
+    not_ok "only $mid of $TRIALS kills landed after mkfs started: the test did not exercise much"
+[ "$swept" -ge 1 ] && ok "$swept re-runs ended escapees of a killed run (said on stderr)" ||
+    not_ok "no re-run ended an escapee: the sweep was not exercised"
+t_done

@@ -1,0 +1,70 @@
+#!/bin/bash
+# register with the asr backend SIGKILLed at random moments (30 times) while a
+# stand-in UnifiedAgentConfigurator.sh (about a second) runs, re-run at once. The
+# stand-in records start, done and end with pid and time, flags overlap (a lock
+# it and its children hold) and starts an escapee in its own session. After each
+# re-run: no process of the killed run is left, no two configurators ever ran at
+# once, the journal says registered. Registering again is idempotent for the
+# vendor's configurator (and there is no evidence of it on the box but the
+# journal), so a configurator that completed just before the kill may run once
+# more: the count is printed, not judged.
+. "$MT_TOP/tests/lib.sh"
+. "$MT_TOP/tests/integration/kill.lib"
+t_require python3 flock setsid
+TRIALS=${KILL_TRIALS:-30}
+log=$T_TMP/standin.log
+
+newroot() {
+    local r=$1 conf=$1/usr/local/ASR/Vx/bin
+    rm -rf "$r"
+    mkdir -p "$r/etc/mt-agent" "$r/var/lib/mt-agent" "$r/var/log" "$conf"
+    echo "kill-test passphrase" >"$r/etc/mt-agent/passphrase"
+    chmod 600 "$r/etc/mt-agent/passphrase"
+    printf '[cs]\nbackend = asr\nhost = 127.0.0.1\npassphrase_file = /etc/mt-agent/passphrase\n' >"$r/etc/mt-agent/mt-agent.conf"
+    printf '#!/bin/sh\nsleep 1\necho "registered by $$ with $2" >>"%s/registrations"\necho "Registered with CS $2"\n' "$r" >"$conf/configurator-real.sh"
+    chmod 755 "$conf/configurator-real.sh"
+    kill_standin_wrap "$conf/UnifiedAgentConfigurator.sh" configurator "$log" "$T_TMP/conf.lock" "$conf/configurator-real.sh"
+}
+registered() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("register",{}).get("registered"))' "$1/var/lib/mt-agent/state.json" 2>/dev/null; }
+
+R=$T_TMP/r
+newroot "$R"
+: >"$log"
+t0=$(kill_now_ms)
+expect_exit 0 "uninterrupted register (asr)" "$MT_AGENT" --root "$R" register
+span=$(( $(kill_now_ms) - t0 ))
+echo "# one run takes $span ms; kills land in [0, $span) ms"
+kill_escapees_end "$log"
+
+converged=0 mid=0 swept=0 again=0
+for i in $(seq 1 "$TRIALS"); do
+    newroot "$R"
+    : >"$log"
+    "$MT_AGENT" --root "$R" register >"$T_TMP/killed.out" 2>&1 &
+    pid=$!
+    d=$(kill_sleep_random "$span")
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    grep -q "^start" "$log" && mid=$((mid + 1))
+    "$MT_AGENT" --root "$R" register >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
+    rc=$?
+    grep -q "ended .* process(es) left running by an earlier mt-agent" "$T_TMP/rerun.err" && swept=$((swept + 1))
+    left=$(kill_leftovers "$log")
+    overlaps=$(kill_overlaps "$log")
+    n=$(wc -l <"$R/registrations" 2>/dev/null || echo 0)
+    [ "$n" -gt 1 ] && again=$((again + 1))
+    if [ $rc = 0 ] && [ -z "$left" ] && [ "$overlaps" = 0 ] && [ "$(registered "$R")" = True ] && [ "$n" -ge 1 ]; then
+        converged=$((converged + 1))
+    else
+        not_ok "trial $i (killed after $d ms): rerun exit $rc, left '$left', overlaps $overlaps, registered $(registered "$R"), configurator completed $n times"
+        sed 's/^/    # /' "$T_TMP/rerun.err" "$log" | head -n 20
+    fi
+    kill_escapees_end "$log"
+done
+echo "# register (asr): converged $converged of $TRIALS; $mid kills landed after the configurator had started; $swept re-runs ended processes a killed run left; $again trials ran a completed configurator once more"
+assert_eq "register (asr): converged $converged of $TRIALS" "$converged" "$TRIALS"
+[ "$mid" -ge $((TRIALS / 4)) ] && ok "$mid of $TRIALS kills landed after the configurator started" ||
+    not_ok "only $mid of $TRIALS kills landed after the configurator started: the test did not exercise much"
+[ "$swept" -ge 1 ] && ok "$swept re-runs ended escapees of a killed run (said on stderr)" ||
+    not_ok "no re-run ended an escapee: the sweep was not exercised"
+t_done
