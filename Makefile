@@ -76,6 +76,8 @@ $(BUILD)/.flags: FORCE
 SONAME_DEFS = -DMT_SONAME_CURL='"$(call soname,curl)"' -DMT_SONAME_ARCHIVE='"$(call soname,archive)"' \
     -DMT_SONAME_PARTED='"$(call soname,parted)"'
 $(BUILD)/obj/provision/dl_libs.o: ALL_CFLAGS += $(SONAME_DEFS)
+# blkid_probe_hide_range (libblkid 2.31): wipefs' enumeration of every magic copy
+$(BUILD)/obj/provision/sigscan.o: ALL_CFLAGS += $(shell pkg-config --atleast-version=2.31 blkid && echo -DMT_BLKID_HIDE_RANGE)
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)

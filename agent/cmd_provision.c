@@ -16,7 +16,7 @@
 
 struct provision_args {
     struct mt_path disk, target_root;
-    bool wipe, yes, lazy_init;
+    bool wipe, yes, lazy_init, no_act;
     uint64_t ram_mib;
 };
 
@@ -33,6 +33,8 @@ static const struct opt PROVISION_OPTS[] = {
      .help = "plan for N MiB of RAM instead of this machine's"},
     {.name = "lazy-init", .kind = OPT_FLAG, AT(lazy_init),
      .help = "mkfs.ext4 -E lazy_journal_init=1 too (fast on large thin disks)"},
+    {.name = "no-act", .kind = OPT_FLAG, AT(no_act),
+     .help = "the whole run without writing: verdict, findings, plan, the actions it would take; same exit code"},
     OPT_END,
 };
 #undef AT
@@ -46,24 +48,36 @@ static void on_progress(void *data, const char *label, uint64_t done, uint64_t t
         progress_done();
 }
 
-static void on_action(void *data, const json_object *a)
+static const char *field(json_object *o, const char *key)
 {
     json_object *v;
-    const char *what = "", *target = "", *label = NULL, *uuid = NULL;
+    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : NULL;
+}
+
+/* One line per action; a wipe also lists what it erased (or would erase). */
+static void on_action(void *data, const json_object *a)
+{
+    json_object *o = (json_object *)a, *v;
+    const char *what = field(o, "action"), *target = field(o, "target"), *label = field(o, "label");
+    const char *uuid = field(o, "uuid");
+    bool would = json_object_object_get_ex(o, "no_act", &v) && json_object_get_boolean(v);
+    char name[64];
+    size_t i;
     (void)data;
 
-    if (json_object_object_get_ex(a, "action", &v))
-        what = json_object_get_string(v);
-    if (json_object_object_get_ex(a, "target", &v))
-        target = json_object_get_string(v);
-    if (json_object_object_get_ex(a, "label", &v))
-        label = json_object_get_string(v);
-    if (json_object_object_get_ex(a, "uuid", &v))
-        uuid = json_object_get_string(v);
+    snprintf(name, sizeof(name), "%s%s", would ? "would " : "", what ? what : "");
     if (uuid)
-        out_printf("%-20s %s  %s  UUID=%s\n", what, target, label ? label : "", uuid);
+        out_printf("%-20s %s  %s  UUID=%s\n", name, target ? target : "", label ? label : "", uuid);
     else
-        out_printf("%-20s %s\n", what, target);
+        out_printf("%-20s %s\n", name, target ? target : "");
+    if (!json_object_object_get_ex(o, "erased", &v))
+        return;
+    for (i = 0; i < json_object_array_length(v); i++) {
+        json_object *f = json_object_array_get_idx(v, i);
+        out_printf("  %s %s%s%s%s at byte %s (%s)\n", would ? "would erase" : "erased", field(f, "type"),
+                   field(f, "label") ? " '" : "", field(f, "label") ? field(f, "label") : "",
+                   field(f, "label") ? "'" : "", field(f, "offset"), field(f, "source"));
+    }
 }
 
 /* On a terminal the operator types "yes"; anything else keeps the disk. */
@@ -127,8 +141,9 @@ static int consent(struct mt_ctx *ctx, const struct provision_args *a, const cha
         return EXIT_REFUSED;
     case PROVISION_FOREIGN:
         if (!a->wipe) {
-            log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)", path,
-                      in->found);
+            log_error("%s carries data: %s; nothing was written. --wipe destroys it (after listing it)%s%s", path,
+                      in->found, in->not_ours[0] ? ". Not the disk the journal's killed provision was writing: " : "",
+                      in->not_ours);
             return EXIT_REFUSED;
         }
         log_warn("--wipe: this destroys on %s: %s", path, in->found);
@@ -154,14 +169,22 @@ static int lay_down(struct mt_ctx *ctx, const struct provision_args *a, const ch
     struct provision_opts po;
     struct mt_err err = {0, ""};
     bool was_already = in->verdict == PROVISION_ALREADY;
-    const char *result = was_already ? "already provisioned" : "provisioned";
+    const char *result = was_already ? "already provisioned" : a->no_act ? "would be provisioned" : "provisioned";
     int r;
 
     memset(&po, 0, sizeof(po));
     po.target_root = a->target_root.real;
     po.lazy_init = a->lazy_init;
+    po.no_act = a->no_act;
     po.progress = on_progress;
     po.action = on_action;
+    /* every file it will edit is readable whole before the disk is touched */
+    if ((r = provision_check_files(&po, &err)) < 0) {
+        log_error("%s", err.msg);
+        return finish(ctx, doc, "refused", r == -EILSEQ || r == -E2BIG || r == -EFBIG ? EXIT_REFUSED : EXIT_FAILED);
+    }
+    if (a->no_act)
+        out_printf("%s: %s; --no-act: nothing is written\n", path, provision_verdict_name(in->verdict));
     if (in->verdict == PROVISION_RESUME)
         log_info("%s: resuming the provisioning our journal recorded", path);
     r = provision_apply(in, &po, &ctx->journal, actions, &err);
@@ -214,7 +237,9 @@ static int cmd_provision(struct mt_ctx *ctx, void *argp)
     doc = json_object_new_object();
     json_object_object_add(doc, "disk", json_object_new_string(path));
     json_object_object_add(doc, "verdict", json_object_new_string(provision_verdict_name(in.verdict)));
+    json_object_object_add(doc, "no_act", json_object_new_boolean(a->no_act));
     json_object_object_add(doc, "found", devuse_to_json(&in.use));
+    json_object_object_add(doc, "findings", devuse_findings_json(&in.use.scan));
     json_object_object_add(doc, "plan", layout_plan_to_json(&in.plan, path));
     actions = json_object_new_array();
     json_object_object_add(doc, "actions", actions);

@@ -12,6 +12,7 @@
 struct retention_args {
     struct mt_path disk;
     const char *mount;
+    bool no_act;
 };
 
 #define AT(f) .offset = offsetof(struct retention_args, f)
@@ -21,6 +22,8 @@ static const struct opt RETENTION_OPTS[] = {
     /* a mount point of the box (written into its fstab as given): the library resolves it */
     {.name = "mount", .kind = OPT_STRING, .arg = "DIR", AT(mount),
      .help = "where to mount it on the box (default [layout] retention_mount, /mnt/retention)"},
+    {.name = "no-act", .kind = OPT_FLAG, AT(no_act),
+     .help = "the whole run without writing: verdict, findings, what it would do; same exit code"},
     OPT_END,
 };
 #undef AT
@@ -51,31 +54,46 @@ static int cmd_retention(struct mt_ctx *ctx, void *argp)
         rc = guard_disk("retention", path);
     if (rc)
         return rc;
-    r = retention_apply(path, mnt, ctx->cfg.layout.retention_label, &ctx->journal, &res, &err);
+    r = retention_apply(path, mnt, ctx->cfg.layout.retention_label, a->no_act, &ctx->journal, &res, &err);
     verb_journal_release(ctx);
 
     doc = json_object_new_object();
     json_object_object_add(doc, "disk", json_object_new_string(path));
     json_object_object_add(doc, "mount", json_object_new_string(mnt));
     json_object_object_add(doc, "label", json_object_new_string(ctx->cfg.layout.retention_label));
+    json_object_object_add(doc, "no_act", json_object_new_boolean(a->no_act));
+    json_object_object_add(doc, "verdict", json_object_new_string(retention_verdict_name(res.verdict)));
     json_object_object_add(doc, "found", json_object_new_string(res.found));
+    json_object_object_add(doc, "findings", res.findings ? res.findings : json_object_new_array());
     if (r < 0) {
         log_error("%s", err.msg);
-        rc = r == -EBUSY || r == -EEXIST || r == -EPERM ? EXIT_REFUSED : r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
+        rc = r == -EBUSY || r == -EEXIST || r == -EPERM || r == -EILSEQ || r == -E2BIG || r == -EFBIG ? EXIT_REFUSED
+             : r == -EINVAL                                                                          ? EXIT_USAGE
+                                                                                                     : EXIT_FAILED;
         json_object_object_add(doc, "result", json_object_new_string(rc == EXIT_REFUSED ? "refused" : "failed"));
         json_object_object_add(doc, "error", json_object_new_string(err.msg));
     } else {
         rc = EXIT_DONE;
-        json_object_object_add(doc, "result", json_object_new_string(res.created ? "created" : "reused"));
+        json_object_object_add(doc, "result", json_object_new_string(a->no_act ? (res.created ? "would create" : "would reuse")
+                                                                     : res.created ? "created"
+                                                                                   : "reused"));
         json_object_object_add(doc, "node", json_object_new_string(res.node));
         json_object_object_add(doc, "partition", json_object_new_int(res.partno));
         json_object_object_add(doc, "uuid", json_object_new_string(res.uuid));
         json_object_object_add(doc, "mounted_now", json_object_new_boolean(res.mounted_now));
         json_object_object_add(doc, "fstab_changed", json_object_new_boolean(res.fstab_changed));
-        out_printf("%s: retention volume %s (UUID=%s) %s, %s at %s; fstab %s\n", path, res.node, res.uuid,
-                   res.created ? "created" : "reused (not reformatted)",
-                   res.mounted_now ? "mounted" : "already mounted", mnt,
-                   res.fstab_changed ? "updated" : "unchanged");
+        if (a->no_act)
+            out_printf("%s: %s; --no-act: nothing is written. Would %s the retention volume%s%s, %s at %s; fstab "
+                       "%s\n",
+                       path, retention_verdict_name(res.verdict), res.created ? "make (mkfs.ext4)" : "reuse",
+                       res.created ? "" : " UUID=", res.created ? "" : res.uuid,
+                       res.mounted_now ? "mount it" : "already mounted", mnt,
+                       res.fstab_changed ? "would be updated" : "unchanged");
+        else
+            out_printf("%s: retention volume %s (UUID=%s) %s, %s at %s; fstab %s\n", path, res.node, res.uuid,
+                       res.created ? "created" : "reused (not reformatted)",
+                       res.mounted_now ? "mounted" : "already mounted", mnt,
+                       res.fstab_changed ? "updated" : "unchanged");
     }
     verb_set_doc(ctx, doc);
     return rc;

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "image.h"
+#include "inputcheck.h"
 #include "ova.h"
 #include "verbopts.h"
 
@@ -81,6 +82,9 @@ static int cmd_ova(struct image_ctx *ctx, struct image_args *a)
     int r;
 
     ova_options(a, &o);
+    /* the paths are judged by ova_prepare, before any work */
+    if (input_text("ova", "name", a->name, 0) || input_text("ova", "network", a->network, 0))
+        return 2;
     snprintf(generator, sizeof(generator), "mt-image %s ova: from %s", MT_IMAGE_VERSION, o.iso);
     o.generator = generator;
     o.progress = verbopts_progress;

@@ -2,9 +2,12 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hosts.h"
 #include "image.h"
+#include "inputcheck.h"
+#include "pxetree.h"
 #include "remaster.h"
 #include "verbopts.h"
 
@@ -16,13 +19,48 @@ static const struct opt PXE_OPTS[] = {
      .help = "the install source (default: URL/os, the base copied there)"},
     {.name = "syslinux-dir", .kind = OPT_HOST_PATH, .arg = "DIR", AT(syslinux_dir),
      .help = "where pxelinux.0 and ldlinux.c32 are (default: the system's syslinux)"},
-    {.name = "force", .kind = OPT_FLAG, AT(force), .help = "replace an existing OUT directory"},
+    {.name = "force", .kind = OPT_FLAG, AT(force), .help = "replace an OUT directory an earlier mt-image pxe wrote (nothing else)"},
     {.name = "hosts", .kind = OPT_HOST_PATH, .arg = "FILE", AT(hosts),
      .help = "CSV " HOSTS_COLUMNS ": a pxelinux.cfg/01-<mac> entry per host and OUT/dnsmasq.conf"},
     OPT_END,
 };
 #undef AT
 static const struct opt *const PXE_TABLES[] = {IMAGE_MEDIA_OPTS, PXE_OPTS, NULL};
+
+/* pxe's own options, before any work: 0 or 2 (printed). */
+static int pxe_inputs(const struct image_args *a)
+{
+    if (input_text("pxe", "url", a->url, 1) || input_text("pxe", "repo", a->repo, 1) ||
+        input_path("pxe", "syslinux-dir", a->syslinux_dir.real, IN_DIR))
+        return 2;
+    if (strncmp(a->url, "http://", 7) && strncmp(a->url, "https://", 8)) {
+        fprintf(stderr, "mt-image pxe: --url %s: not an http:// or https:// URL; the installer fetches the "
+                        "kickstart and the media over HTTP\n", a->url);
+        return 2;
+    }
+    return 0;
+}
+
+/* An existing OUT: replaced only with --force and only when an earlier
+ * mt-image pxe wrote it (pxetree.h). 0 or 3 (refused, printed). */
+static int pxe_out_free(const struct image_args *a)
+{
+    struct mt_err err = {0};
+    struct stat st;
+
+    if (lstat(a->out.real, &st) < 0)
+        return 0;
+    if (!a->force) {
+        fprintf(stderr, "mt-image pxe: %s: exists; remove it, or give --force if mt-image pxe wrote it\n",
+                a->out.given);
+        return 3;
+    }
+    if (pxe_tree_owned(a->out.real, &err) < 0) {
+        fprintf(stderr, "mt-image pxe: %s\n", err.msg);
+        return 3;
+    }
+    return 0;
+}
 
 static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
 {
@@ -40,7 +78,7 @@ static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
     ro.repo = a->repo;
     ro.syslinux_dir = a->syslinux_dir.real;
     ro.force = a->force;
-    if ((r = verbopts_finish(&v, a, "pxe")) != 0)
+    if ((r = pxe_inputs(a)) != 0 || (r = verbopts_finish(&v, a, "pxe")) != 0 || (r = pxe_out_free(a)) != 0)
         return r;
     if (hosts_file && (r = image_load_hosts("pxe", hosts_file, v.append, &hosts)) != 0)
         return r;

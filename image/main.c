@@ -21,7 +21,7 @@ static void usage(FILE *f)
                "  -h, --help      this help; mt-image VERB --help for a verb\n\nverbs:\n");
     for (i = 0; i < n; i++)
         fprintf(f, "  %-6s %s\n", v[i]->name, v[i]->summary);
-    fprintf(f, "\nexit codes: 0 done, 1 failed, 2 usage or bad input\n");
+    fprintf(f, "\nexit codes: 0 done, 1 failed while working, 2 usage or bad input, 3 refused (pxe: OUT not its own)\n");
 }
 
 static void verb_help(const struct image_verb *v, const struct opt_cmd *c)

@@ -1,6 +1,7 @@
 /* remaster: see remaster.h. */
 #define _GNU_SOURCE
 #include "remaster.h"
+#include "pxetree.h"
 
 #include "arraysize.h"
 
@@ -463,11 +464,16 @@ static int iso_writer_open(struct iso_job *j, struct mt_err *err)
     int r;
 
     j->of.total = (stat(o->base, &st) == 0 ? (uint64_t)st.st_size : 0) + o->media->bytes;
-    pathf(j->tmp, sizeof(j->tmp), "%s.tmp", o->out);
+    /* a new OUT.tmp.XXXXXX of ours: a file the operator named OUT.tmp is not overwritten */
+    pathf(j->tmp, sizeof(j->tmp), "%s.tmp.XXXXXX", o->out);
+    j->of.fd = mkostemp(j->tmp, O_CLOEXEC);
+    if (j->of.fd < 0) {
+        r = mt_err_errno(err, -errno, "%s", j->tmp);
+        j->tmp[0] = '\0';
+        return r;
+    }
     guard_tmp(j->tmp);
-    j->of.fd = open(j->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (j->of.fd < 0)
-        return mt_err_errno(err, -errno, "%s", j->tmp);
+    fchmod(j->of.fd, 0644);
     j->buf = malloc(COPY_BUF);
     j->w = archive_write_new();
     if (!j->buf || !j->w)
@@ -662,118 +668,137 @@ static void rm_tree(const char *dir)
     dirs_remove_tree(dir);
 }
 
+/* What extract_base works with, entry to entry. */
+struct extract_job {
+    const struct remaster_opts *o;
+    const char *tmp;          /* DIR.tmp.XXXXXX */
+    struct archive *in, *d;   /* the base; the disk writer for http/os */
+    unsigned char *buf;
+    uint64_t done, total;     /* bytes to http/os, the base's size: the progress bar */
+};
+
+/* The kernel or the initrd (orig in the base) into tftp/DST; when the base is the
+ * install source also into http/os/ORIG, copied from the tftp/ file (the entry's
+ * data was consumed). */
+static int extract_boot_file(struct extract_job *j, const char *orig, const char *dst, bool all,
+                             struct mt_err *err)
+{
+    char path[PATH_MAX], os_path[PATH_MAX], *slash;
+    la_ssize_t n;
+    int fd, r = 0;
+
+    pathf(path, sizeof(path), "%s/%s", j->tmp, dst);
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+        return mt_err_errno(err, -errno, "%s", path);
+    while ((n = archive_read_data(j->in, j->buf, COPY_BUF)) > 0)
+        if (write(fd, j->buf, (size_t)n) != n) {
+            r = mt_err_errno(err, -errno, "%s", path);
+            break;
+        }
+    close(fd);
+    if (n < 0 && r == 0)
+        r = mt_err_set(err, -EIO, "%s: reading %s: %s", j->o->base, orig, archive_error_string(j->in));
+    if (r < 0 || !all)
+        return r;
+    pathf(os_path, sizeof(os_path), "%s/http/os/%s", j->tmp, orig);
+    slash = strrchr(os_path, '/');
+    *slash = '\0';
+    if ((r = mkdirs(os_path, err)) < 0)
+        return r;
+    *slash = '/';
+    return copy_file(path, os_path, 0644, j->buf, err);
+}
+
+/* Any other entry into http/os/ORIG through the disk writer (its links kept). */
+static int extract_os_entry(struct extract_job *j, struct archive_entry *e, const char *orig, struct mt_err *err)
+{
+    char path[PATH_MAX];
+    la_ssize_t n = 0;
+
+    pathf(path, sizeof(path), "%s/http/os/%s", j->tmp, orig);
+    archive_entry_set_pathname(e, path);
+    if (archive_entry_hardlink(e)) {
+        char hl[PATH_MAX];
+        pathf(hl, sizeof(hl), "%s/http/os/%s", j->tmp, norm(archive_entry_hardlink(e)));
+        archive_entry_set_hardlink(e, hl);
+    }
+    if (archive_write_header(j->d, e) != ARCHIVE_OK)
+        return mt_err_set(err, -EIO, "%s: %s", path, archive_error_string(j->d));
+    if (archive_entry_filetype(e) == AE_IFREG) {
+        while ((n = archive_read_data(j->in, j->buf, COPY_BUF)) > 0) {
+            if (archive_write_data(j->d, j->buf, (size_t)n) != n)
+                return mt_err_set(err, -EIO, "%s: %s", path, archive_error_string(j->d));
+            j->done += (uint64_t)n;
+            if (j->o->progress)
+                j->o->progress(j->o->progress_arg, "extracting", j->done, j->total);
+        }
+        if (n < 0)
+            return mt_err_set(err, -EIO, "%s: reading %s: %s", j->o->base, orig, archive_error_string(j->in));
+    }
+    if (archive_write_finish_entry(j->d) != ARCHIVE_OK)
+        return mt_err_set(err, -EIO, "%s: %s", path, archive_error_string(j->d));
+    return 0;
+}
+
+/* Every entry of the base: the kernel and initrd to tftp/, the rest to http/os
+ * when all. found gets how many of the kernel and initrd were met. */
+static int extract_entries(struct extract_job *j, const char *kernel, const char *initrd, bool all, int *found,
+                           struct mt_err *err)
+{
+    struct archive_entry *e;
+    int r = 0, rr;
+
+    while (r == 0 && (rr = archive_read_next_header(j->in, &e)) == ARCHIVE_OK) {
+        char orig[PATH_MAX];
+        const char *dst = NULL;
+
+        pathf(orig, sizeof(orig), "%s", norm(archive_entry_pathname(e)));
+        if (archive_entry_filetype(e) == AE_IFREG && !strcmp(orig, kernel))
+            dst = "tftp/vmlinuz";
+        else if (archive_entry_filetype(e) == AE_IFREG && !strcmp(orig, initrd))
+            dst = "tftp/initrd.img";
+        if (dst) {
+            r = extract_boot_file(j, orig, dst, all, err);
+            (*found)++;
+        } else if (all && orig[0] && strcmp(orig, ".") != 0) {
+            r = extract_os_entry(j, e, orig, err);
+        }
+    }
+    if (r == 0 && rr != ARCHIVE_EOF)
+        r = mt_err_set(err, -EIO, "%s: a broken ISO 9660 image: %s", j->o->base, archive_error_string(j->in));
+    return r;
+}
+
 /* Extracts the base: the kernel and initrd into tftp/, everything into http/os/
  * when it is the install source. archive_write_disk refuses .., absolute paths and
  * writing through links. */
 static int extract_base(const struct remaster_opts *o, const char *tmp, const char *kernel,
                         const char *initrd, bool all, struct mt_err *err)
 {
-    struct archive *in = open_base(o->base, err);
-    struct archive *d = archive_write_disk_new();
-    struct archive_entry *e;
-    unsigned char *buf = malloc(COPY_BUF);
-    char path[PATH_MAX];
-    uint64_t done = 0, total = 0;
+    struct extract_job j = {o, tmp, open_base(o->base, err), archive_write_disk_new(), malloc(COPY_BUF), 0, 0};
     struct stat st;
-    int r = 0, rr, found = 0;
+    int r, found = 0;
 
-    if (!in || !buf) {
-        archive_write_free(d);
-        if (in)
-            archive_read_free(in);
-        free(buf);
-        return in ? mt_err_set(err, -ENOMEM, "out of memory") : -EINVAL;
+    if (!j.in || !j.buf) {
+        archive_write_free(j.d);
+        if (j.in)
+            archive_read_free(j.in);
+        free(j.buf);
+        return j.in ? mt_err_set(err, -ENOMEM, "out of memory") : -EINVAL;
     }
     if (stat(o->base, &st) == 0)
-        total = (uint64_t)st.st_size;
+        j.total = (uint64_t)st.st_size;
     /* Paths are made absolute under DIR.tmp/http/os here, so the absolute-path guard
      * cannot be used: the base's names were made relative (norm) before. */
-    archive_write_disk_set_options(d, ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                          ARCHIVE_EXTRACT_TIME);
-    while ((rr = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
-        const char *p = norm(archive_entry_pathname(e));
-        const char *dst = NULL;
-        char orig[PATH_MAX];
-        pathf(orig, sizeof(orig), "%s", p);
-        if (archive_entry_filetype(e) == AE_IFREG && !strcmp(orig, kernel))
-            dst = "tftp/vmlinuz";
-        else if (archive_entry_filetype(e) == AE_IFREG && !strcmp(orig, initrd))
-            dst = "tftp/initrd.img";
-        if (dst) {
-            pathf(path, sizeof(path), "%s/%s", tmp, dst);
-            int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-            la_ssize_t n;
-            if (fd < 0) {
-                r = mt_err_errno(err, -errno, "%s", path);
-                break;
-            }
-            while ((n = archive_read_data(in, buf, COPY_BUF)) > 0)
-                if (write(fd, buf, (size_t)n) != n) {
-                    r = mt_err_errno(err, -errno, "%s", path);
-                    break;
-                }
-            close(fd);
-            if (n < 0 && r == 0)
-                r = mt_err_set(err, -EIO, "%s: reading %s: %s", o->base, orig, archive_error_string(in));
-            if (r < 0)
-                break;
-            found++;
-            if (!all)
-                continue;
-            /* the data was consumed: the os/ copy is made from the tftp/ file */
-            char os_path[PATH_MAX];
-            pathf(os_path, sizeof(os_path), "%s/http/os/%s", tmp, orig);
-            char *slash = strrchr(os_path, '/');
-            *slash = '\0';
-            if ((r = mkdirs(os_path, err)) < 0)
-                break;
-            *slash = '/';
-            if ((r = copy_file(path, os_path, 0644, buf, err)) < 0)
-                break;
-            continue;
-        }
-        if (!all || !orig[0] || !strcmp(orig, "."))
-            continue;
-        pathf(path, sizeof(path), "%s/http/os/%s", tmp, orig);
-        archive_entry_set_pathname(e, path);
-        if (archive_entry_hardlink(e)) {
-            char hl[PATH_MAX];
-            pathf(hl, sizeof(hl), "%s/http/os/%s", tmp, norm(archive_entry_hardlink(e)));
-            archive_entry_set_hardlink(e, hl);
-        }
-        if (archive_write_header(d, e) != ARCHIVE_OK) {
-            r = mt_err_set(err, -EIO, "%s: %s", path, archive_error_string(d));
-            break;
-        }
-        if (archive_entry_filetype(e) == AE_IFREG) {
-            la_ssize_t n;
-            while ((n = archive_read_data(in, buf, COPY_BUF)) > 0) {
-                if (archive_write_data(d, buf, (size_t)n) != n) {
-                    r = mt_err_set(err, -EIO, "%s: %s", path, archive_error_string(d));
-                    break;
-                }
-                done += (uint64_t)n;
-                if (o->progress)
-                    o->progress(o->progress_arg, "extracting", done, total);
-            }
-            if (r == 0 && n < 0)
-                r = mt_err_set(err, -EIO, "%s: reading %s: %s", o->base, orig, archive_error_string(in));
-            if (r < 0)
-                break;
-        }
-        if (archive_write_finish_entry(d) != ARCHIVE_OK) {
-            r = mt_err_set(err, -EIO, "%s: %s", path, archive_error_string(d));
-            break;
-        }
-    }
-    if (r == 0 && rr != ARCHIVE_EOF)
-        r = mt_err_set(err, -EIO, "%s: a broken ISO 9660 image: %s", o->base, archive_error_string(in));
+    archive_write_disk_set_options(j.d, ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                                            ARCHIVE_EXTRACT_TIME);
+    r = extract_entries(&j, kernel, initrd, all, &found, err);
     if (r == 0 && found < 2)
         r = mt_err_set(err, -ENOENT, "%s: lacks the kernel or the initrd", o->base);
-    archive_write_close(d);
-    archive_write_free(d);
-    archive_read_free(in);
-    free(buf);
+    archive_write_close(j.d);
+    archive_write_free(j.d);
+    archive_read_free(j.in);
+    free(j.buf);
     return r;
 }
 
@@ -979,24 +1004,35 @@ static int pxe_copy_media(const struct remaster_opts *o, const char *tmp, unsign
     return r;
 }
 
-/* Phase 6: DIR.tmp becomes DIR; an existing DIR (--force) is moved aside first
- * and put back when the rename fails. */
+/* Phase 6: DIR.tmp.XXXXXX becomes DIR; an existing DIR (--force, proved to be an
+ * earlier mt-image pxe tree: pxetree.h) is moved aside to an empty DIR.old.XXXXXX
+ * of ours first and put back when the rename fails. Nothing of another name is
+ * removed. */
 static int pxe_commit(const struct remaster_opts *o, const char *tmp, struct mt_err *err)
 {
     char old[PATH_MAX];
     struct stat st;
+    int r;
 
+    if ((r = pxe_tree_mark(tmp, err)) < 0)
+        return r;
     if (lstat(o->out, &st) < 0) {
         if (rename(tmp, o->out) < 0)
             return mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
         return 0;
     }
-    pathf(old, sizeof(old), "%s.old", o->out);
-    rm_tree(old);
-    if (rename(o->out, old) < 0)
-        return mt_err_errno(err, -errno, "renaming %s to %s", o->out, old);
+    if ((r = pxe_tree_owned(o->out, err)) < 0)
+        return r;
+    pathf(old, sizeof(old), "%s.old.XXXXXX", o->out);
+    if (!mkdtemp(old))
+        return mt_err_errno(err, -errno, "%s: creating the directory to move the old tree to", old);
+    if (rename(o->out, old) < 0) {
+        r = mt_err_errno(err, -errno, "renaming %s to %s", o->out, old);
+        rmdir(old);
+        return r;
+    }
     if (rename(tmp, o->out) < 0) {
-        int r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
+        r = mt_err_errno(err, -errno, "renaming %s to %s", tmp, o->out);
         rename(old, o->out);
         return r;
     }
@@ -1017,13 +1053,22 @@ int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct
     if ((r = pxe_pick_images(o, &s, &be, res, err)) < 0 ||
         (r = pxe_find_syslinux(o, pxelinux, ldlinux, sizeof(pxelinux), err)) < 0)
         goto out;
-    pathf(tmp, sizeof(tmp), "%s.tmp", o->out);
     if (lstat(o->out, &st) == 0 && !o->force) {
-        r = mt_err_set(err, -EEXIST, "%s: exists; remove it or give --force", o->out);
+        r = mt_err_set(err, -EEXIST, "%s: exists; remove it, or give --force if mt-image pxe wrote it", o->out);
         goto out;
     }
-    rm_tree(tmp);
+    if (lstat(o->out, &st) == 0 && (r = pxe_tree_owned(o->out, err)) < 0)
+        goto out;
+    pathf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", o->out);
+    if ((r = dirs_make_parent(tmp, 0755)) < 0 || !mkdtemp(tmp)) {
+        if (r == 0)
+            r = -errno;
+        r = mt_err_errno(err, r, "%s: creating the directory to build in", tmp);
+        goto out;
+    }
+    chmod(tmp, 0755); /* mkdtemp made it 0700: the trees are served to anyone */
     if (!(buf = malloc(COPY_BUF))) {
+        rm_tree(tmp);
         r = mt_err_set(err, -ENOMEM, "out of memory");
         goto out;
     }

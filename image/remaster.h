@@ -1,7 +1,10 @@
 /* remaster: the installer ISO and the PXE tree, built from a base boot ISO that
  * libarchive reads (iso9660) and, for the ISO, libarchive writes (iso9660 writer,
- * El Torito). Output goes to OUT.tmp (DIR.tmp) and is renamed into place only when
- * complete: an error leaves nothing half-written. */
+ * El Torito). Output goes to a new OUT.tmp.XXXXXX (DIR.tmp.XXXXXX) and is renamed
+ * into place only when complete: an error leaves nothing half-written, and no
+ * file of another name is overwritten or removed. pxe_build replaces an existing
+ * DIR only with force and only when it is a tree an earlier run wrote
+ * (pxetree.h): -EPERM otherwise, -EEXIST without force. */
 #ifndef MT_REMASTER_H
 #define MT_REMASTER_H
 
@@ -26,7 +29,7 @@ struct remaster_opts {
     const char *url;          /* where the HTTP tree is served from */
     const char *repo;         /* install source URL; NULL: the base is copied to http/os */
     const char *syslinux_dir; /* pxelinux.0 and ldlinux.c32; NULL: Debian's paths */
-    bool force;               /* PXE: replace an existing DIR */
+    bool force;               /* PXE: replace an existing DIR that pxe_build wrote (pxetree.h) */
     const struct hosts *hosts; /* PXE: one pxelinux.cfg/01-<mac> each, and DIR/dnsmasq.conf; may be NULL */
     const struct host_entry *host; /* ISO: this host's network and disk in the default entry; may be NULL */
     remaster_progress_fn progress;

@@ -2,7 +2,9 @@
 #include "verbopts.h"
 
 #include "agentcheck.h"
+#include "inputcheck.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -63,6 +65,23 @@ static const char *pick(char *buf, size_t len, const char *const *cands)
     return NULL;
 }
 
+/* Every path the media options name, every text that reaches a generated file,
+ * and the payload directory, judged before any work. 0 or 2 (printed). */
+static int verbopts_inputs(const struct verbopts *v, const struct image_args *a, const char *verb)
+{
+    if (input_path(verb, "base", v->base, IN_FILE) || input_path(verb, "out", v->out,
+                                                                  strcmp(verb, "pxe") ? IN_OUT_FILE : IN_OUT_DIR) ||
+        input_path(verb, "ks", v->m.ks, IN_FILE) || input_path(verb, "agent", v->m.agent, IN_FILE) ||
+        input_path(verb, "rootfs", v->m.rootfs, IN_DIR) || input_path(verb, "payload", v->m.payload, IN_DIR) ||
+        input_path(verb, "rootpw-file", v->m.rootpw_file, IN_FILE) ||
+        input_path(verb, "hosts", a->hosts.real, IN_FILE))
+        return 2;
+    if (input_text(verb, "append", v->append, 0) || input_text(verb, "title", v->title, 0) ||
+        input_text(verb, "cs", v->m.cs_host, 1) || input_append_keys(verb, v->append))
+        return 2;
+    return input_payload(verb, v->m.payload, 0);
+}
+
 int verbopts_finish(struct verbopts *v, const struct image_args *a, const char *verb)
 {
     static const char *const ks[] = {"../kickstart/mt-target.ks", "../share/mt-agent/kickstart/mt-target.ks",
@@ -93,6 +112,8 @@ int verbopts_finish(struct verbopts *v, const struct image_args *a, const char *
         fprintf(stderr, "mt-image %s: the rootfs overlay is not next to mt-image; give --rootfs DIR\n", verb);
         return 2;
     }
+    if (verbopts_inputs(v, a, verb) != 0)
+        return 2;
     return agent_target_check(v->m.agent, a->force_agent, verb);
 }
 
@@ -143,6 +164,28 @@ static void print_error(const char *verb, const struct mt_err *err)
     fprintf(stderr, "mt-image %s: %s\n", verb, esc);
 }
 
+/* The exit status for a build's -errno: what the base or the options are
+ * (not an ISO, no kernel, a command line too long, EINVAL/ENOENT...) is bad
+ * input, 2; OUT there and not ours to replace is refused, 3; a failure while
+ * reading or writing (EIO, ENOSPC, ENOMEM, EACCES...) is 1. */
+static int verbopts_exit(int r)
+{
+    switch (-r) {
+    case EPERM:
+    case EEXIST:
+        return 3;
+    case EINVAL:
+    case ENOENT:
+    case ENOTDIR:
+    case EISDIR:
+    case ENAMETOOLONG:
+    case ENOEXEC:
+        return 2;
+    default:
+        return 1;
+    }
+}
+
 int verbopts_run(struct image_ctx *ctx, struct verbopts *v, struct remaster_opts *ro,
                  const char *verb,
                  int (*build)(const struct remaster_opts *, struct remaster_result *, struct mt_err *),
@@ -152,9 +195,9 @@ int verbopts_run(struct image_ctx *ctx, struct verbopts *v, struct remaster_opts
     struct mt_err err = {0};
     int r;
 
-    if (media_build(&v->m, &m, &err) < 0) {
+    if ((r = media_build(&v->m, &m, &err)) < 0) {
         print_error(verb, &err);
-        return 1;
+        return verbopts_exit(r);
     }
     ro->base = v->base;
     ro->out = v->out;
@@ -169,7 +212,7 @@ int verbopts_run(struct image_ctx *ctx, struct verbopts *v, struct remaster_opts
     ro->media = NULL;
     if (r < 0) {
         print_error(verb, &err);
-        return 1;
+        return verbopts_exit(r);
     }
     return 0;
 }

@@ -19,13 +19,18 @@ struct verbopts {
 
 /* Fills v from the parsed arguments, the kickstart, agent and overlay next
  * to the mt-image binary when not given; prints the error and returns 2
- * (usage) when one cannot be found. Then judges the agent against CentOS 6.6
+ * (usage) when one cannot be found. Every path option must name what it
+ * should (file, directory, output whose directory exists), --append and
+ * --title hold no control character and none of the keys mt-image sets,
+ * the payload directory passes the agent's checks (inputcheck.h): else 2. Then judges the agent against CentOS 6.6
  * (el6abi.h): one that cannot run there is refused with 2, every gap named,
  * unless --force-agent (then a warning names them). */
 int verbopts_finish(struct verbopts *v, const struct image_args *a, const char *verb);
 
 /* Builds the media from v, fills ro's common fields and runs build (iso_remaster
- * or pxe_build); prints the error. Returns the exit status (0 or 1). */
+ * or pxe_build); prints the error. Returns the exit status: 0, 2 when the
+ * media options name something bad (a bad --cs, overlay or payload), 1 when
+ * the build fails. */
 int verbopts_run(struct image_ctx *ctx, struct verbopts *v, struct remaster_opts *ro,
                  const char *verb,
                  int (*build)(const struct remaster_opts *, struct remaster_result *, struct mt_err *),

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "rootpath.h"
+#include "sgio.h"
+#include "vpd.h"
 
 /* A block device of the disk (itself, a partition, a loop device an image is
  * attached to, or one of that loop device's partitions). */
@@ -349,16 +351,19 @@ static bool stacked_on(unsigned maj, unsigned min, const struct devlist *l, int 
     return found;
 }
 
-static int scan_mountinfo(const struct devlist *l, struct devuse *u)
+/* given: the text of /proc/self/mountinfo, or NULL to read it */
+static int scan_mountinfo(const struct devlist *l, const char *given, struct devuse *u)
 {
     char *text = NULL, *line, *save = NULL;
-    ssize_t n = rootpath_read_file("/proc/self/mountinfo", &text, 16 << 20);
+    ssize_t n = given ? 0 : rootpath_read_file("/proc/self/mountinfo", &text, 16 << 20);
     unsigned root_maj = 0, root_min = 0;
     bool have_root = false;
     int r = 0;
 
     if (n < 0)
         return (int)n;
+    if (given && !(text = strdup(given)))
+        return -ENOMEM;
     for (line = strtok_r(text, "\n", &save); line && r == 0; line = strtok_r(NULL, "\n", &save)) {
         unsigned maj, min;
         char mnt[PATH_MAX];
@@ -388,16 +393,31 @@ static int scan_mountinfo(const struct devlist *l, struct devuse *u)
     return r;
 }
 
-static int scan_swaps(const struct devlist *l, struct devuse *u)
+/* A swap device named /dev/NAME that no stat() could match (a fixture tree has no /dev). */
+static bool named_in(const struct devlist *l, const char *name)
+{
+    size_t i;
+    if (strncmp(name, "/dev/", 5) != 0)
+        return false;
+    for (i = 0; i < l->n; i++)
+        if (l->v[i].name[0] && strcmp(name + 5, l->v[i].name) == 0)
+            return true;
+    return false;
+}
+
+/* given: the text of /proc/swaps, or NULL to read it */
+static int scan_swaps(const struct devlist *l, const char *given, struct devuse *u)
 {
     char *text = NULL, *line, *save = NULL;
-    ssize_t n = rootpath_read_file("/proc/swaps", &text, 1 << 20);
+    ssize_t n = given ? 0 : rootpath_read_file("/proc/swaps", &text, 1 << 20);
     int r = 0;
 
     if (n == -ENOENT)
         return 0;
     if (n < 0)
         return (int)n;
+    if (given && !(text = strdup(given)))
+        return -ENOMEM;
     for (line = strtok_r(text, "\n", &save); line && r == 0; line = strtok_r(NULL, "\n", &save)) {
         char name[PATH_MAX], real[PATH_MAX];
         struct stat st;
@@ -405,8 +425,11 @@ static int scan_swaps(const struct devlist *l, struct devuse *u)
         if (sscanf(line, "%4095s", name) != 1 || strcmp(name, "Filename") == 0)
             continue;
         unescape_octal(name);
-        if (rootpath_resolve(name, real, sizeof(real), 0) < 0 || stat(real, &st) < 0)
+        if (rootpath_resolve(name, real, sizeof(real), 0) < 0 || stat(real, &st) < 0) {
+            if (named_in(l, name))
+                r = add_use(&u->swaps, &u->n_swaps, name, "swap");
             continue;
+        }
         if (S_ISBLK(st.st_mode) && devlist_find(l, major(st.st_rdev), minor(st.st_rdev)))
             r = add_use(&u->swaps, &u->n_swaps, name, "swap");
         else if (!u->is_block && S_ISREG(st.st_mode) && strcmp(real, u->real) == 0)
@@ -477,6 +500,88 @@ static int scan_loops(struct devlist *l, struct devuse *u)
     return r;
 }
 
+/* Disk NAME and its partitions by /sys/block/NAME (what a fixture tree has). */
+static int devlist_add_named(struct devlist *l, const char *name)
+{
+    char p[PATH_MAX], real[PATH_MAX];
+    unsigned maj, min;
+    DIR *d;
+    struct dirent *e;
+    int r;
+
+    snprintf(p, sizeof(p), "/sys/block/%.64s", name);
+    if (read_devnum(p, "dev", &maj, &min) < 0)
+        return -ENOENT;
+    if ((r = devlist_add(l, maj, min, name)) < 0)
+        return r;
+    if (rootpath_resolve(p, real, sizeof(real), 0) < 0 || !(d = opendir(real)))
+        return 0;
+    while ((e = readdir(d)) && r == 0) {
+        char sub[PATH_MAX];
+        unsigned pmaj, pmin;
+        if (strncmp(e->d_name, name, strlen(name)) != 0)
+            continue;
+        snprintf(sub, sizeof(sub), "/sys/block/%.64s/%.64s/partition", name, e->d_name);
+        if (!host_exists(sub))
+            continue;
+        snprintf(sub, sizeof(sub), "/sys/block/%.64s/%.64s", name, e->d_name);
+        if (read_devnum(sub, "dev", &pmaj, &pmin) == 0)
+            r = devlist_add(l, pmaj, pmin, e->d_name);
+    }
+    closedir(d);
+    return r;
+}
+
+int devuse_scan_use(const char *sysname, const char *mountinfo, const char *swaps, struct devuse *u)
+{
+    struct devlist l = {NULL, 0};
+    int r;
+
+    memset(u, 0, sizeof(*u));
+    u->is_block = true;
+    snprintf(u->path, sizeof(u->path), "/dev/%.64s", sysname);
+    copy(u->sysname, sizeof(u->sysname), sysname);
+    r = devlist_add_named(&l, sysname);
+    if (r == 0) {
+        u->major = l.v[0].major;
+        u->minor = l.v[0].minor;
+        r = scan_mountinfo(&l, mountinfo, u);
+    }
+    if (r == 0)
+        r = scan_swaps(&l, swaps, u);
+    if (r == 0)
+        r = scan_holders(&l, u);
+    free(l.v);
+    return r;
+}
+
+/* ---- identity ------------------------------------------------------------------- */
+
+/* The disk's SCSI identity by SG_IO INQUIRY: the NAA designator of VPD 0x83,
+ * else the VPD 0x80 serial. Silent when the device is not SCSI (loop, virtio). */
+static void scsi_identity(int fd, struct devuse *u)
+{
+    uint8_t page[SGIO_VPD_MAX];
+    size_t got = 0;
+    char why[VPD_REASON_MAX], serial[256];
+    struct vpd_pg83 *pg;
+
+    if (sgio_vpd_page(fd, u->path, 0x83, page, sizeof(page), &got, NULL) == 0 && (pg = calloc(1, sizeof(*pg)))) {
+        const struct vpd_designator *naa;
+        char hex[80];
+        if (vpd_parse_pg83(page, got, pg, why, sizeof(why)) == 0 && (naa = vpd_find_naa(pg))) {
+            vpd_designator_value(naa, hex, sizeof(hex));
+            snprintf(u->scsi_id, sizeof(u->scsi_id), "naa.%s", hex);
+        }
+        free(pg);
+        if (u->scsi_id[0])
+            return;
+    }
+    if (sgio_vpd_page(fd, u->path, 0x80, page, sizeof(page), &got, NULL) == 0 &&
+        vpd_parse_pg80(page, got, serial, sizeof(serial), why, sizeof(why)) == 0 && serial[0])
+        snprintf(u->scsi_id, sizeof(u->scsi_id), "serial.%.80s", serial);
+}
+
 /* ---- the probe ------------------------------------------------------------------ */
 
 static int probe(const char *path, struct devuse *u, struct mt_err *err);
@@ -533,12 +638,15 @@ static int probe(const char *path, struct devuse *u, struct mt_err *err)
          * whole disk's page cache: drop it so libblkid reads the disk. Needs
          * CAP_SYS_ADMIN; without it the cache may be stale, nothing worse. */
         ioctl(fd, BLKFLSBUF, 0);
+        scsi_identity(fd, u);
     } else
         u->size_bytes = (uint64_t)st.st_size;
 
     r = probe_sigs(fd, 0, 0, 0, u);
     if (r == 0)
         r = probe_parts(fd, u);
+    if (r == 0)
+        r = sigscan_disk(fd, u->size_bytes, &u->scan);
     if (r < 0) {
         r = mt_err_errno(err, r, "%s: libblkid could not probe the signatures", path);
         goto out;
@@ -554,9 +662,9 @@ static int probe(const char *path, struct devuse *u, struct mt_err *err)
     } else
         r = scan_loops(&l, u);
     if (r == 0)
-        r = scan_mountinfo(&l, u);
+        r = scan_mountinfo(&l, NULL, u);
     if (r == 0)
-        r = scan_swaps(&l, u);
+        r = scan_swaps(&l, NULL, u);
     if (r == 0)
         r = scan_holders(&l, u);
     if (r < 0)
@@ -575,6 +683,7 @@ void devuse_free(struct devuse *u)
     free(u->swaps);
     free(u->holders);
     free(u->loops);
+    sigscan_free(&u->scan);
     u->parts = NULL;
     u->sigs = NULL;
     u->mounts = u->swaps = u->holders = NULL;
@@ -589,7 +698,7 @@ bool devuse_busy(const struct devuse *u)
 
 bool devuse_has_data(const struct devuse *u)
 {
-    return u->n_sigs > 0 || u->pttype[0] || u->n_parts > 0;
+    return u->n_sigs > 0 || u->pttype[0] || u->n_parts > 0 || u->scan.n > 0;
 }
 
 const struct devuse_sig *devuse_find_label(const struct devuse *u, const char *label)
@@ -654,21 +763,16 @@ int devuse_describe(const struct devuse *u, char *buf, size_t len)
         sb_add(&b, "%s held by %s", u->holders[i].node, u->holders[i].what);
     for (i = 0; i < u->n_loops; i++)
         sb_add(&b, "attached to %s", u->loops[i]);
-    if (u->pttype[0])
-        sb_add(&b, "%s partition table with %zu partition%s", u->pttype, u->n_parts, u->n_parts == 1 ? "" : "s");
-    for (i = 0; i < u->n_sigs; i++) {
-        const struct devuse_sig *s = &u->sigs[i];
-        char where[32];
-        if (strcmp(s->usage, "partition_table") == 0)
-            continue;
-        if (s->partno)
-            snprintf(where, sizeof(where), "partition %d", s->partno);
-        else
-            snprintf(where, sizeof(where), "the whole disk");
-        if (s->label[0])
-            sb_add(&b, "%s '%s' on %s", s->type, s->label, where);
-        else
-            sb_add(&b, "%s on %s", s->type, where);
+    for (i = 0; i < u->scan.n; i++) {
+        const struct sigscan_finding *f = &u->scan.v[i];
+        char what[512];
+        if (strcmp(f->kind, "partition_table") == 0 && f->offset < 1024 * 1024 && strcmp(f->type, u->pttype) == 0)
+            sb_add(&b, "%s partition table with %zu partition%s at byte %llu (%s)", f->type, u->n_parts,
+                   u->n_parts == 1 ? "" : "s", (unsigned long long)f->offset, f->source);
+        else {
+            sigscan_describe(f, what, sizeof(what));
+            sb_add(&b, "%s", what);
+        }
     }
     return b.want;
 }
@@ -681,6 +785,25 @@ static json_object *uses_json(const struct devuse_use *v, size_t n, const char *
         json_object *o = json_object_new_object();
         json_object_object_add(o, "node", json_object_new_string(v[i].node));
         json_object_object_add(o, key, json_object_new_string(v[i].what));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+json_object *devuse_findings_json(const struct sigscan *scan)
+{
+    json_object *a = json_object_new_array();
+    size_t i;
+    for (i = 0; i < scan->n; i++) {
+        const struct sigscan_finding *f = &scan->v[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "kind", json_object_new_string(f->kind));
+        json_object_object_add(o, "type", json_object_new_string(f->type));
+        json_object_object_add(o, "label", f->label[0] ? json_object_new_string(f->label) : NULL);
+        json_object_object_add(o, "uuid", f->uuid[0] ? json_object_new_string(f->uuid) : NULL);
+        json_object_object_add(o, "offset", json_object_new_int64((int64_t)f->offset));
+        json_object_object_add(o, "length", json_object_new_int64((int64_t)f->len));
+        json_object_object_add(o, "source", json_object_new_string(f->source));
         json_object_array_add(a, o);
     }
     return a;
@@ -718,6 +841,8 @@ json_object *devuse_to_json(const struct devuse *u)
         json_object_array_add(a, s);
     }
     json_object_object_add(o, "signatures", a);
+    json_object_object_add(o, "findings", devuse_findings_json(&u->scan));
+    json_object_object_add(o, "scsi_id", u->scsi_id[0] ? json_object_new_string(u->scsi_id) : NULL);
     json_object_object_add(o, "mounts", uses_json(u->mounts, u->n_mounts, "mountpoint"));
     json_object_object_add(o, "swaps", uses_json(u->swaps, u->n_swaps, "use"));
     json_object_object_add(o, "holders", uses_json(u->holders, u->n_holders, "holder"));

@@ -6,7 +6,8 @@
  * (sysfs holders/: LVM, dm, md), or, for an image file, attached to a loop
  * device; and which signatures libblkid finds on the whole disk and inside each
  * partition (file systems with their labels, swap, LVM2_member, RAID members,
- * partition tables). Every host path (/dev, /sys, /proc, the image) goes
+ * partition tables); and everything on it that can be named at any offset
+ * (sigscan: the blank test). Every host path (/dev, /sys, /proc, the image) goes
  * through the root resolver, so fixture trees work the same way. */
 #ifndef MT_DEVUSE_H
 #define MT_DEVUSE_H
@@ -18,6 +19,7 @@
 #include <stdint.h>
 
 #include "mterr.h"
+#include "sigscan.h"
 
 /* One signature libblkid found. */
 struct devuse_sig {
@@ -60,6 +62,9 @@ struct devuse {
     size_t n_parts;
     struct devuse_sig *sigs;   /* every signature: the table, whole-disk ones, inside partitions */
     size_t n_sigs;
+    struct sigscan scan;       /* every finding at any offset (sigscan.h): empty = blank */
+    char scsi_id[96];          /* "naa.<hex>" (VPD 0x83 NAA) or "serial.<VPD 0x80>", "" when the
+                                  disk answers neither (loop devices, image files) */
 
     struct devuse_use *mounts; /* what = mount point */
     size_t n_mounts;
@@ -89,11 +94,20 @@ int devuse_probe(const char *path, struct devuse *u, struct mt_err *err);
 int devuse_probe_resolved(const char *path, struct devuse *u, struct mt_err *err);
 void devuse_free(struct devuse *u);
 
+/* Only the use of disk `sysname` (sda) and its partitions, found by
+ * /sys/block/NAME: mounts and running root from `mountinfo`, swap from `swaps`
+ * (the texts of /proc/self/mountinfo and /proc/swaps read once by a caller
+ * looking at many disks; NULL: read here), holders. The inventory's view of
+ * "who uses this disk", the same code provision and retention judge by.
+ * Nothing is opened or probed. 0 or -errno (-ENOENT: no such disk in sysfs).
+ * Release with devuse_free. */
+int devuse_scan_use(const char *sysname, const char *mountinfo, const char *swaps, struct devuse *u);
+
 /* In use by the running system: mounted, swap, running root, holders, or (an
  * image) attached to a loop device. */
 bool devuse_busy(const struct devuse *u);
 
-/* Carries a partition table or any signature. */
+/* Carries a partition table, any signature or unrecognised data (any sigscan finding). */
 bool devuse_has_data(const struct devuse *u);
 
 /* The first signature with this label (whole disk or inside a partition), or NULL. */
@@ -103,14 +117,19 @@ const struct devuse_sig *devuse_find_label(const struct devuse *u, const char *l
  * into out; returns how many there are (may exceed n). */
 size_t devuse_sigs_of(const struct devuse *u, int partno, const struct devuse_sig **out, size_t n);
 
-/* One line naming every use and every signature, e.g.
- * "/dev/loop0p1 mounted at /mnt; dos partition table; ext4 'MT_ROOT' on partition 1".
+/* One line naming every use and every finding, e.g. "/dev/loop0p1 mounted at /mnt;
+ * dos partition table with 1 partition at byte 510 (whole disk); ext4 'MT_ROOT' at byte
+ * 1049656 (partition 1 of dos)".
  * Returns the length it wanted (like snprintf). Empty when the disk is blank and unused. */
 int devuse_describe(const struct devuse *u, char *buf, size_t len);
 
-/* The same as a JSON object (stable keys: path, block, size_bytes, pttype, partitions,
- * signatures, mounts, swaps, holders, running_root, loops, busy, has_data). */
+/* The same as a JSON object (stable keys: path, block, size_bytes, scsi_id, pttype, partitions,
+ * signatures, findings [{kind, type, label, uuid, offset, length, source}], mounts, swaps,
+ * holders, running_root, loops, busy, has_data, description). */
 json_object *devuse_to_json(const struct devuse *u);
+
+/* The findings alone, as that JSON array. */
+json_object *devuse_findings_json(const struct sigscan *scan);
 
 /* The block device mounted at `mountpoint` (a host path; the last mount
  * there wins), as a host path in node (/dev/sdb1). 0, or -ENOENT when nothing

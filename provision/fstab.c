@@ -8,9 +8,7 @@
 #include <string.h>
 
 #include "journal.h"
-#include "regfile.h"
-
-#define FSTAB_MAX_BYTES (1 << 20) /* a larger /etc/fstab is refused, not read */
+#include "textfile.h"
 
 /* Is this fstab line one the entries replace? */
 static bool replaced(const char *line, const struct fstab_entry *e, size_t n)
@@ -69,30 +67,35 @@ char *fstab_merge(const char *old, const struct fstab_entry *e, size_t n, const 
     return out;
 }
 
-int fstab_update(const char *path, const struct fstab_entry *e, size_t n, const char *comment, bool *changed,
-                 struct mt_err *err)
+int fstab_update(const char *path, const struct fstab_entry *e, size_t n, const char *comment, bool no_act,
+                 bool *changed, struct mt_err *err)
 {
     char *old = NULL, *text;
-    int r;
+    size_t len;
+    int r = 0;
 
     *changed = false;
-    /* the file it rewrites: never through a link, never a FIFO */
-    r = regfile_read(path, RF_NOFOLLOW, "file system table", FSTAB_MAX_BYTES, &old, NULL, err);
-    if (r < 0 && r != -ENOENT)
+    if ((r = textfile_read(path, &old, &len, err)) < 0)
         return r;
-    if (r == -ENOENT)
-        mt_err_clear(err);
-    r = 0;
     text = fstab_merge(old, e, n, comment);
     if (!text) {
         free(old);
         return mt_err_set(err, -ENOMEM, "%s: out of memory", path);
     }
     if (!old || strcmp(old, text) != 0) {
-        r = write_file_atomic(path, text, strlen(text), 0644, err);
+        r = no_act ? 0 : write_file_atomic(path, text, strlen(text), 0644, err);
         *changed = r == 0;
     }
     free(old);
+    free(text);
+    return r;
+}
+
+int fstab_check(const char *path, struct mt_err *err)
+{
+    char *text = NULL;
+    size_t len;
+    int r = textfile_read(path, &text, &len, err);
     free(text);
     return r;
 }

@@ -29,8 +29,15 @@ struct fstab_entry {
 char *fstab_merge(const char *old, const struct fstab_entry *e, size_t n, const char *comment);
 
 /* Apply fstab_merge to the real file `path` (already resolved; created when
- * missing). *changed tells whether it was rewritten. Returns 0 or -errno. */
-int fstab_update(const char *path, const struct fstab_entry *e, size_t n, const char *comment, bool *changed,
-                 struct mt_err *err);
+ * missing). *changed tells whether it was (with no_act: would be) rewritten.
+ * A file that cannot be read whole as text (textfile.h: NUL bytes, an
+ * over-long line) is refused, -EILSEQ / -E2BIG / -EFBIG, naming path:line,
+ * and not written. Returns 0 or -errno. */
+int fstab_update(const char *path, const struct fstab_entry *e, size_t n, const char *comment, bool no_act,
+                 bool *changed, struct mt_err *err);
+
+/* The same refusal alone, before anything else is written: 0 (also when the
+ * file does not exist) or -EILSEQ / -E2BIG / -EFBIG / -errno. */
+int fstab_check(const char *path, struct mt_err *err);
 
 #endif

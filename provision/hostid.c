@@ -62,7 +62,7 @@ int hostid_normalise_machine_id(const char *in, char out[HOSTID_MAX])
     return all0 ? -EINVAL : 0;
 }
 
-static int generate_uuid(char out[HOSTID_MAX])
+int hostid_generate_uuid(char out[HOSTID_MAX])
 {
     unsigned char b[16];
 
@@ -94,7 +94,7 @@ int hostid_resolve(json_object *host_section, char out[HOSTID_MAX], const char *
         snprintf(out, HOSTID_MAX, "%s", json_object_get_string(v));
         src = "generated";
     } else {
-        if (generate_uuid(out) < 0)
+        if (hostid_generate_uuid(out) < 0)
             return mt_err_set(err, -EIO, "no DMI product_uuid, no /etc/machine-id, and no random numbers to "
                                          "generate a host_id");
         src = "generated";

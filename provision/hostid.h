@@ -20,6 +20,9 @@ int hostid_normalise_uuid(const char *in, char out[HOSTID_MAX]);
 /* Normalise /etc/machine-id: 32 hex digits, lower-cased. 0 or -EINVAL. */
 int hostid_normalise_machine_id(const char *in, char out[HOSTID_MAX]);
 
+/* A random (version 4) UUID, lower case with dashes. 0 or -EIO (no random bytes). */
+int hostid_generate_uuid(char out[HOSTID_MAX]);
+
 /* Pick the host_id (order above) and record it in `host_section` ("host_id",
  * "host_id_source": "dmi" | "machine-id" | "generated"). The caller commits the
  * journal. 0 or -errno. */

@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "devuse.h"
 #include "rootpath.h"
 #include "sgio.h"
 
@@ -626,37 +627,23 @@ static void disk_parts(const char *disk, struct devparts *dp)
     closedir(d);
 }
 
-/* Mounts from mountinfo (field 3 maj:min, field 5 mount point), swap from
- * /proc/swaps (device path). */
-static void disk_use(struct inv_disk *d, const struct devparts *dp, const char *mountinfo, const char *swaps)
+/* Mounts and swap of the disk and its partitions: devuse's reading of
+ * mountinfo and /proc/swaps (the texts read once for all disks), the same that
+ * provision and retention judge a disk by. */
+static void disk_use(struct inv_disk *d, const char *mountinfo, const char *swaps)
 {
-    const char *line = mountinfo;
+    struct devuse u;
     size_t i;
 
-    while (line && *line) {
-        const char *eol = strchr(line, '\n');
-        char majmin[32], mnt[PATH_MAX];
-        if (sscanf(line, "%*s %*s %31s %*s %4095s", majmin, mnt) == 2) {
-            for (i = 0; i < dp->n; i++)
-                if (dp->dev[i][0] && strcmp(majmin, dp->dev[i]) == 0) {
-                    d->mounted = true;
-                    if (!list_has(d->mounts, mnt))
-                        list_add(d->mounts, sizeof(d->mounts), mnt);
-                }
+    if (devuse_scan_use(d->name, mountinfo ? mountinfo : "", swaps ? swaps : "", &u) == 0) {
+        for (i = 0; i < u.n_mounts; i++) {
+            d->mounted = true;
+            if (!list_has(d->mounts, u.mounts[i].what))
+                list_add(d->mounts, sizeof(d->mounts), u.mounts[i].what);
         }
-        line = eol ? eol + 1 : NULL;
+        d->swap = u.n_swaps > 0;
     }
-    line = swaps;
-    while (line && *line) {
-        const char *eol = strchr(line, '\n');
-        char dev[PATH_MAX];
-        if (sscanf(line, "%4095s", dev) == 1 && strncmp(dev, "/dev/", 5) == 0) {
-            for (i = 0; i < dp->n; i++)
-                if (strcmp(dev + 5, dp->name[i]) == 0)
-                    d->swap = true;
-        }
-        line = eol ? eol + 1 : NULL;
-    }
+    devuse_free(&u);
 }
 
 /* Signatures live in the first few hundred KiB (partition tables, file
@@ -801,7 +788,7 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
     }
     disk_parts(name, dp);
     d->n_partitions = (int)dp->n - 1;
-    disk_use(d, dp, mountinfo, swaps);
+    disk_use(d, mountinfo, swaps);
     /* one open of the device node serves libblkid and SG_IO */
     if (rootpath_is_host() && (!o->no_blkid || (d->is_scsi && !o->no_sgio)) &&
         (fd = open(d->devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)

@@ -18,6 +18,7 @@
 
 #include "dl_parted.h"
 #include "fstab.h"
+#include "hostid.h"
 #include "loopdev.h"
 #include "rootpath.h"
 #include "run.h"
@@ -74,13 +75,6 @@ static bool fs_matches(const struct devuse *u, const struct layout_part *p, cons
     return true;
 }
 
-/* Signatures on the whole disk other than its partition table. */
-static size_t whole_disk_extras(const struct devuse *u)
-{
-    const struct devuse_sig *s[1];
-    return devuse_sigs_of(u, 0, s, 1);
-}
-
 static const char *jstr(json_object *o, const char *key)
 {
     json_object *v;
@@ -89,25 +83,116 @@ static const char *jstr(json_object *o, const char *key)
     return json_object_get_string(v);
 }
 
-static bool journal_owns(json_object *sec, const struct devuse *u)
+/* The UUID the journal's map `map` ("assigned", "formatted") holds for partition n, or NULL. */
+static const char *journal_part_uuid(json_object *sec, const char *map, int n)
 {
-    const char *state = jstr(sec, "state"), *disk = jstr(sec, "disk"), *ptuuid = jstr(sec, "ptuuid");
+    json_object *f;
+    char key[16];
+    if (!sec || !json_object_object_get_ex(sec, map, &f))
+        return NULL;
+    snprintf(key, sizeof(key), "%d", n);
+    return jstr(f, key);
+}
+
+/* The plan's partition holding byte `off`, or NULL. */
+static const struct layout_part *plan_part_at(const struct layout_plan *plan, uint64_t off)
+{
+    size_t i;
+    for (i = 0; i < plan->n_parts; i++) {
+        const struct layout_part *p = &plan->parts[i];
+        if (off >= p->start_mib * LAYOUT_MIB && off < (p->start_mib + p->size_mib) * LAYOUT_MIB)
+            return p;
+    }
+    return NULL;
+}
+
+/* Finding f is the plan's own: the msdos table in sector 0, or, inside planned
+ * partition p, p's file system type and label (and with `sec`, the UUID the
+ * journal assigned to p before its mkfs). */
+static bool finding_planned(const struct sigscan_finding *f, const struct layout_plan *plan, json_object *sec)
+{
+    const struct layout_part *p;
+    const char *want;
+
+    if (strcmp(f->kind, "partition_table") == 0)
+        return strcmp(f->type, "dos") == 0 && f->offset < 512;
+    p = plan_part_at(plan, f->offset);
+    if (!p || strcmp(f->type, p->fstype) != 0 || strcmp(f->label, p->label) != 0)
+        return false;
+    if (!sec)
+        return true;
+    want = journal_part_uuid(sec, "assigned", p->number);
+    return want && strcmp(want, f->uuid) == 0;
+}
+
+/* Every finding is the plan's own; else `why` names the first that is not. */
+static bool findings_planned(const struct devuse *u, const struct layout_plan *plan, json_object *sec, char *why,
+                             size_t len)
+{
+    size_t i;
+    for (i = 0; i < u->scan.n; i++)
+        if (!finding_planned(&u->scan.v[i], plan, sec)) {
+            sigscan_describe(&u->scan.v[i], why, len);
+            return false;
+        }
+    return true;
+}
+
+/* The journal's killed run was on this very disk: same path, state partitioning
+ * or formatting, same size, same SCSI identity (none recorded = none now). */
+static bool journal_identity(json_object *sec, const struct devuse *u, char *why, size_t len)
+{
+    const char *state = jstr(sec, "state"), *disk = jstr(sec, "disk"), *id = jstr(sec, "scsi_id");
     json_object *v;
 
     if (!state || !disk || strcmp(disk, u->path) != 0)
         return false;
     if (strcmp(state, "partitioning") != 0 && strcmp(state, "formatting") != 0)
         return false;
-    if (!json_object_object_get_ex(sec, "size_bytes", &v) || (uint64_t)json_object_get_int64(v) != u->size_bytes)
+    if (!json_object_object_get_ex(sec, "size_bytes", &v) || (uint64_t)json_object_get_int64(v) != u->size_bytes) {
+        snprintf(why, len, "the killed run's disk had %" PRId64 " bytes, this one %" PRIu64,
+                 v ? json_object_get_int64(v) : (int64_t)0, u->size_bytes);
         return false;
-    /* once our table was written, the disk must still carry that table */
-    if (ptuuid && *ptuuid && u->ptuuid[0] && strcmp(ptuuid, u->ptuuid) != 0)
+    }
+    if (strcmp(id ? id : "", u->scsi_id) != 0) {
+        snprintf(why, len, "the killed run's disk had SCSI id '%s', this one '%s'", id ? id : "", u->scsi_id);
         return false;
+    }
     return true;
 }
 
-/* A block device opened O_EXCL elsewhere (a mounted file system, an mkfs of the
- * killed run still writing a partition) cannot be opened O_EXCL here. */
+/* The disk carries exactly what the killed run had written so far: at most
+ * the planned table (with the recorded id, once recorded: always in state
+ * formatting), and in each partition nothing or the planned file system with
+ * the UUID the run gave its mkfs. */
+static bool journal_owns(json_object *sec, const struct devuse *u, const struct layout_plan *plan, bool tbl_ok,
+                         char *why, size_t len)
+{
+    const char *state = jstr(sec, "state"), *ptuuid = jstr(sec, "ptuuid");
+    bool formatting;
+
+    if (!journal_identity(sec, u, why, len))
+        return false;
+    formatting = strcmp(state, "formatting") == 0;
+    if (u->pttype[0] && (!tbl_ok || (ptuuid && *ptuuid && strcmp(ptuuid, u->ptuuid) != 0))) {
+        snprintf(why, len, "its partition table is not the one the killed run wrote");
+        return false;
+    }
+    if (formatting && u->pttype[0] && (!ptuuid || !*ptuuid)) {
+        snprintf(why, len, "the journal recorded no partition table id");
+        return false;
+    }
+    /* a file system only with the UUID the journal assigned before its mkfs, whatever the state
+     * (a resumed run records its claim again before going on) */
+    return findings_planned(u, plan, sec, why, len);
+}
+
+static void found_append(struct provision_inspection *in, const char *what)
+{
+    size_t l = strlen(in->found);
+    snprintf(in->found + l, sizeof(in->found) - l, "%s%s", l ? "; " : "", what);
+}
+
 int provision_inspect(const char *disk, uint64_t ram_bytes, const struct layout_policy *pol,
                       const char *retention_label, json_object *journal_provision,
                       struct provision_inspection *in, struct mt_err *err)
@@ -125,16 +210,13 @@ int provision_inspect(const char *disk, uint64_t ram_bytes, const struct layout_
         return mt_err_set(err, -EINVAL, "%s is a partition; name the whole disk (e.g. /dev/sda)", disk);
     in->exclusive_busy = !devuse_busy(u) && devuse_exclusive_busy(u);
     devuse_describe(u, in->found, sizeof(in->found));
-    if (in->exclusive_busy) {
-        size_t l = strlen(in->found);
-        snprintf(in->found + l, sizeof(in->found) - l, "%sopened exclusively by another process",
-                 l ? "; " : "");
-    }
+    if (in->exclusive_busy)
+        found_append(in, "opened exclusively by another process");
     /* A disk in use or holding the retention volume is refused whatever its
      * size: say that rather than that it is too small. */
     if (devuse_busy(u) || in->exclusive_busy) {
         in->verdict = PROVISION_BUSY;
-        in->owned = journal_owns(journal_provision, u);
+        in->owned = journal_identity(journal_provision, u, in->not_ours, sizeof(in->not_ours));
         return 0;
     }
     if (retention_label && *retention_label && devuse_find_label(u, retention_label)) {
@@ -147,18 +229,19 @@ int provision_inspect(const char *disk, uint64_t ram_bytes, const struct layout_
         snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
         return mt_err_set(err, r, "%s: %s", disk, msg);
     }
-    in->owned = journal_owns(journal_provision, u);
     in->table_matches = table_matches(u, &in->plan);
     for (i = 0; i < in->plan.n_parts; i++) {
         in->fs_matches[i] = in->table_matches && fs_matches(u, &in->plan.parts[i], NULL);
         all_fs = all_fs && in->fs_matches[i];
     }
-    if (in->table_matches && all_fs && whole_disk_extras(u) == 0)
+    in->owned = u->scan.n && journal_owns(journal_provision, u, &in->plan, in->table_matches, in->not_ours,
+                                          sizeof(in->not_ours));
+    if (in->table_matches && all_fs && findings_planned(u, &in->plan, NULL, (char[256]){0}, 256))
         in->verdict = PROVISION_ALREADY;
-    else if (in->owned)
-        in->verdict = PROVISION_RESUME;
     else if (!devuse_has_data(u))
         in->verdict = PROVISION_BLANK;
+    else if (in->owned)
+        in->verdict = PROVISION_RESUME;
     else
         in->verdict = PROVISION_FOREIGN;
     return 0;
@@ -198,22 +281,14 @@ static json_object *plan_summary(const struct layout_plan *plan)
     return a;
 }
 
-static int journal_step(struct journal *j, json_object *sec, const char *state, struct mt_err *err)
+/* Record the state and commit, before the step that writes; --no-act commits nothing. */
+static int journal_step(struct journal *j, json_object *sec, const char *state, bool no_act, struct mt_err *err)
 {
+    if (no_act)
+        return 0;
     jset_str(sec, "state", state);
     json_object_object_add(sec, "updated", journal_now());
     return journal_commit(j, err);
-}
-
-/* The UUID the journal recorded for partition n after its mkfs completed, or NULL. */
-static const char *journal_formatted(json_object *sec, int n)
-{
-    json_object *f;
-    char key[16];
-    if (!json_object_object_get_ex(sec, "formatted", &f))
-        return NULL;
-    snprintf(key, sizeof(key), "%d", n);
-    return jstr(f, key);
 }
 
 /* ---- actions -------------------------------------------------------------------------- */
@@ -223,8 +298,9 @@ static json_object *act(const struct provision_opts *o, json_object *actions, co
     json_object *a = json_object_new_object();
     json_object_object_add(a, "action", json_object_new_string(name));
     json_object_object_add(a, "target", json_object_new_string(target));
+    if (o->no_act)
+        json_object_object_add(a, "no_act", json_object_new_boolean(1));
     json_object_array_add(actions, a);
-    (void)o;
     return a;
 }
 
@@ -236,75 +312,49 @@ static void act_done(const struct provision_opts *o, const json_object *a)
 
 /* ---- wiping ---------------------------------------------------------------------------- */
 
-/* Erase every signature libblkid finds in [off, off+size) of fd (what wipefs -a
- * does); names of what was erased appended to `what`. */
-static int wipe_range(int fd, uint64_t off, uint64_t size, bool whole, json_object *what)
-{
-#ifdef BLKID_PARTS_MAGIC /* libblkid >= 2.20 (blkid_do_wipe) */
-    blkid_probe pr = blkid_new_probe();
-    int rounds = 0;
+#define WIPE_ROUNDS 8 /* erasing a magic can uncover another (a backup GPT behind the primary) */
 
-    if (!pr)
-        return -ENOMEM;
-    if (blkid_probe_set_device(pr, fd, (blkid_loff_t)off, (blkid_loff_t)size) < 0) {
-        blkid_free_probe(pr);
-        return -EIO;
+static int zero_range(int fd, uint64_t off, uint64_t len)
+{
+    static const char zero[65536];
+    while (len) {
+        size_t n = len < sizeof(zero) ? (size_t)len : sizeof(zero);
+        ssize_t w = pwrite(fd, zero, n, (off_t)off);
+        if (w <= 0)
+            return w < 0 ? -errno : -EIO;
+        off += (uint64_t)w;
+        len -= (uint64_t)w;
     }
-    blkid_probe_enable_superblocks(pr, 1);
-    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_MAGIC | BLKID_SUBLKS_TYPE);
-    blkid_probe_enable_partitions(pr, whole);
-    blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC);
-    while (blkid_do_probe(pr) == 0 && rounds++ < 64) {
-        const char *type = NULL;
-        if (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) < 0)
-            blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL);
-        if (blkid_do_wipe(pr, 0) < 0) {
-            blkid_free_probe(pr);
-            return -EIO;
-        }
-        json_object_array_add(what, json_object_new_string(type ? type : "?"));
-    }
-    blkid_free_probe(pr);
     return 0;
-#else
-    /* Old libblkid (CentOS 6: util-linux-ng 2.17) cannot wipe: zero the first
-     * and last MiB of the range, where the signatures live. */
-    static char zero[65536];
-    uint64_t len = size ? size : 0, at;
-    struct stat st;
-    (void)whole;
-    if (!len) {
-        if (fstat(fd, &st) < 0)
-            return -errno;
-        if (S_ISBLK(st.st_mode) && ioctl(fd, BLKGETSIZE64, &len) < 0)
-            return -errno;
-        if (S_ISREG(st.st_mode))
-            len = (uint64_t)st.st_size;
-    }
-    for (at = 0; at < len && at < LAYOUT_MIB; at += sizeof(zero))
-        if (pwrite(fd, zero, sizeof(zero), (off_t)(off + at)) < 0)
-            return -errno;
-    for (at = len > LAYOUT_MIB ? len - LAYOUT_MIB : 0; at + sizeof(zero) <= len; at += sizeof(zero))
-        if (pwrite(fd, zero, sizeof(zero), (off_t)(off + at)) < 0)
-            return -errno;
-    json_object_array_add(what, json_object_new_string("first and last MiB zeroed"));
-    return 0;
-#endif
 }
 
-static int wipe_disk(const struct devuse *u, json_object *what, struct mt_err *err)
+/* Zero what finding f occupies: its magic (what wipefs -a erases), or for
+ * unrecognised data the rest of its region. Without the magic's length (old
+ * libblkid) the MiB from where it was seen. */
+static int wipe_finding(int fd, const struct sigscan_finding *f, uint64_t disk_size)
+{
+    uint64_t len = f->len ? f->len : SIGSCAN_REGION;
+    if (f->offset >= disk_size)
+        return 0;
+    if (len > disk_size - f->offset)
+        len = disk_size - f->offset;
+    return zero_range(fd, f->offset, len);
+}
+
+static int wipe_round(const struct devuse *u, json_object *what, struct mt_err *err)
 {
     int fd = open(u->real, O_RDWR | O_CLOEXEC | (u->is_block ? O_EXCL : 0)), r = 0;
+    json_object *all;
     size_t i;
 
     if (fd < 0)
         return mt_err_errno(err, -errno, "%s: cannot open for writing", u->path);
-    /* the partitions' contents first: their offsets come from the table */
-    for (i = 0; i < u->n_parts && r == 0; i++)
-        if (!u->parts[i].extended && u->parts[i].size_bytes)
-            r = wipe_range(fd, u->parts[i].start_bytes, u->parts[i].size_bytes, false, what);
-    if (r == 0)
-        r = wipe_range(fd, 0, 0, true, what);
+    all = devuse_findings_json(&u->scan);
+    for (i = 0; i < u->scan.n && r == 0; i++) {
+        json_object_array_add(what, json_object_get(json_object_array_get_idx(all, i)));
+        r = wipe_finding(fd, &u->scan.v[i], u->size_bytes);
+    }
+    json_object_put(all);
     if (r == 0 && fsync(fd) < 0)
         r = -errno;
     if (u->is_block)
@@ -312,6 +362,35 @@ static int wipe_disk(const struct devuse *u, json_object *what, struct mt_err *e
     close(fd);
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot erase the old signatures", u->path);
+    return 0;
+}
+
+static int reprobe(struct provision_inspection *in, struct mt_err *err);
+
+/* Erase everything the inspection found, until a new inspection finds nothing
+ * (what --wipe promises). --no-act: list it only. */
+static int wipe_all(struct provision_inspection *in, bool no_act, json_object *what, struct mt_err *err)
+{
+    int round, r;
+    char desc[512];
+
+    if (no_act) {
+        json_object *all = devuse_findings_json(&in->use.scan);
+        size_t i;
+        for (i = 0; i < json_object_array_length(all); i++)
+            json_object_array_add(what, json_object_get(json_object_array_get_idx(all, i)));
+        json_object_put(all);
+        return 0;
+    }
+    for (round = 0; round < WIPE_ROUNDS && in->use.scan.n; round++) {
+        if ((r = wipe_round(&in->use, what, err)) < 0 || (r = reprobe(in, err)) < 0)
+            return r;
+    }
+    if (in->use.scan.n) {
+        sigscan_describe(&in->use.scan.v[0], desc, sizeof(desc));
+        return mt_err_set(err, -EIO, "%s: after %d rounds of erasing, libblkid still finds %s", in->use.path,
+                          WIPE_ROUNDS, desc);
+    }
     return 0;
 }
 
@@ -492,13 +571,14 @@ static void mkfs_output(void *data, int stream, const char *buf, size_t len)
     }
 }
 
-int provision_mkfs(const char *node, const char *fstype, const char *label, bool lazy_init,
+int provision_mkfs(const char *node, const char *fstype, const char *label, const char *uuid, bool lazy_init,
                    void (*progress)(void *data, const char *label, uint64_t done, uint64_t total), void *data,
                    struct mt_err *err)
 {
     const char *ext4[] = {"mkfs.ext4", "-F", "-L", label, "-E",
-                          lazy_init ? "lazy_itable_init=1,lazy_journal_init=1" : "lazy_itable_init=1", node, NULL};
-    const char *swap[] = {"mkswap", "-L", label, node, NULL};
+                          lazy_init ? "lazy_itable_init=1,lazy_journal_init=1" : "lazy_itable_init=1",
+                          uuid ? "-U" : node, uuid ? uuid : NULL, node, NULL};
+    const char *swap[] = {"mkswap", "-L", label, uuid ? "-U" : node, uuid ? uuid : NULL, node, NULL};
     struct mkfs_progress p = {progress, data, ""};
     struct run_opts ro;
     struct run_result res;
@@ -528,8 +608,8 @@ int provision_mkfs(const char *node, const char *fstype, const char *label, bool
 
 /* mkfs partition p of the disk: on a block device through its partition node,
  * on an image file through a loop device over the partition's range. */
-static int mkfs_part(const struct devuse *u, const struct layout_part *p, const struct provision_opts *o,
-                     char *node, size_t nodelen, struct mt_err *err)
+static int mkfs_part(const struct devuse *u, const struct layout_part *p, const char *uuid,
+                     const struct provision_opts *o, char *node, size_t nodelen, struct mt_err *err)
 {
     char real[PATH_MAX];
     int fd = -1, r;
@@ -552,13 +632,39 @@ static int mkfs_part(const struct devuse *u, const struct layout_part *p, const 
             return mt_err_errno(err, r, "%s: cannot resolve", node);
         }
     }
-    r = provision_mkfs(real, p->fstype, p->label, o->lazy_init, o->progress, o->data, err);
+    r = provision_mkfs(real, p->fstype, p->label, uuid, o->lazy_init, o->progress, o->data, err);
     if (fd >= 0)
         close(fd); /* autoclear: the loop device goes */
     return r;
 }
 
 /* ---- fstab -------------------------------------------------------------------------------- */
+
+/* The target root's etc/fstab: host path and real path (both PATH_MAX). */
+static int target_fstab(const struct provision_opts *o, char *host, char *path, struct mt_err *err)
+{
+    int r;
+    if ((size_t)snprintf(host, PATH_MAX, "%s/etc/fstab", strcmp(o->target_root, "/") == 0 ? "" : o->target_root) >=
+        PATH_MAX)
+        return mt_err_set(err, -ENAMETOOLONG, "%s: path too long", o->target_root);
+    /* target_root is resolved already (the caller's path): its etc/fstab is
+     * looked up inside it, links staying in it, and never under --root again */
+    r = rootpath_resolve_in(o->target_root, "/etc/fstab", path, PATH_MAX, 0);
+    if (r < 0)
+        return mt_err_errno(err, r, "%s: cannot resolve", host);
+    return 0;
+}
+
+int provision_check_files(const struct provision_opts *o, struct mt_err *err)
+{
+    char host[PATH_MAX], path[PATH_MAX];
+    int r;
+    if (!o->target_root)
+        return 0;
+    if ((r = target_fstab(o, host, path, err)) < 0)
+        return r;
+    return fstab_check(path, err);
+}
 
 static int write_fstab(const struct provision_opts *o, const struct devuse *u, const struct layout_plan *plan,
                        json_object *actions, struct mt_err *err)
@@ -574,7 +680,9 @@ static int write_fstab(const struct provision_opts *o, const struct devuse *u, c
     for (i = 0; i < plan->n_parts; i++) {
         const struct layout_part *p = &plan->parts[i];
         const char *uuid = NULL;
-        if (!fs_matches(u, p, &uuid) || !uuid || !*uuid)
+        if (o->no_act && !fs_matches(u, p, &uuid))
+            uuid = "(the UUID mkfs will get)";
+        else if (!fs_matches(u, p, &uuid) || !uuid || !*uuid)
             return mt_err_set(err, -EIO, "%s: partition %d has no %s file system labelled %s after mkfs", u->path,
                               p->number, p->fstype, p->label);
         snprintf(e[i].source, sizeof(e[i].source), "UUID=%s", uuid);
@@ -585,16 +693,10 @@ static int write_fstab(const struct provision_opts *o, const struct devuse *u, c
         e[i].freq = strcmp(p->fstype, "swap") == 0 ? 0 : 1;
         e[i].passno = strcmp(p->mount, "/") == 0 ? 1 : strcmp(p->fstype, "swap") == 0 ? 0 : 2;
     }
-    if ((size_t)snprintf(host, sizeof(host), "%s/etc/fstab", strcmp(o->target_root, "/") == 0 ? "" : o->target_root) >=
-        sizeof(host))
-        return mt_err_set(err, -ENAMETOOLONG, "%s: path too long", o->target_root);
-    /* target_root is resolved already (the caller's path): its etc/fstab is
-     * looked up inside it, links staying in it, and never under --root again */
-    r = rootpath_resolve_in(o->target_root, "/etc/fstab", path, sizeof(path), 0);
-    if (r < 0)
-        return mt_err_errno(err, r, "%s: cannot resolve", host);
+    if ((r = target_fstab(o, host, path, err)) < 0)
+        return r;
     snprintf(comment, sizeof(comment), "# mt-agent provision: the OS disk");
-    r = fstab_update(path, e, plan->n_parts, comment, &changed, err);
+    r = fstab_update(path, e, plan->n_parts, comment, o->no_act, &changed, err);
     if (r < 0)
         return r;
     a = act(o, actions, changed ? "fstab" : "fstab unchanged", host);
@@ -612,122 +714,220 @@ static int reprobe(struct provision_inspection *in, struct mt_err *err)
     return devuse_probe_resolved(path, &in->use, err);
 }
 
-int provision_apply(struct provision_inspection *in, const struct provision_opts *o, struct journal *j,
-                    json_object *actions, struct mt_err *err)
+/* One run of provision_apply: what every phase needs. */
+struct apply_run {
+    struct provision_inspection *in;
+    const struct provision_opts *o;
+    struct journal *j;
+    json_object *sec, *actions;
+    struct mt_err *err;
+};
+
+/* Phase 1: the journal knows the disk (path, size, SCSI id, plan) is ours
+ * before anything is written. */
+static int phase_claim(struct apply_run *a)
 {
-    json_object *sec = journal_section(j, "provision"), *a, *formatted;
-    const struct layout_plan *plan = &in->plan;
+    const struct devuse *u = &a->in->use;
+    char state[32];
+
+    if (a->o->no_act)
+        return 0;
+    if (a->in->verdict != PROVISION_RESUME) {
+        json_object_object_add(a->sec, "formatted", json_object_new_object());
+        json_object_object_add(a->sec, "assigned", json_object_new_object());
+        json_object_object_add(a->sec, "ptuuid", NULL);
+        json_object_object_add(a->sec, "started", journal_now());
+        json_object_object_add(a->sec, "finished", NULL);
+    }
+    jset_str(a->sec, "disk", u->path);
+    json_object_object_add(a->sec, "size_bytes", json_object_new_int64((int64_t)u->size_bytes));
+    jset_str(a->sec, "scsi_id", u->scsi_id[0] ? u->scsi_id : NULL);
+    json_object_object_add(a->sec, "plan", plan_summary(&a->in->plan));
+    /* a resumed run keeps the state it resumes (formatting stays formatting) */
+    snprintf(state, sizeof(state), "%s",
+             a->in->verdict == PROVISION_RESUME && jstr(a->sec, "state") ? jstr(a->sec, "state") : "partitioning");
+    return journal_step(a->j, a->sec, state, false, a->err);
+}
+
+/* Phase 2: the partition table, after erasing everything found; kept when a
+ * resumed disk already has it (the kernel is told of it again if needed). */
+static int phase_table(struct apply_run *a)
+{
+    struct provision_inspection *in = a->in;
+    struct devuse *u = &in->use;
+    json_object *act_o, *what;
+    int r;
+
+    if (in->verdict == PROVISION_RESUME && in->table_matches) {
+        if (u->is_block && !a->o->no_act &&
+            provision_partition_node(u->major, u->minor, 1, (char[PATH_MAX]){0}, PATH_MAX, 0) < 0) {
+            if ((r = inform_kernel(u, a->err)) < 0)
+                return r;
+            act_done(a->o, act(a->o, a->actions, "partitions re-read", u->path));
+        }
+        return 0;
+    }
+    what = json_object_new_array();
+    if ((r = wipe_all(in, a->o->no_act, what, a->err)) < 0) {
+        json_object_put(what);
+        return r;
+    }
+    act_o = act(a->o, a->actions, "wipe", u->path);
+    json_object_object_add(act_o, "erased", what);
+    act_done(a->o, act_o);
+    if (!a->o->no_act) {
+        json_object_object_add(a->sec, "formatted", json_object_new_object());
+        json_object_object_add(a->sec, "assigned", json_object_new_object());
+        if ((r = write_table(u, &in->plan, a->err)) < 0)
+            return r;
+    }
+    act_o = act(a->o, a->actions, "partition", u->path);
+    json_object_object_add(act_o, "label", json_object_new_string("msdos"));
+    act_done(a->o, act_o);
+    return 0;
+}
+
+/* The UUID partition p gets: the one the journal assigned (a killed mkfs may
+ * have written it already), else a new one, recorded before mkfs runs. */
+static int assign_uuid(struct apply_run *a, const struct layout_part *p, char uuid[HOSTID_MAX])
+{
+    const char *rec = journal_part_uuid(a->sec, "assigned", p->number);
+    json_object *assigned;
+    char key[16];
+
+    if (rec && strlen(rec) < HOSTID_MAX) {
+        snprintf(uuid, HOSTID_MAX, "%s", rec);
+        return 0;
+    }
+    if (hostid_generate_uuid(uuid) < 0)
+        return mt_err_set(a->err, -EIO, "%s: no random numbers for a file system UUID (OpenSSL RAND_bytes)",
+                          a->in->use.path);
+    if (!json_object_object_get_ex(a->sec, "assigned", &assigned)) {
+        assigned = json_object_new_object();
+        json_object_object_add(a->sec, "assigned", assigned);
+    }
+    snprintf(key, sizeof(key), "%d", p->number);
+    json_object_object_add(assigned, key, json_object_new_string(uuid));
+    return journal_step(a->j, a->sec, "formatting", a->o->no_act, a->err);
+}
+
+/* mkfs of partition p with its assigned UUID, recorded once complete. */
+static int format_part(struct apply_run *a, const struct layout_part *p)
+{
+    struct devuse *u = &a->in->use;
+    char node[PATH_MAX], key[16], uuid[HOSTID_MAX];
+    const char *got = NULL;
+    json_object *act_o, *formatted;
+    int r;
+
+    if (a->o->no_act) {
+        snprintf(node, sizeof(node), "%s partition %d", u->path, p->number);
+        snprintf(uuid, sizeof(uuid), "(assigned when run)");
+    } else {
+        if ((r = assign_uuid(a, p, uuid)) < 0 || (r = mkfs_part(u, p, uuid, a->o, node, sizeof(node), a->err)) < 0 ||
+            (r = reprobe(a->in, a->err)) < 0)
+            return r;
+        if (!fs_matches(u, p, &got) || !got || strcmp(got, uuid) != 0)
+            return mt_err_set(a->err, -EIO, "%s: partition %d: no %s labelled %s with UUID %s after mkfs", u->path,
+                              p->number, p->fstype, p->label, uuid);
+        if (!json_object_object_get_ex(a->sec, "formatted", &formatted)) {
+            formatted = json_object_new_object();
+            json_object_object_add(a->sec, "formatted", formatted);
+        }
+        snprintf(key, sizeof(key), "%d", p->number);
+        json_object_object_add(formatted, key, json_object_new_string(uuid));
+        if ((r = journal_step(a->j, a->sec, "formatting", false, a->err)) < 0)
+            return r;
+    }
+    act_o = act(a->o, a->actions, strcmp(p->fstype, "swap") == 0 ? "mkswap" : "mkfs.ext4", node);
+    json_object_object_add(act_o, "partition", json_object_new_int(p->number));
+    json_object_object_add(act_o, "label", json_object_new_string(p->label));
+    json_object_object_add(act_o, "uuid", json_object_new_string(uuid));
+    act_done(a->o, act_o);
+    return 0;
+}
+
+/* Phase 3: the table reads back as planned, its id is recorded, and every file
+ * system whose completed mkfs is not on record is made. */
+static int phase_format(struct apply_run *a)
+{
+    struct provision_inspection *in = a->in;
     struct devuse *u = &in->use;
     size_t i;
     int r;
 
+    if (!a->o->no_act) {
+        if ((r = reprobe(in, a->err)) < 0)
+            return r;
+        if (!table_matches(u, &in->plan))
+            return mt_err_set(a->err, -EIO, "%s: the partition table does not read back as written (%s)", u->path,
+                              u->pttype[0] ? u->pttype : "no table");
+        jset_str(a->sec, "ptuuid", u->ptuuid[0] ? u->ptuuid : NULL);
+        if ((r = journal_step(a->j, a->sec, "formatting", false, a->err)) < 0)
+            return r;
+    }
+    for (i = 0; i < in->plan.n_parts; i++) {
+        const struct layout_part *p = &in->plan.parts[i];
+        const char *uuid = NULL, *rec = journal_part_uuid(a->sec, "formatted", p->number);
+
+        if (in->verdict == PROVISION_RESUME && fs_matches(u, p, &uuid) && rec && uuid && strcmp(rec, uuid) == 0)
+            continue;
+        if ((r = format_part(a, p)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+/* Phase 4: the journal says done, with the UUIDs the disk carries. */
+static int phase_done(struct apply_run *a)
+{
+    const struct devuse *u = &a->in->use;
+    const struct layout_plan *plan = &a->in->plan;
+    json_object *uuids;
+    size_t i;
+
+    if (a->o->no_act)
+        return 0;
+    uuids = json_object_new_object();
+    for (i = 0; i < plan->n_parts; i++) {
+        const char *uuid = NULL;
+        if (fs_matches(u, &plan->parts[i], &uuid) && uuid)
+            json_object_object_add(uuids, plan->parts[i].label, json_object_new_string(uuid));
+    }
+    jset_str(a->sec, "disk", u->path);
+    json_object_object_add(a->sec, "size_bytes", json_object_new_int64((int64_t)u->size_bytes));
+    jset_str(a->sec, "ptuuid", u->ptuuid[0] ? u->ptuuid : NULL);
+    json_object_object_add(a->sec, "uuids", uuids);
+    if (!jstr(a->sec, "state") || strcmp(jstr(a->sec, "state"), "done") != 0)
+        json_object_object_add(a->sec, "finished", journal_now());
+    return journal_step(a->j, a->sec, "done", false, a->err);
+}
+
+int provision_apply(struct provision_inspection *in, const struct provision_opts *o, struct journal *j,
+                    json_object *actions, struct mt_err *err)
+{
+    struct apply_run a = {in, o, j, journal_section(j, "provision"), actions, err};
+    int r;
+
     switch (in->verdict) {
     case PROVISION_ALREADY:
-        a = act(o, actions, "already provisioned", u->path);
-        act_done(o, a);
-        if (o->target_root && (r = write_fstab(o, u, plan, actions, err)) < 0)
+        act_done(o, act(o, actions, "already provisioned", in->use.path));
+        if (o->target_root && (r = write_fstab(o, &in->use, &in->plan, actions, err)) < 0)
             return r;
-        goto done;
+        return phase_done(&a);
     case PROVISION_BLANK:
     case PROVISION_RESUME:
     case PROVISION_FOREIGN:
         break;
     default:
-        return mt_err_set(err, -EPERM, "%s: refusing to write a disk that is %s: %s", u->path,
+        return mt_err_set(err, -EPERM, "%s: refusing to write a disk that is %s: %s", in->use.path,
                           provision_verdict_name(in->verdict), in->found);
     }
-
-    /* 1. the journal knows the disk is ours before anything is written */
-    if (in->verdict != PROVISION_RESUME) {
-        json_object_object_add(sec, "formatted", json_object_new_object());
-        json_object_object_add(sec, "ptuuid", NULL);
-        json_object_object_add(sec, "started", journal_now());
-        json_object_object_add(sec, "finished", NULL);
-    }
-    jset_str(sec, "disk", u->path);
-    json_object_object_add(sec, "size_bytes", json_object_new_int64((int64_t)u->size_bytes));
-    json_object_object_add(sec, "plan", plan_summary(plan));
-    if ((r = journal_step(j, sec, "partitioning", err)) < 0)
+    if ((r = phase_claim(&a)) < 0 || (r = phase_table(&a)) < 0 || (r = phase_format(&a)) < 0)
         return r;
-
-    /* 2. the partition table: redone unless a resumed disk already has it */
-    if (in->verdict != PROVISION_RESUME || !in->table_matches) {
-        json_object *what = json_object_new_array();
-        if ((r = wipe_disk(u, what, err)) < 0) {
-            json_object_put(what);
-            return r;
-        }
-        a = act(o, actions, "wipe", u->path);
-        json_object_object_add(a, "erased", what);
-        act_done(o, a);
-        json_object_object_add(sec, "formatted", json_object_new_object());
-        if ((r = write_table(u, plan, err)) < 0)
-            return r;
-        a = act(o, actions, "partition", u->path);
-        json_object_object_add(a, "label", json_object_new_string("msdos"));
-        act_done(o, a);
-    } else if (u->is_block && provision_partition_node(u->major, u->minor, 1, (char[PATH_MAX]){0}, PATH_MAX, 0) < 0) {
-        if ((r = inform_kernel(u, err)) < 0)
-            return r;
-        a = act(o, actions, "partitions re-read", u->path);
-        act_done(o, a);
-    }
-    if ((r = reprobe(in, err)) < 0)
+    if (!o->no_act)
+        in->verdict = PROVISION_ALREADY; /* it is now */
+    if (o->target_root && (r = write_fstab(o, &in->use, &in->plan, actions, err)) < 0)
         return r;
-    if (!table_matches(u, plan))
-        return mt_err_set(err, -EIO, "%s: the partition table does not read back as written (%s)", u->path,
-                          u->pttype[0] ? u->pttype : "no table");
-    jset_str(sec, "ptuuid", u->ptuuid[0] ? u->ptuuid : NULL);
-    if ((r = journal_step(j, sec, "formatting", err)) < 0)
-        return r;
-
-    /* 3. every file system whose completed mkfs is not on record */
-    if (!json_object_object_get_ex(sec, "formatted", &formatted)) {
-        formatted = json_object_new_object();
-        json_object_object_add(sec, "formatted", formatted);
-    }
-    for (i = 0; i < plan->n_parts; i++) {
-        const struct layout_part *p = &plan->parts[i];
-        const char *uuid = NULL, *rec = journal_formatted(sec, p->number);
-        char node[PATH_MAX], key[16];
-
-        if (fs_matches(u, p, &uuid) && rec && uuid && strcmp(rec, uuid) == 0)
-            continue;
-        if ((r = mkfs_part(u, p, o, node, sizeof(node), err)) < 0)
-            return r;
-        if ((r = reprobe(in, err)) < 0)
-            return r;
-        if (!fs_matches(u, p, &uuid) || !uuid)
-            return mt_err_set(err, -EIO, "%s: partition %d: no %s labelled %s after mkfs", u->path, p->number,
-                              p->fstype, p->label);
-        snprintf(key, sizeof(key), "%d", p->number);
-        json_object_object_add(formatted, key, json_object_new_string(uuid));
-        if ((r = journal_step(j, sec, "formatting", err)) < 0)
-            return r;
-        a = act(o, actions, strcmp(p->fstype, "swap") == 0 ? "mkswap" : "mkfs.ext4", node);
-        json_object_object_add(a, "partition", json_object_new_int(p->number));
-        json_object_object_add(a, "label", json_object_new_string(p->label));
-        json_object_object_add(a, "uuid", json_object_new_string(uuid));
-        act_done(o, a);
-    }
-    in->verdict = PROVISION_ALREADY; /* it is now */
-    if (o->target_root && (r = write_fstab(o, u, plan, actions, err)) < 0)
-        return r;
-
-done:
-    {
-        json_object *uuids = json_object_new_object();
-        for (i = 0; i < plan->n_parts; i++) {
-            const char *uuid = NULL;
-            if (fs_matches(u, &plan->parts[i], &uuid) && uuid)
-                json_object_object_add(uuids, plan->parts[i].label, json_object_new_string(uuid));
-        }
-        jset_str(sec, "disk", u->path);
-        json_object_object_add(sec, "size_bytes", json_object_new_int64((int64_t)u->size_bytes));
-        jset_str(sec, "ptuuid", u->ptuuid[0] ? u->ptuuid : NULL);
-        json_object_object_add(sec, "uuids", uuids);
-        if (!jstr(sec, "state") || strcmp(jstr(sec, "state"), "done") != 0)
-            json_object_object_add(sec, "finished", journal_now());
-        return journal_step(j, sec, "done", err);
-    }
+    return phase_done(&a);
 }

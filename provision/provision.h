@@ -48,6 +48,7 @@ struct provision_inspection {
     bool table_matches;                      /* msdos table = the plan */
     bool fs_matches[LAYOUT_MAX_PARTS];       /* partition N+1 carries the planned fs and label, alone */
     char found[4096];                        /* what is on / using the disk, one line */
+    char not_ours[512];                      /* why a disk the journal names is not the killed run's, "" */
 };
 
 /* Probe and plan `disk` (a host path), and judge it. The journal section may
@@ -69,11 +70,18 @@ struct provision_opts {
     const char *target_root;   /* host path of the installed system's root: its etc/fstab gets
                                   the entries; NULL: no fstab written */
     bool lazy_init;            /* mkfs.ext4 -E lazy_journal_init=1 too (large thin disks) */
+    bool no_act;               /* the whole run without the writes (wipe, table, mkfs, fstab, journal):
+                                  every action is reported with "no_act": true */
     /* Progress of the current step and each action as it is taken (may be NULL). */
     void (*progress)(void *data, const char *label, uint64_t done, uint64_t total);
     void (*action)(void *data, const json_object *action);
     void *data;
 };
+
+/* The files provision_apply will edit (the target root's etc/fstab) can be
+ * read whole as text: checked before anything is written. 0, or -EILSEQ /
+ * -E2BIG / -EFBIG (refused, err names file:line) or -errno. */
+int provision_check_files(const struct provision_opts *o, struct mt_err *err);
 
 /* Act on an inspection whose verdict is ALREADY, BLANK, RESUME, or FOREIGN
  * (the caller has the operator's consent to destroy what in->found lists).
@@ -87,9 +95,10 @@ int provision_apply(struct provision_inspection *in, const struct provision_opts
  * waiting up to timeout_ms for it to appear. 0 or -ENOENT. */
 int provision_partition_node(unsigned major, unsigned minor, int partno, char *node, size_t len, int timeout_ms);
 
-/* Run mkfs for `fstype` ("ext4" or "swap") with `label` on the real path `node`.
- * Shared with retention. Returns 0 or -errno with err (the command's last lines). */
-int provision_mkfs(const char *node, const char *fstype, const char *label, bool lazy_init,
+/* Run mkfs for `fstype` ("ext4" or "swap") with `label` and `uuid` (NULL: mkfs
+ * picks one) on the real path `node`. Shared with retention. Returns 0 or -errno
+ * with err (the command's last lines). */
+int provision_mkfs(const char *node, const char *fstype, const char *label, const char *uuid, bool lazy_init,
                    void (*progress)(void *data, const char *label, uint64_t done, uint64_t total), void *data,
                    struct mt_err *err);
 

@@ -71,3 +71,21 @@ am=$(echo $a | tr ' ' '\n' | median)
 echo "baseline (sfdisk + mkfs.ext4 x3 + mkswap on loop devices, 100 GiB image): median $bm ms  [runs:$b]"
 echo "mt-agent provision (same image, same plan):                          median $am ms  [runs:$a]"
 awk -v a="$am" -v b="$bm" 'BEGIN { r = a / b; printf "ratio provision/baseline: %.3f (overhead %+.1f%%); target < 1.10 %s\n", r, (r - 1) * 100, r < 1.10 ? "(met)" : "(NOT met)" }'
+
+# The blank test's probing (issue 13: every signature at every offset, every
+# table's partitions, the usual starts, the first and last MiB): sigscan_disk()
+# alone (scripts/bench/sigscan_time.c, linked with the agent's library) on the
+# blank image and on a loop device over it, against the real provision.
+# Target: at most 10% of provision's time.
+build=${BUILD:-build}
+case $build in /*) ;; *) build=$top/$build ;; esac
+# shellcheck disable=SC2046
+cc -std=gnu99 -O2 -Wall -Wextra -Werror -I"$top/provision" -o "$work/sigscan_time" "$top/scripts/bench/sigscan_time.c" \
+    "$build/libprovision.a" $(pkg-config --libs blkid)
+rm -f "$img"; truncate -s 100G "$img"
+read -r fus fn < <("$work/sigscan_time" "$img" 21)
+l=$(losetup -f --show -r "$img"); loops="$l $loops"
+read -r bus bn < <("$work/sigscan_time" "$l" 21)
+losetup -d "$l"; loops=${loops#"$l "}
+echo "sigscan_disk on the blank 100 GiB image: median $((fus / 1000)).$(printf %03d $((fus % 1000))) ms ($fn findings); on a loop device over it: $((bus / 1000)).$(printf %03d $((bus % 1000))) ms ($bn findings)"
+awk -v f="$fus" -v b="$bus" -v a="$am" 'BEGIN { m = (f > b ? f : b) / 1000; r = m / a; printf "ratio probing/provision (the slower of the two): %.4f; target <= 0.10 %s\n", r, r <= 0.10 ? "(met)" : "(NOT met)" }'

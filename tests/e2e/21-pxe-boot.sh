@@ -11,6 +11,7 @@ check "synthetic CentOS-like base ISO" "$MT_TOP/scripts/vm/synthetic-base-iso.sh
 payload=$T_TMP/payload
 mkdir -p "$payload"
 echo "tarball" >"$payload/Microsoft-ASR_UA_RHEL6-64.tar.gz"
+(cd "$payload" && sha256sum ./*.tar.gz >SHA256SUMS) # mt-image verifies the payload as the box will
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url=http://10.0.2.2:$port
 pxe=$T_TMP/pxe

@@ -13,7 +13,7 @@ base=/usr/lib/grub-rescue/grub-rescue-cdrom.iso
 iso=$T_TMP/grub-mt.iso
 
 # --force-agent: the guest is Debian's kernel and busybox, where the agent built here runs (not CentOS 6.6)
-expect_exit 1 "without --no-isolinux the GRUB CD is refused" "$MT_IMAGE" iso --force-agent --base "$base" --out "$iso"
+expect_exit 2 "without --no-isolinux the GRUB CD is refused (bad input)" "$MT_IMAGE" iso --force-agent --base "$base" --out "$iso"
 assert_grep "  naming the file and what is missing" "grub-rescue-cdrom.iso: no isolinux/isolinux.bin: not a CentOS boot ISO \(give --no-isolinux" "$T_ERR"
 [ ! -e "$iso" ] && ok "  and writing nothing" || not_ok "  and writing nothing"
 expect_exit 0 "mt-image iso --no-isolinux" "$MT_IMAGE" iso --force-agent --base "$base" --out "$iso" --no-isolinux

@@ -28,9 +28,9 @@ refused_unchanged() {
 
 # an ext4 image, an xfs image, an image with a partition table
 fresh ext4.img; mkfs.ext4 -q -F -L OLDDATA "$R/img/ext4.img"
-refused_unchanged "ext4 image" "$R/img/ext4.img" "carries data: ext4 'OLDDATA' on the whole disk"
+refused_unchanged "ext4 image" "$R/img/ext4.img" "carries data: ext4 'OLDDATA' at byte 1080 \\(whole disk\\)"
 fresh xfs.img; mkfs.xfs -q -f "$R/img/xfs.img"
-refused_unchanged "xfs image" "$R/img/xfs.img" "carries data: xfs on the whole disk"
+refused_unchanged "xfs image" "$R/img/xfs.img" "carries data: xfs at byte 0 \\(whole disk\\)"
 fresh pt.img; printf 'label: dos\n,1G,83\n' | sfdisk -q "$R/img/pt.img"
 refused_unchanged "partition table" "$R/img/pt.img" "carries data: dos partition table with 1 partition"
 # even an empty GPT
@@ -41,7 +41,7 @@ refused_unchanged "empty GPT" "$R/img/gpt.img" "gpt partition table with 0 parti
 fresh pv.img
 L=$(t_loop_attach "$R/img/pv.img")
 if pvcreate -q -ff -y "$L" >/dev/null 2>&1; then
-    refused_unchanged "LVM PV on $L" "$L" "LVM2_member on the whole disk"
+    refused_unchanged "LVM PV on $L" "$L" "LVM2_member at byte 536 \\(whole disk\\)"
     pvremove -q -ff -y "$L" >/dev/null 2>&1 || not_ok "pvremove $L"
 else
     not_ok "pvcreate on $L"
@@ -82,7 +82,7 @@ refused_unchanged "retention volume" "$R/img/ret.img" "holds the retention volum
 fresh ret2.img; printf 'label: dos\n,2G,83\n' | sfdisk -q "$R/img/ret2.img"
 L=$(t_loop_attach "$R/img/ret2.img"); partx -a "$L" 2>/dev/null
 mkfs.ext4 -q -F -L MT_RETENTION "${L}p1" && t_loop_detach "$L"
-refused_unchanged "retention volume in partition 1" "$R/img/ret2.img" "MT_RETENTION' on partition 1" --wipe --yes
+refused_unchanged "retention volume in partition 1" "$R/img/ret2.img" "MT_RETENTION' at byte 1049656 \\(partition 1 of dos\\)" --wipe --yes
 
 # a partition instead of a disk: usage error
 fresh part.img; printf 'label: dos\n,2G,83\n' | sfdisk -q "$R/img/part.img"
@@ -96,8 +96,8 @@ refused_unchanged "--wipe without --yes" "$R/img/ext4.img" "needs --yes when sta
 assert_grep "--wipe lists what it would destroy" "this destroys on .*ext4 'OLDDATA'" "$T_ERR"
 # --wipe --yes: provisioned, and the JSON says what was destroyed
 expect_exit 0 "--wipe --yes provisions the ext4 image" "$MT_AGENT" --root "$R" --json provision --disk "$R/img/ext4.img" --ram-mib 1024 --wipe --yes --lazy-init
-assert_eq "--json: verdict, erased ext4, 4 mkfs" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["verdict"], d["result"], [a.get("erased") for a in d["actions"] if a["action"]=="wipe"], sum(a["action"] in ("mkfs.ext4","mkswap") for a in d["actions"]))' "$T_OUT")" \
-    "foreign data provisioned [['ext4']] 4"
+assert_eq "--json: verdict, erased ext4, 4 mkfs" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["verdict"], d["result"], [[(e["type"], e["offset"]) for e in a.get("erased")][0] for a in d["actions"] if a["action"]=="wipe"], sum(a["action"] in ("mkfs.ext4","mkswap") for a in d["actions"]))' "$T_OUT")" \
+    "foreign data provisioned [('ext4', 1080)] 4"
 layout_verify "--wipe --yes ext4 image" "$R/img/ext4.img" 1024
 
 # idempotence: a blank image, then a second run changes no byte

@@ -52,12 +52,15 @@ head -c 50000 /dev/urandom >"$payload/rpms/kmod-reiserfs-0.0-1.el6.elrepo.x86_64
 head -c 70000 /dev/urandom >"$payload/Microsoft-ASR_UA_9.0.0.0_RHEL6-64_GA.tar.gz"
 (cd "$payload" && sha256sum rpms/*.rpm *.tar.gz >SHA256SUMS)
 
+# no OUT.tmp.XXXXXX (DIR.tmp.XXXXXX) of mt-image left beside OUT
+no_tmp() { ! compgen -G "$1.tmp*" >/dev/null; }
+
 # ---- iso ----
 out=$T_TMP/mt.iso
 expect_exit 0 "mt-image iso" "$MT_IMAGE" iso --force-agent --base "$base" --out "$out" --payload "$payload" \
     --cs 10.20.30.40 --append "console=ttyS0 ip=10.0.0.9"
 assert_grep "it says what it wrote" "mt.iso: [0-9]+ files from .*base.iso \(volume \"CentOS 6.6 x86_64\"\)" "$T_OUT"
-[ -f "$out" ] && [ ! -e "$out.tmp" ] && ok "the ISO is in place, no .tmp left" || not_ok "the ISO is in place, no .tmp left"
+[ -f "$out" ] && no_tmp "$out" && ok "the ISO is in place, no .tmp left" || not_ok "the ISO is in place, no .tmp left"
 bsdtar -tf "$base" | sed 's|/$||' | sort >"$T_TMP/base.list"
 bsdtar -tf "$out" | sed 's|/$||' | sort >"$T_TMP/out.list"
 missing=$(comm -23 "$T_TMP/base.list" "$T_TMP/out.list")
@@ -117,7 +120,7 @@ echo '$6$rounds=5000$abcdefgh$Qk3xvJ0F7uP0yXbq0q2QFqQoTfZpZ7k0VqfL0vK9G9Y7eP1o2t
 expect_exit 0 "--rootpw-file with a SHA-512 hash" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/pw.iso" --rootpw-file "$T_TMP/pw"
 assert_grep "  the kickstart has it" '^rootpw --iscrypted \$6\$rounds=5000\$abcdefgh\$' <(bsdtar -xOf "$T_TMP/pw.iso" mt/ks.cfg)
 echo 'hunter2' >"$T_TMP/pw"
-expect_exit 1 "--rootpw-file with a plain password is refused" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/pw2.iso" --rootpw-file "$T_TMP/pw"
+expect_exit 2 "--rootpw-file with a plain password is refused" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/pw2.iso" --rootpw-file "$T_TMP/pw"
 assert_grep "  naming the file and what to do" 'pw: the root password is not a crypt\(3\) hash' "$T_ERR"
 [ ! -e "$T_TMP/pw2.iso" ] && ok "  and writes nothing" || not_ok "  and writes nothing"
 
@@ -129,10 +132,10 @@ if grep -q '%' "$T_OUT" "$T_ERR" 2>/dev/null; then not_ok "no progress when not 
 # ---- bad input: a clear error, no output ----
 echo "sentinel" >"$T_TMP/keep.iso"
 bad_base() { # NAME BASE MESSAGE-REGEX
-    expect_exit 1 "bad base: $1" "$MT_IMAGE" iso --force-agent --base "$2" --out "$T_TMP/keep.iso"
+    expect_exit 2 "bad base: $1" "$MT_IMAGE" iso --force-agent --base "$2" --out "$T_TMP/keep.iso"
     assert_grep "  says: $3" "$3" "$T_ERR"
     assert_eq "  the existing output is untouched" "$(cat "$T_TMP/keep.iso")" "sentinel"
-    [ ! -e "$T_TMP/keep.iso.tmp" ] && ok "  no .tmp left" || not_ok "  no .tmp left"
+    no_tmp "$T_TMP/keep.iso" && ok "  no .tmp left" || not_ok "  no .tmp left"
 }
 echo "not an image" >"$T_TMP/text.iso"
 bad_base "a text file" "$T_TMP/text.iso" "text.iso: not an ISO 9660 image"
@@ -151,15 +154,15 @@ bad_base "no initrd" "$T_TMP/noinitrd.iso" "noinitrd.iso: lacks the initrd isoli
 nocfg() { rm "$1/isolinux/isolinux.cfg"; }
 mkbase "$T_TMP/nocfg.iso" nocfg
 bad_base "no isolinux.cfg" "$T_TMP/nocfg.iso" "nocfg.iso: no isolinux/isolinux.cfg"
-expect_exit 1 "--no-isolinux on an ISO without El Torito" "$MT_IMAGE" iso --force-agent --base "$T_TMP/plain.iso" --out "$T_TMP/p.iso" --no-isolinux
+expect_exit 2 "--no-isolinux on an ISO without El Torito" "$MT_IMAGE" iso --force-agent --base "$T_TMP/plain.iso" --out "$T_TMP/p.iso" --no-isolinux
 assert_grep "  says it is not bootable" "plain.iso: has no El Torito boot record" "$T_ERR"
-expect_exit 1 "a missing payload directory" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/p.iso" --payload "$T_TMP/nopayload"
-assert_grep "  is named" "nopayload: the payload directory does not exist" "$T_ERR"
-expect_exit 1 "a missing agent" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/p.iso" --agent "$T_TMP/noagent"
+expect_exit 2 "a missing payload directory" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/p.iso" --payload "$T_TMP/nopayload"
+assert_grep "  is named" "--payload .*nopayload: No such file or directory; give an existing directory" "$T_ERR"
+expect_exit 2 "a missing agent" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/p.iso" --agent "$T_TMP/noagent"
 assert_grep "  is named" "noagent" "$T_ERR"
-expect_exit 1 "a bad --cs" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/p.iso" --cs 'x;y'
-expect_exit 1 "an unwritable output directory" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/no/such/dir/x.iso"
-assert_grep "  is named" "no/such/dir/x.iso.tmp" "$T_ERR"
+expect_exit 2 "a bad --cs" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/p.iso" --cs 'x;y'
+expect_exit 2 "an output in a missing directory" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/no/such/dir/x.iso"
+assert_grep "  is named, before any work" "x.iso: its directory .*no/such/dir does not exist" "$T_ERR"
 [ ! -e "$T_TMP/p.iso" ] && ok "failed runs wrote nothing" || not_ok "failed runs wrote nothing"
 expect_exit 2 "iso without --out is a usage error" "$MT_IMAGE" iso --force-agent --base "$base"
 expect_exit 2 "iso with an unknown option is a usage error" "$MT_IMAGE" iso --force-agent --base "$base" --out x --frob
@@ -173,12 +176,12 @@ mkbase "$T_TMP/big.iso" bigfile
 "$MT_IMAGE" -q iso --force-agent --base "$T_TMP/big.iso" --out "$T_TMP/int.iso" &
 pid=$!
 i=0
-while [ ! -e "$T_TMP/int.iso.tmp" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+while no_tmp "$T_TMP/int.iso" && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 rc=$?
 assert_eq "SIGTERM while writing ends mt-image by the signal" "$rc" 143
-[ ! -e "$T_TMP/int.iso.tmp" ] && [ ! -e "$T_TMP/int.iso" ] && ok "  leaving neither OUT.tmp nor OUT" ||
+no_tmp "$T_TMP/int.iso" && [ ! -e "$T_TMP/int.iso" ] && ok "  leaving neither OUT.tmp nor OUT" ||
     not_ok "  leaving neither OUT.tmp nor OUT"
 rm -f "$T_TMP/big.iso"
 
@@ -203,9 +206,9 @@ if grep -q '^cdrom' "$pxe/http/mt/ks.cfg"; then not_ok "no cdrom line left"; els
 cmp -s "$pxe/http/os/Packages/sub dir/a package-1.0.rpm" <(bsdtar -xOf "$base" "Packages/sub dir/a package-1.0.rpm") &&
     ok "os/ is the base's content" || not_ok "os/ is the base's content"
 [ -x "$pxe/http/mt/mt-agent" ] && ok "the agent is executable in the HTTP tree" || not_ok "the agent is executable in the HTTP tree"
-[ ! -e "$pxe.tmp" ] && ok "no DIR.tmp left" || not_ok "no DIR.tmp left"
-expect_exit 1 "pxe into an existing DIR without --force" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$pxe" --url http://h/
-assert_grep "  says so" "pxe: exists; remove it or give --force" "$T_ERR"
+no_tmp "$pxe" && ok "no DIR.tmp left" || not_ok "no DIR.tmp left"
+expect_exit 3 "pxe into an existing DIR without --force" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$pxe" --url http://h/
+assert_grep "  says so" "pxe: exists; remove it, or give --force if mt-image pxe wrote it" "$T_ERR"
 expect_exit 0 "pxe --force --repo replaces it" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$pxe" --url http://h/ \
     --repo http://mirror.example.com/centos/6.6/os/x86_64 --force
 [ ! -e "$pxe/http/os" ] && ok "  with --repo the base is not copied" || not_ok "  with --repo the base is not copied"
@@ -217,12 +220,12 @@ expect_exit 0 "pxe from a base without images/pxeboot uses isolinux/" "$MT_IMAGE
 cmp -s "$T_TMP/pxe2/tftp/vmlinuz" <(bsdtar -xOf "$T_TMP/nopxe.iso" isolinux/vmlinuz) && ok "  its vmlinuz" || not_ok "  its vmlinuz"
 nokernel2() { rm -r "$1/images" "$1/isolinux/vmlinuz"; }
 mkbase "$T_TMP/nok2.iso" nokernel2
-expect_exit 1 "pxe from a base without a kernel" "$MT_IMAGE" pxe --force-agent --base "$T_TMP/nok2.iso" --out "$T_TMP/pxe3" --url http://h
+expect_exit 2 "pxe from a base without a kernel" "$MT_IMAGE" pxe --force-agent --base "$T_TMP/nok2.iso" --out "$T_TMP/pxe3" --url http://h
 assert_grep "  names what is missing" "nok2.iso: lacks the kernel isolinux/vmlinuz" "$T_ERR"
-[ ! -e "$T_TMP/pxe3" ] && [ ! -e "$T_TMP/pxe3.tmp" ] && ok "  and leaves nothing" || not_ok "  and leaves nothing"
-expect_exit 1 "pxe with an ftp:// URL" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$T_TMP/pxe4" --url ftp://h
-expect_exit 1 "pxe with a missing syslinux dir" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$T_TMP/pxe4" --url http://h --syslinux-dir "$T_TMP/nosys"
-assert_grep "  names the file and the package" "nosys/pxelinux.0.*pxelinux package" "$T_ERR"
+[ ! -e "$T_TMP/pxe3" ] && no_tmp "$T_TMP/pxe3" && ok "  and leaves nothing" || not_ok "  and leaves nothing"
+expect_exit 2 "pxe with an ftp:// URL" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$T_TMP/pxe4" --url ftp://h
+expect_exit 2 "pxe with a missing syslinux dir" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$T_TMP/pxe4" --url http://h --syslinux-dir "$T_TMP/nosys"
+assert_grep "  names the file and the package" "--syslinux-dir .*nosys: No such file or directory" "$T_ERR"
 [ ! -e "$T_TMP/pxe4" ] && ok "  and leaves nothing" || not_ok "  and leaves nothing"
 
 # every option of each verb is in mt-image(1) and in the bash completion

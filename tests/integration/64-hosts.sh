@@ -85,7 +85,7 @@ assert_eq "one dhcp-range per subnet" "$(grep -c '^dhcp-range=' "$pxe/dnsmasq.co
     ok "pxe --hosts with a relative --out" || not_ok "pxe --hosts with a relative --out"
 assert_eq "  tftp-root made absolute" "$(sed -n 's/^tftp-root=//p' "$T_TMP/rel/pxe/dnsmasq.conf")" "$T_TMP/rel/pxe/tftp"
 expect_exit 0 "  dnsmasq --test accepts it" dnsmasq --test --conf-file="$T_TMP/rel/pxe/dnsmasq.conf"
-expect_exit 1 "an --out dnsmasq cannot name is refused" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$T_TMP/a,b" --url "$url" \
+expect_exit 2 "an --out dnsmasq cannot name is refused" "$MT_IMAGE" pxe --force-agent --base "$base" --out "$T_TMP/a,b" --url "$url" \
     --hosts "$hosts"
 assert_grep "  naming it" 'a,b/tftp: dnsmasq cannot be given this TFTP root' "$T_ERR"
 [ ! -e "$T_TMP/a,b" ] && [ ! -e "$T_TMP/a,b.tmp" ] && ok "  and leaving nothing" || not_ok "  and leaving nothing"
