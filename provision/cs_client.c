@@ -1,5 +1,6 @@
 /* cs_client: see cs_client.h. */
 #include "cs_client.h"
+#include "arraysize.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -431,12 +432,48 @@ static int url_for(const struct cs_endpoint *ep, const char *path, char *out, si
         }                                                                                                         \
     } while (0)
 
+/* The request's headers: the fixed ones, and with sign the API v1 date, nonce
+ * and Authorization lines. *out is the list (free it with curl_slist_free_all,
+ * also on error). */
+static int request_headers(const struct cs_endpoint *ep, const char *method, const char *path, const char *body,
+                           size_t body_len, bool sign, struct attempt *a, struct curl_slist **out,
+                           struct mt_err *err)
+{
+    static const char *const fixed[] = {"Content-Type: application/json", "Accept: application/json", "Expect:"};
+    char line[256], date[32], sig[CS_HEX_LEN];
+    struct curl_slist *nh;
+
+    snprintf(date, sizeof(date), "%ld", (long)time(NULL));
+    if (cs_nonce(a->nonce) < 0)
+        return mt_err_set(err, -EIO, "no random numbers for the request nonce (OpenSSL RAND_bytes)");
+    for (size_t i = 0; i < ARRAY_SIZE(fixed); i++) {
+        if (!(nh = curl_slist_append(*out, fixed[i])))
+            return mt_err_set(err, -ENOMEM, "out of memory building the request");
+        *out = nh;
+    }
+    if (!sign)
+        return 0;
+    if (cs_sign_request(ep->key, method, path, date, a->nonce, body, body_len, sig) < 0)
+        return mt_err_set(err, -EIO, "cannot sign the request (OpenSSL HMAC failed)");
+    for (int i = 0; i < 3; i++) {
+        if (i == 0)
+            snprintf(line, sizeof(line), "X-MT-Date: %s", date);
+        else if (i == 1)
+            snprintf(line, sizeof(line), "X-MT-Nonce: %s", a->nonce);
+        else
+            snprintf(line, sizeof(line), "Authorization: %s %s", CS_AUTH_SCHEME, sig);
+        if (!(nh = curl_slist_append(*out, line)))
+            return mt_err_set(err, -ENOMEM, "out of memory building the request");
+        *out = nh;
+    }
+    return 0;
+}
+
 static int run_attempt(const struct cs_endpoint *ep, struct tls_state *tls, const char *method, const char *url,
                        const char *path, const char *body, size_t body_len, bool sign, unsigned long remaining_ms,
                        struct cs_response *resp, struct attempt *a, struct mt_err *err)
 {
-    struct curl_slist *hdrs = NULL, *nh;
-    char line[256], date[32], sig[CS_HEX_LEN];
+    struct curl_slist *hdrs = NULL;
     unsigned long cto = (unsigned long)ep->connect_timeout_s * 1000UL;
     long status = 0;
     CURL *h;
@@ -450,36 +487,9 @@ static int run_attempt(const struct cs_endpoint *ep, struct tls_state *tls, cons
     if (cto == 0)
         cto = 1;
 
-    snprintf(date, sizeof(date), "%ld", (long)time(NULL));
-    if (cs_nonce(a->nonce) < 0) {
-        r = mt_err_set(err, -EIO, "no random numbers for the request nonce (OpenSSL RAND_bytes)");
+    r = request_headers(ep, method, path, body, body_len, sign, a, &hdrs, err);
+    if (r < 0)
         goto out;
-    }
-    const char *fixed[] = {"Content-Type: application/json", "Accept: application/json", "Expect:", NULL};
-    for (int i = 0; fixed[i]; i++) {
-        nh = curl_slist_append(hdrs, fixed[i]);
-        if (!nh)
-            goto nomem;
-        hdrs = nh;
-    }
-    if (sign) {
-        if (cs_sign_request(ep->key, method, path, date, a->nonce, body, body_len, sig) < 0) {
-            r = mt_err_set(err, -EIO, "cannot sign the request (OpenSSL HMAC failed)");
-            goto out;
-        }
-        snprintf(line, sizeof(line), "X-MT-Date: %s", date);
-        if (!(nh = curl_slist_append(hdrs, line)))
-            goto nomem;
-        hdrs = nh;
-        snprintf(line, sizeof(line), "X-MT-Nonce: %s", a->nonce);
-        if (!(nh = curl_slist_append(hdrs, line)))
-            goto nomem;
-        hdrs = nh;
-        snprintf(line, sizeof(line), "Authorization: %s %s", CS_AUTH_SCHEME, sig);
-        if (!(nh = curl_slist_append(hdrs, line)))
-            goto nomem;
-        hdrs = nh;
-    }
 
     SET(CURLOPT_URL, url);
     SET(CURLOPT_NOSIGNAL, 1L);
@@ -526,9 +536,6 @@ static int run_attempt(const struct cs_endpoint *ep, struct tls_state *tls, cons
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         resp->status = status;
     }
-    goto out;
-nomem:
-    r = mt_err_set(err, -ENOMEM, "out of memory building the request");
 out:
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(h);
