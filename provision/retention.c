@@ -185,7 +185,10 @@ static int ret_judge(struct ret_run *rr)
     const struct devuse_sig *vol = find_volume(u, rr->label);
     bool busy = devuse_busy(u) || devuse_exclusive_busy(u);
 
-    if (ret_owns(rr) && !busy)
+    /* mke2fs writes the primary superblock last: the killed run's volume, found
+     * with its label and the UUID it was given, is a finished mkfs (reused, never
+     * run twice); the killed run's disk without it gets its mkfs again */
+    if (ret_owns(rr) && !busy && !vol)
         rr->res->verdict = RETENTION_RESUME;
     else if (vol && (u->n_holders || u->n_swaps || u->running_root[0])) {
         rr->res->verdict = RETENTION_BUSY;
