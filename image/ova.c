@@ -3,6 +3,7 @@
 #include "ova.h"
 
 #include "arraysize.h"
+#include "tmpguard.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -47,48 +48,6 @@ struct ova_job {
     size_t sig_len;           /* RSA: the modulus length, fixed */
 };
 
-/* ---- the temporary file: removed on error and on a signal ---- */
-
-static char g_tmp_path[PATH_MAX];
-
-static void on_signal(int sig)
-{
-    if (g_tmp_path[0])
-        unlink(g_tmp_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-/* Installs the handlers for path (the ones in place before are kept aside), or
- * with NULL puts those back and forgets the path. */
-static void guard_tmp(const char *path)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    static struct sigaction saved[3];
-    static int armed;
-    struct sigaction sa;
-    size_t i;
-
-    if (!path) {
-        g_tmp_path[0] = '\0';
-        for (i = 0; armed && i < ARRAY_SIZE(sigs); i++)
-            sigaction(sigs[i], &saved[i], NULL);
-        armed = 0;
-        return;
-    }
-    snprintf(g_tmp_path, sizeof(g_tmp_path), "%s", path);
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (i = 0; !armed && i < ARRAY_SIZE(sigs); i++) {
-        sigaction(sigs[i], NULL, &saved[i]);
-        /* a signal the caller ignores (nohup) stays ignored */
-        if (saved[i].sa_handler != SIG_IGN)
-            sigaction(sigs[i], &sa, NULL);
-    }
-    armed = 1;
-}
-
 void ova_job_free(struct ova_job *job)
 {
     if (!job)
@@ -97,7 +56,7 @@ void ova_job_free(struct ova_job *job)
         close(job->fd);
     if (job->tmp[0])
         unlink(job->tmp);
-    guard_tmp(NULL);
+    tmpguard(NULL);
     if (job->iso_fd >= 0)
         close(job->iso_fd);
     free(job->ovf);
@@ -265,7 +224,7 @@ static int make_temp(struct ova_job *job, struct mt_err *err)
         return mt_err_errno(err, -e, "--out %s: cannot create a file in %s; give --out in a directory you can "
                                      "write to", out, job->dir);
     }
-    guard_tmp(job->tmp);
+    tmpguard(job->tmp);
     um = umask(0);
     umask(um);
     if (fchmod(job->fd, 0666 & ~um) < 0)
@@ -532,7 +491,7 @@ static int commit(struct ova_job *job, struct mt_err *err)
     if (rename(job->tmp, job->o.out) < 0)
         return mt_err_errno(err, -errno, "renaming %s to %s", job->tmp, job->o.out);
     job->tmp[0] = '\0';
-    guard_tmp(NULL);
+    tmpguard(NULL);
     dfd = open(job->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         fsync(dfd); /* the rename itself: best effort, the data is already synced */

@@ -4,6 +4,7 @@
 #include "pxetree.h"
 
 #include "arraysize.h"
+#include "tmpguard.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -40,35 +41,6 @@ static void pathf(char *buf, size_t len, const char *fmt, ...)
     if (vsnprintf(buf, len, fmt, ap) < 0)
         buf[0] = '\0';
     va_end(ap);
-}
-
-/* Interrupted (SIGINT, SIGTERM, SIGHUP) while writing: remove OUT.tmp, so that no
- * half-written output stays behind, then die of the signal. */
-static char g_tmp_path[PATH_MAX];
-
-static void on_signal(int sig)
-{
-    if (g_tmp_path[0])
-        unlink(g_tmp_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void guard_tmp(const char *path)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction sa;
-    size_t i;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = path ? on_signal : SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    if (path)
-        snprintf(g_tmp_path, sizeof(g_tmp_path), "%s", path);
-    for (i = 0; i < ARRAY_SIZE(sigs); i++)
-        sigaction(sigs[i], &sa, NULL);
-    if (!path)
-        g_tmp_path[0] = '\0';
 }
 
 /* What the first pass over the base learned. */
@@ -472,7 +444,7 @@ static int iso_writer_open(struct iso_job *j, struct mt_err *err)
         j->tmp[0] = '\0';
         return r;
     }
-    guard_tmp(j->tmp);
+    tmpguard(j->tmp);
     fchmod(j->of.fd, 0644);
     j->buf = malloc(COPY_BUF);
     j->w = archive_write_new();
@@ -591,7 +563,7 @@ int iso_remaster(const struct remaster_opts *o, struct remaster_result *res, str
             unlink(j.tmp);
         }
     }
-    guard_tmp(NULL);
+    tmpguard(NULL);
     if (j.w)
         archive_write_free(j.w);
     if (j.of.fd >= 0)
