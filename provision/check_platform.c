@@ -98,6 +98,15 @@ static const struct inv_disk *os_disk(const struct check_ctx *c)
     return d ? d : c->inv->n_disks ? &c->inv->disks[0] : NULL;
 }
 
+/* A disk's size for a message: GiB, or MiB below 1 GiB (a 256 MiB disk is not "0 GiB"). */
+static void disk_size_text(uint64_t bytes, char *buf, size_t len)
+{
+    if (bytes >> 30)
+        snprintf(buf, len, "%" PRIu64 " GiB", bytes >> 30);
+    else
+        snprintf(buf, len, "%" PRIu64 " MiB", bytes >> 20);
+}
+
 static void host_resources(const struct check_ctx *c, struct check_result *r)
 {
     const struct inv_host *h = &c->inv->host;
@@ -105,9 +114,11 @@ static void host_resources(const struct check_ctx *c, struct check_result *r)
     unsigned min_disk = c->cfg->check.min_os_disk_gib;
     uint64_t ram_mib = h->ram_bytes >> 20;
     const struct inv_disk *d = os_disk(c);
-    char problems[700] = "";
+    char problems[700] = "", size[32] = "?";
     size_t n = 0;
 
+    if (d)
+        disk_size_text(d->size_bytes, size, sizeof(size));
     if (h->cpus < min_cpus)
         n += (size_t)snprintf(problems + n, sizeof(problems) - n, "%u vCPUs (want %u); ", h->cpus, min_cpus);
     /* the kernel keeps some memory for itself: allow 5% below the configured size */
@@ -115,11 +126,11 @@ static void host_resources(const struct check_ctx *c, struct check_result *r)
         n += (size_t)snprintf(problems + n, sizeof(problems) - n, "%" PRIu64 " MiB RAM (want %u); ", ram_mib,
                               min_ram);
     if (d && (d->size_bytes >> 30) < min_disk && n < sizeof(problems))
-        n += (size_t)snprintf(problems + n, sizeof(problems) - n, "OS disk %s %" PRIu64 " GiB (want %u); ",
-                              d->name, d->size_bytes >> 30, min_disk);
+        n += (size_t)snprintf(problems + n, sizeof(problems) - n, "OS disk %s %s (want %u GiB); ",
+                              d->name, size, min_disk);
     if (n == 0) {
-        check_set(r, CHECK_PASS, "%u vCPUs, %" PRIu64 " MiB RAM, OS disk %s %" PRIu64 " GiB", h->cpus, ram_mib,
-                  d ? d->name : "?", d ? d->size_bytes >> 30 : 0);
+        check_set(r, CHECK_PASS, "%u vCPUs, %" PRIu64 " MiB RAM, OS disk %s %s", h->cpus, ram_mib,
+                  d ? d->name : "?", size);
         return;
     }
     if (n >= 2 && n < sizeof(problems))

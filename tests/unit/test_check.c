@@ -255,7 +255,15 @@ static void test_platform_resources(void **state)
     cfg.check.min_cpus = 2;
     o = run_one("host.resources", &rep);
     assert_int_equal(o->res.status, CHECK_PASS);
+    assert_non_null(strstr(o->res.detail, "OS disk sda 100 GiB"));
     check_report_free(&rep);
+    /* below 1 GiB the size is said in MiB, not as "0 GiB" */
+    disks[0].size_bytes = 256ull << 20;
+    o = run_one("host.resources", &rep);
+    assert_int_equal(o->res.status, CHECK_FAIL);
+    assert_non_null(strstr(o->res.detail, "OS disk sda 256 MiB (want "));
+    check_report_free(&rep);
+    disks[0].size_bytes = 100ull << 30;
 }
 
 static void test_strict_and_ignore(void **state)
