@@ -207,6 +207,30 @@ static int check_format(struct mt_ctx *ctx, const struct check_args *a, enum che
     return 0;
 }
 
+/* --ignore's ids must exist too, and none may also be in --only: that run would
+ * check nothing and say OK. Returns 0 or -EINVAL with err naming the id. */
+static int only_and_ignored(const char *only, const char *ignore, struct mt_err *err)
+{
+    size_t n;
+    const struct check_def *const *cat = check_catalogue(&n);
+    bool *in_only = calloc(n ? n : 1, sizeof(bool)), *in_ignore = calloc(n ? n : 1, sizeof(bool));
+    int r = 0;
+    size_t i;
+
+    if (!in_only || !in_ignore)
+        r = mt_err_set(err, -ENOMEM, "check: out of memory");
+    else if (ignore && (r = check_parse_ids(ignore, in_ignore, err)) >= 0 && only &&
+             (r = check_parse_ids(only, in_only, err)) >= 0) {
+        for (i = 0; i < n && r == 0; i++)
+            if (in_only[i] && in_ignore[i])
+                r = mt_err_set(err, -EINVAL, "check %s is named by both --only and --ignore; name it in one of them",
+                               cat[i]->id);
+    }
+    free(in_only);
+    free(in_ignore);
+    return r < 0 ? r : 0;
+}
+
 static int cmd_check(struct mt_ctx *ctx, void *argp)
 {
     struct check_args *a = argp;
@@ -228,7 +252,7 @@ static int cmd_check(struct mt_ctx *ctx, void *argp)
         log_error("check: out of memory");
         return fmt == FORMAT_NAGIOS ? nagios_unknown(stdout, "out of memory") : EXIT_FAILED;
     }
-    if ((only && check_parse_ids(only, sel, &err) < 0) || (ignore_arg && check_parse_ids(ignore_arg, sel, &err) < 0)) {
+    if ((only && check_parse_ids(only, sel, &err) < 0) || (r = only_and_ignored(only, ignore_arg, &err)) < 0) {
         free(sel);
         return usage_failure(fmt, err.msg);
     }

@@ -124,6 +124,12 @@ unknown_case "--json and --format nagios together" '--json' \
 # without nagios the usual codes: a bad --format value is a usage error
 expect_exit 2 "--format xml is a usage error (exit 2)" "$MT_AGENT" --root "$T_TMP/static" check --format xml
 assert_grep "  naming the value" "--format is text\\|json\\|nagios, not 'xml'" "$T_ERR"
+expect_exit 2 "a check in both --only and --ignore is a usage error (it would check nothing and say OK)" \
+    "$MT_AGENT" --root "$T_TMP/static" check --only os.arch,platform.vmware --ignore os.arch
+assert_grep "  naming the check" "check os.arch is named by both --only and --ignore" "$T_ERR"
+unknown_case "nagios: a check in both --only and --ignore" "os.arch is named by both" \
+    "$MT_AGENT" --root "$T_TMP/static" check --format nagios --only os.arch --ignore os.arch
+expect_exit 2 "an unknown id in --ignore is a usage error" "$MT_AGENT" --root "$T_TMP/static" check --ignore no.such
 expect_exit 0 "--format json is --json" "$MT_AGENT" --root "$T_TMP/static" check --format json --ignore "$others,host.resources"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["fail"] == 0' "$T_OUT" &&
     ok "  one JSON document" || not_ok "  one JSON document"
