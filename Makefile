@@ -17,7 +17,7 @@ MANDIR   = $(PREFIX)/share/man
 DATADIR  = $(PREFIX)/share/mt-agent
 CC       ?= cc
 SANITIZE ?= 0
-# Test hooks (MT_AGENT_TEST_*, provision/cs_client.h) are compiled in only when
+# Test hooks (MT_AGENT_TEST_*, provision/cs/cs_client.h) are compiled in only when
 # 1, as curl's DEBUGBUILD: the RPM builds with TEST_HOOKS=0.
 TEST_HOOKS ?= 1
 FUZZ_SECONDS ?= 20
@@ -28,7 +28,7 @@ PKGS = libparted blkid libudev libarchive openssl libcurl json-c inih
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 # mt-agent opens libcurl, libarchive and libparted only when a verb needs them
-# (provision/dynlib.h): it links the rest, and the sonames of those three are
+# (provision/core/dynlib.h): it links the rest, and the sonames of those three are
 # compiled in (the ones this build would have linked).
 AGENT_PKGS = blkid libudev openssl json-c inih
 AGENT_LIBS = $(shell pkg-config --libs $(AGENT_PKGS)) -ldl
@@ -45,10 +45,19 @@ OPT     = -O2 -g -D_FORTIFY_SOURCE=2
 SANLD   =
 endif
 HOOKS   = $(if $(filter 1,$(TEST_HOOKS)),-DMT_TEST_HOOKS)
-ALL_CFLAGS  = $(WARN) $(OPT) $(HARDEN) $(HOOKS) -pthread -Iprovision -Iagent/cli -Iagent -Iimage $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS  = $(WARN) $(OPT) $(HARDEN) $(HOOKS) -pthread $(PROV_INC) $(APP_INC) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = -pie -pthread -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
-PROV_SRC  = $(wildcard provision/*.c)
+# provision/ by concern; core/ (errors, the root resolver, run_argv, the journal,
+# the configuration...) is its own archive, compiled seeing only its own headers,
+# so nothing in it can include upward.
+PROV_DIRS = core disk payload cs check
+PROV_INC  = $(patsubst %,-Iprovision/%,$(PROV_DIRS))
+CORE_SRC  = $(wildcard provision/core/*.c)
+PROV_UP_SRC = $(foreach d,$(filter-out core,$(PROV_DIRS)),$(wildcard provision/$(d)/*.c))
+PROV_SRC  = $(CORE_SRC) $(PROV_UP_SRC)
+# the programs see everything; the library sees none of agent/ or image/
+APP_INC   = -Iagent/cli -Iagent -Iimage
 CLI_SRC   = $(wildcard agent/cli/*.c)
 AGENT_SRC = $(filter-out agent/main.c,$(wildcard agent/*.c))
 IMAGE_SRC = $(filter-out image/main.c,$(wildcard image/*.c))
@@ -58,6 +67,7 @@ FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 PROV_LIB  = $(BUILD)/libprovision.a
+CORE_LIB  = $(BUILD)/libmtcore.a
 CLI_LIB   = $(BUILD)/libcli.a
 AGENT_LIB = $(BUILD)/libagent.a
 IMAGE_LIB = $(BUILD)/libimage.a
@@ -75,15 +85,20 @@ $(BUILD)/.flags: FORCE
 
 SONAME_DEFS = -DMT_SONAME_CURL='"$(call soname,curl)"' -DMT_SONAME_ARCHIVE='"$(call soname,archive)"' \
     -DMT_SONAME_PARTED='"$(call soname,parted)"'
-$(BUILD)/obj/provision/dl_libs.o: ALL_CFLAGS += $(SONAME_DEFS)
+$(BUILD)/obj/provision/core/dl_libs.o: ALL_CFLAGS += $(SONAME_DEFS)
+$(call obj,$(PROV_SRC)): APP_INC =
+$(call obj,$(CORE_SRC)): PROV_INC = -Iprovision/core
 # blkid_probe_hide_range (libblkid 2.31): wipefs' enumeration of every magic copy
-$(BUILD)/obj/provision/sigscan.o: ALL_CFLAGS += $(shell pkg-config --atleast-version=2.31 blkid && echo -DMT_BLKID_HIDE_RANGE)
+$(BUILD)/obj/provision/disk/sigscan.o: ALL_CFLAGS += $(shell pkg-config --atleast-version=2.31 blkid && echo -DMT_BLKID_HIDE_RANGE)
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(PROV_LIB): $(call obj,$(PROV_SRC))
+$(CORE_LIB): $(call obj,$(CORE_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+$(PROV_LIB): $(call obj,$(PROV_UP_SRC))
 	@rm -f $@
 	ar rcs $@ $^
 $(CLI_LIB): $(call obj,$(CLI_SRC))
@@ -96,15 +111,15 @@ $(IMAGE_LIB): $(call obj,$(IMAGE_SRC))
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/mt-agent: $(call obj,agent/main.c) $(AGENT_LIB) $(CLI_LIB) $(PROV_LIB)
+$(BUILD)/mt-agent: $(call obj,agent/main.c) $(AGENT_LIB) $(CLI_LIB) $(PROV_LIB) $(CORE_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
 # mt-image reads the agent's ELF with libelf (elfutils; libelf-dev here,
 # elfutils-libelf-devel on EL6): the only program that links it.
-$(BUILD)/mt-image: $(call obj,image/main.c) $(IMAGE_LIB) $(CLI_LIB) $(PROV_LIB)
+$(BUILD)/mt-image: $(call obj,image/main.c) $(IMAGE_LIB) $(CLI_LIB) $(PROV_LIB) $(CORE_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lelf -ldl
 
-$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(AGENT_LIB) $(IMAGE_LIB) $(CLI_LIB) $(PROV_LIB)
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(AGENT_LIB) $(IMAGE_LIB) $(CLI_LIB) $(PROV_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lelf -ldl -lcmocka
 
@@ -116,11 +131,11 @@ tests: all $(UNIT_BIN)
 # ASan binary: these are built again without sanitizers, in $(BUILD)/valgrind.
 VG_TESTS  = test_journal test_config
 VG_BIN    = $(addprefix $(BUILD)/valgrind/,$(VG_TESTS))
-VG_CFLAGS = $(WARN) -O1 -g -pthread -Iprovision $(PKG_CFLAGS)
+VG_CFLAGS = $(WARN) -O1 -g -pthread $(PROV_INC) $(PKG_CFLAGS)
 $(BUILD)/valgrind/obj/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -c $< -o $@
-$(BUILD)/valgrind/obj/provision/dl_libs.o: VG_CFLAGS += $(SONAME_DEFS)
+$(BUILD)/valgrind/obj/provision/core/dl_libs.o: VG_CFLAGS += $(SONAME_DEFS)
 $(BUILD)/valgrind/libprovision.a: $(patsubst %.c,$(BUILD)/valgrind/obj/%.o,$(PROV_SRC))
 	@rm -f $@
 	ar rcs $@ $^
@@ -132,7 +147,7 @@ tests: valgrind-build
 endif
 
 # libFuzzer targets: clang, the provision sources rebuilt with the fuzzer's instrumentation.
-FUZZ_CFLAGS = -std=gnu99 -g -O1 -fsanitize=fuzzer,address,undefined -Iprovision $(PKG_CFLAGS)
+FUZZ_CFLAGS = -std=gnu99 -g -O1 -fsanitize=fuzzer,address,undefined $(PROV_INC) $(PKG_CFLAGS)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(PROV_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(SONAME_DEFS) -o $@ $< $(PROV_SRC) $(PKG_LIBS) -ldl

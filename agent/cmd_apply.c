@@ -1,5 +1,5 @@
 /* apply: verify and extract the Unified Agent tarball, run the vendor's custom
- * changes and installer once per tarball digest (provision/apply.h). */
+ * changes and installer once per tarball digest (provision/payload/apply.h). */
 #include <errno.h>
 #include <stddef.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-/* check: readiness checks of this master target (provision/check.h). */
+/* check: readiness checks of this master target (provision/check/check.h). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* inventory: host identity and every disk with its SCSI IDs (provision/inventory.h). */
+/* inventory: host identity and every disk with its SCSI IDs (provision/disk/inventory.h). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>

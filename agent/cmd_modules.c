@@ -1,4 +1,4 @@
-/* modules: install and verify the reiserfs/xfs module packages (provision/modules.h). */
+/* modules: install and verify the reiserfs/xfs module packages (provision/payload/modules.h). */
 #include <errno.h>
 #include <stddef.h>
 #include <limits.h>

@@ -33,7 +33,7 @@ int out_verbosity(void)
     return g_verbosity;
 }
 
-/* Format, then escape (provision/textesc.h): names from outside reach these
+/* Format, then escape (provision/core/textesc.h): names from outside reach these
  * texts, and no control character of theirs reaches the terminal or the log.
  * Control characters in `keep` (the format's own line ends) are kept. Returns
  * a new string (NULL when out of memory). */

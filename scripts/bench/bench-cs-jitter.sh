@@ -15,8 +15,8 @@ case $build in /*) ;; *) build=$top/$build ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck disable=SC2046
-cc -std=gnu99 -O2 -Wall -Wextra -Werror -I"$top/provision" -o "$tmp/sim" "$top/scripts/bench/cs_jitter_sim.c" \
-    "$build/libprovision.a" $(pkg-config --libs openssl json-c)
+cc -std=gnu99 -O2 -Wall -Wextra -Werror -I"$top/provision/core" -I"$top/provision/cs" -o "$tmp/sim" "$top/scripts/bench/cs_jitter_sim.c" \
+    "$build/libprovision.a" "$build/libmtcore.a" $(pkg-config --libs openssl json-c)
 
 echo "-- scenario A: all 1000 agents fail within the same second, the server is back 300 s later"
 "$tmp/sim" 1000 300 1 3600 1 | tee "$tmp/a.out" | grep -v '^RESULT'

@@ -80,8 +80,8 @@ awk -v a="$am" -v b="$bm" 'BEGIN { r = a / b; printf "ratio provision/baseline: 
 build=${BUILD:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 # shellcheck disable=SC2046
-cc -std=gnu99 -O2 -Wall -Wextra -Werror -I"$top/provision" -o "$work/sigscan_time" "$top/scripts/bench/sigscan_time.c" \
-    "$build/libprovision.a" $(pkg-config --libs blkid)
+cc -std=gnu99 -O2 -Wall -Wextra -Werror -I"$top/provision/core" -I"$top/provision/disk" -o "$work/sigscan_time" "$top/scripts/bench/sigscan_time.c" \
+    "$build/libprovision.a" "$build/libmtcore.a" $(pkg-config --libs blkid)
 rm -f "$img"; truncate -s 100G "$img"
 read -r fus fn < <("$work/sigscan_time" "$img" 21)
 l=$(losetup -f --show -r "$img"); loops="$l $loops"

@@ -1,6 +1,6 @@
 /* cs_jitter_sim: N agents retrying against a configuration server that is down
  * for OUTAGE seconds, with the agent's own retry schedule (cs_backoff_ms from
- * provision/cs_auth.c, base 1 s, cap 60 s). Prints requests per second: the
+ * provision/cs/cs_auth.c, base 1 s, cap 60 s). Prints requests per second: the
  * peak during the outage, the peak after the server comes back, and how long
  * until every agent got through — with full jitter (uniform random in
  * [0, ceiling], what the agent does) and without (always the ceiling: plain

@@ -1,4 +1,4 @@
-/* sigscan_time DISK N: run sigscan_disk() (the blank test's probing, provision/sigscan.h)
+/* sigscan_time DISK N: run sigscan_disk() (the blank test's probing, provision/disk/sigscan.h)
  * N times on DISK (image file or block device, read only) and print the median
  * wall time of one scan in microseconds, and how many findings it had. */
 #define _GNU_SOURCE

@@ -45,7 +45,7 @@ for t in mke2fs mkfs.ext4 mkswap blkid losetup e2label tune2fs dumpe2fs sfdisk w
     [ -n "$p" ] && bins+=(--bin "$p:/usr/sbin/$t")
 done
 bins+=(--bin "/lib/udev/scsi_id:/lib/udev/scsi_id")
-# libcurl, libarchive and libparted are dlopen()ed (provision/dynlib.h), so ldd
+# libcurl, libarchive and libparted are dlopen()ed (provision/core/dynlib.h), so ldd
 # does not list them: their sonames are in the binary, ldconfig knows the files.
 for so in $(grep -ao 'lib\(curl\|archive\|parted\)\.so\.[0-9]*' "$agent" | sort -u); do
     # awk reads to the end: an early exit would kill ldconfig with SIGPIPE (pipefail)

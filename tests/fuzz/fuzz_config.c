@@ -1,4 +1,4 @@
-/* libFuzzer: the configuration reader (provision/config.h), over any bytes.
+/* libFuzzer: the configuration reader (provision/core/config.h), over any bytes.
  * Invariants: no crash or leak; a failure names the source and a line in the
  * input ("fuzz.conf:N: ", 1 <= N <= lines); a success means the text had none of
  * what the reader refuses (NUL, control characters, a CR not before LF, a line

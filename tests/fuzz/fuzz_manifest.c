@@ -1,4 +1,4 @@
-/* libFuzzer: the sha256sum manifest parser (provision/manifest.h).
+/* libFuzzer: the sha256sum manifest parser (provision/payload/manifest.h).
  * Invariants: no crash or leak; on success every entry has 64 lower-case hex
  * digits and a non-empty name that manifest_find() finds; on failure the
  * message names the source and a line. */

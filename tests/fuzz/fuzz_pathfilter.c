@@ -1,4 +1,4 @@
-/* libFuzzer: the extraction path filter and the symbolic link rule (provision/extract.h).
+/* libFuzzer: the extraction path filter and the symbolic link rule (provision/payload/extract.h).
  * Invariants: an accepted name is relative, has no "", "." or ".." component and
  * is a fixed point of the filter; an accepted link target never climbs above the
  * staging directory when resolved from the link's directory. */

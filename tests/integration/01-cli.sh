@@ -62,7 +62,7 @@ if [ "${SANITIZE:-0}" != 1 ]; then
     nm -D "$MT_AGENT" | grep -q '_chk@' && ok "mt-agent is built with _FORTIFY_SOURCE" || not_ok "mt-agent is built with _FORTIFY_SOURCE"
 fi
 # no shell anywhere: run_argv is the only way out
-if grep -nE '\b(system|popen)\s*\(' "$MT_TOP"/agent/*.c "$MT_TOP"/provision/*.c "$MT_TOP"/image/*.c; then
+if grep -nE '\b(system|popen)\s*\(' "$MT_TOP"/agent/*.c "$MT_TOP"/provision/*/*.c "$MT_TOP"/image/*.c; then
     not_ok "no system()/popen() in the C sources"
 else
     ok "no system()/popen() in the C sources"

@@ -5,7 +5,7 @@
 # response signature, replayed nonce, clock skew, and a man in the middle holding a valid
 # CA-signed certificate but not the passphrase. Then the cs.* checks.
 #
-# The backoff is shrunk with the test-only MT_AGENT_TEST_BACKOFF_MS=BASE,CAP (provision/cs_client.h)
+# The backoff is shrunk with the test-only MT_AGENT_TEST_BACKOFF_MS=BASE,CAP (provision/cs/cs_client.h)
 # and [cs] timeout = 4 s, so each case ends in seconds; `timeout 60` bounds a runaway retry loop.
 : "${MT_TOP:?set MT_TOP (tests/run.sh does)}"
 . "$MT_TOP/tests/lib.sh"

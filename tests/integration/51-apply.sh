@@ -3,7 +3,7 @@
 # digest against a --root sysroot, with a fake ApplyCustomChanges.sh that behaves
 # like the vendor's (prompt, marker, multipath.conf, log) and counts its runs.
 # Failures, a time-out and a SIGKILL of apply half-way are recorded and handled
-# as provision/apply.h documents.
+# as provision/payload/apply.h documents.
 . "$MT_TOP/tests/lib.sh"
 t_require python3 sha256sum
 
@@ -116,7 +116,7 @@ expect_exit 0 "next apply after a time-out" apply
 assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
 
 # 9. apply killed (SIGKILL) while the script runs: journal says started, not finished;
-#    marker absent -> the next apply runs the script again (provision/apply.h says why)
+#    marker absent -> the next apply runs the script again (provision/payload/apply.h says why)
 killed_run() { # ROOT MODE
     echo "$2" >"$1/fake-vendor.mode"
     "$MT_AGENT" --root "$1" apply --agent "$tarball" --sha256 "$sum" >"$T_TMP/bg.out" 2>&1 &

@@ -2,7 +2,7 @@
  * (device identification), parsed from bytes.
  *
  * Pure functions over a buffer: the bytes may come from an SG_IO INQUIRY
- * (provision/sgio.h) or from sysfs vpd_pg80/vpd_pg83. Every length field is
+ * (provision/disk/sgio.h) or from sysfs vpd_pg80/vpd_pg83. Every length field is
  * distrusted and nothing is read past the buffer. Two readings of a page:
  *   - vpd_parse_pg83/pg80 decode it as sg_vpd does: what is well formed is
  *     listed, what is not (padding after the last designator, a designator or

@@ -6,7 +6,7 @@
  * naming the path and what it is, instead of hanging the agent (a FIFO without
  * a writer blocks open() and read() forever; /dev/zero never ends) or being
  * read as an empty file (a directory). The device the operator names with
- * --disk is opened by its own code (provision/devuse.c), not here. */
+ * --disk is opened by its own code (provision/disk/devuse.c), not here. */
 #ifndef MT_REGFILE_H
 #define MT_REGFILE_H
 
