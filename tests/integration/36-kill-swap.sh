@@ -98,7 +98,9 @@ layout_verify "partitioning with p1 made" "$R/img/p.img" 1024
 # ---- provision: partitioning, held in libparted's udevadm settle, on a loop device -----
 rm -f "$R/img/q.img" "$FAKE/udevadm.pid"; truncate -s $SIZE "$R/img/q.img"
 L=$(t_loop_attach "$R/img/q.img")
-A provision --disk "$L" --ram-mib 1024 --lazy-init >/dev/null 2>&1 &
+# a simple command, not the function A: $! must be the agent itself, not a subshell
+# whose death would leave the agent running on (and holding $L)
+PATH="$FAKE:$PATH" "$MT_AGENT" --root "$R" provision --disk "$L" --ram-mib 1024 --lazy-init >/dev/null 2>&1 &
 apid=$!
 for i in $(seq 1 200); do [ -s "$FAKE/udevadm.pid" ] && break; sleep 0.1; done
 kill -KILL $apid 2>/dev/null; wait $apid 2>/dev/null
