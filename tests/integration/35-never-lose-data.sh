@@ -13,7 +13,7 @@
 t_require python3 sfdisk blkid wipefs mkfs.ext4 mkfs.xfs mkfs.minix mkswap pvcreate xorriso losetup partx
 layout_root
 . "$MT_TOP/tests/integration/shapes.lib"
-ORACLE=$MT_TOP/tests/integration/findings_oracle.py
+ORACLE=$MT_TOP/tests/lib/findings_oracle.py
 
 # NAME TYPE ORACLE [ARG]: the table
 SHAPES="
