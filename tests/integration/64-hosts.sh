@@ -45,19 +45,7 @@ assert_grep "it names the per-host entries and the dnsmasq configuration" \
     'pxelinux.cfg: 01-<mac> for each of the 3 hosts of .*hosts.csv .*dnsmasq.conf' "$T_OUT"
 
 # the oracle: python's csv module on the same file
-python3 - "$hosts" >"$T_TMP/want" <<'EOF'
-import csv, sys
-rows = list(csv.DictReader(l for l in open(sys.argv[1], encoding="utf-8-sig", newline="") if not l.startswith("#")))
-for r in rows:
-    r = {k.strip(): v.strip() for k, v in r.items()}
-    mac = r["mac"].lower().replace("-", ":")
-    args = "ip=%s netmask=%s" % (r["ip"], r["netmask"])
-    if r["gateway"]: args += " gateway=" + r["gateway"]
-    if r["dns"]: args += " dns=" + r["dns"]
-    args += " hostname=" + r["hostname"]
-    if r["disk"]: args += " mt.disk=" + r["disk"].replace("/dev/", "")
-    print("01-" + mac.replace(":", "-"), mac, r["ip"], r["hostname"], args, sep="\t")
-EOF
+python3 "$MT_TOP/tests/lib/hosts_oracle.py" "$hosts" >"$T_TMP/want"
 assert_eq "the oracle read 3 hosts" "$(wc -l <"$T_TMP/want")" 3
 while IFS=$'\t' read -r name mac ip host args; do
     f=$pxe/tftp/pxelinux.cfg/$name

@@ -7,7 +7,8 @@ Each PATH's value is printed, the values of several PATHs on one line separated
 by a space (like print(a, b)), or each on its own line with --lines; a PATH
 that selects several elements (* or a filter) prints one element per line.
 
-PATH: segments separated by '.' (a '.' inside [...] belongs to the filter):
+PATH: segments separated by '.' (a '.' inside [...] belongs to the filter, and
+'\.' is a '.' inside a key: extra_config.disk\.EnableUUID):
     name        the key of an object; missing is an error (exit 1)
     name?       the same, but a missing key prints an empty string
     3, -1       the element of an array by index (negative from the end)
@@ -19,9 +20,11 @@ PATH: segments separated by '.' (a '.' inside [...] belongs to the filter):
 A PATH may end with one function after '|', applied to the whole selection:
     |len        number of elements (array, object, string; or selected)
     |keys       the sorted keys of an object, joined by ','
-    |has:K      true when the object has the key K
+    |has:K,L    true when the object has the keys K and L; on an array (or a
+                selection): when it is not empty and every element has them
     |contains:T true when the string (or one string of the array) contains T
     |sum        the sum of the selected numbers
+    |type       array, object, string, number, boolean or null
 An empty PATH ('') is the whole document.
 
 Printing: strings as they are, true/false/null as in JSON, numbers as
@@ -43,8 +46,15 @@ class PathError(Exception):
 
 def split_path(path):
     """'a.b[k=v.w].c' -> ['a', 'b', '[k=v.w]', 'c']"""
-    segs, cur, depth = [], "", 0
+    segs, cur, depth, escaped = [], "", 0, False
     for ch in path:
+        if escaped:
+            cur += ch
+            escaped = False
+            continue
+        if ch == "\\" and depth == 0:
+            escaped = True
+            continue
         if ch == "[":
             if depth == 0 and cur:
                 segs.append(cur)
@@ -153,13 +163,22 @@ def apply_func(v, many, func):
     if name == "keys":
         return ",".join(sorted(v))
     if name == "has":
-        return isinstance(v, dict) and arg in v
+        keys = arg.split(",")
+        if isinstance(v, dict):
+            return all(k in v for k in keys)
+        return bool(v) and all(isinstance(x, dict) and all(k in x for k in keys) for x in v)
     if name == "contains":
         if isinstance(v, str):
             return arg in v
         return any(isinstance(x, str) and arg in x for x in v)
     if name == "sum":
         return sum(v)
+    if name == "type":
+        for t, n in ((bool, "boolean"), (list, "array"), (dict, "object"), (str, "string"),
+                     ((int, float), "number")):
+            if isinstance(v, t):
+                return n
+        return "null"
     raise PathError("unknown function |%s" % func)
 
 
