@@ -20,9 +20,9 @@ import hashlib, io, tarfile
 src, dst = sys.argv[2:]
 with tarfile.open(src, "r:") as tf, tarfile.open(dst, "w", format=tarfile.USTAR_FORMAT) as out:
     members = tf.getmembers()
-    ovf = tf.extractfile(members[0]).read().replace(b'vmw:key="disk.EnableUUID" vmw:value="TRUE"',
-                                                  b'vmw:key="disk.EnableUUID" vmw:value="FALSE"')
-    assert b'"FALSE"' in ovf
+    ovf = tf.extractfile(members[0]).read()
+    assert b'vmw:key="disk.EnableUUID" vmw:value="TRUE"' in ovf, "%s: no disk.EnableUUID TRUE" % members[0].name
+    ovf = ovf.replace(b'vmw:key="disk.EnableUUID" vmw:value="TRUE"', b'vmw:key="disk.EnableUUID" vmw:value="FALSE"')
     iso = members[-1]
     h = hashlib.sha256()
     f = tf.extractfile(iso)
