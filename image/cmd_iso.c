@@ -15,7 +15,8 @@ static const struct opt ISO_OPTS[] = {
     {.name = "hosts", .kind = OPT_HOST_PATH, .arg = "FILE", AT(hosts),
      .help = "CSV " HOSTS_COLUMNS " (with --host)"},
     {.name = "host", .kind = OPT_STRING, .arg = "NAME", AT(host),
-     .help = "the default entry boots with that host's ip=, netmask=, gateway=, dns=, hostname=, mt.disk="},
+     .help = "the default entry boots with that host's ip=, netmask=, gateway=, dns=, hostname=, mt.disk=, "
+             "ksdevice=MAC"},
     OPT_END,
 };
 #undef AT
@@ -70,8 +71,9 @@ static int cmd_iso(struct image_ctx *ctx, struct image_args *a)
     v.m.header = header;
     r = verbopts_run(ctx, &v, &ro, "iso", iso_remaster, &res);
     if (r == 0 && ro.host && ctx->verbosity >= 0)
-        printf("host %s (%s, line %u of %s): %s, mt.disk=%s baked into the default entry\n", ro.host->hostname,
-               ro.host->mac, ro.host->line, a->hosts.given, ro.host->ip, ro.host->disk[0] ? ro.host->disk : "(first disk)");
+        printf("host %s (%s, line %u of %s): %s on the NIC with that MAC (ksdevice=), mt.disk=%s baked into the "
+               "default entry\n", ro.host->hostname, ro.host->mac, ro.host->line, a->hosts.given, ro.host->ip,
+               ro.host->disk[0] ? ro.host->disk : "(first disk)");
     hosts_free(&hosts);
     if (r != 0)
         return r;

@@ -516,7 +516,8 @@ void hosts_pxelinux_name(const struct host_entry *e, char out[21])
 
 const char *hosts_append_conflict(const char *append)
 {
-    static const char *const keys[] = {"ip=", "netmask=", "gateway=", "dns=", "hostname=", "mt.disk=", NULL};
+    static const char *const keys[] = {"ip=", "netmask=", "gateway=", "dns=", "hostname=", "mt.disk=", "ksdevice=",
+                                       NULL};
     const char *p = append;
     size_t i;
 

@@ -382,7 +382,7 @@ static int iso_plan(struct iso_job *j, struct mt_err *err)
     const struct remaster_opts *o = j->o;
     struct remaster_result *res = j->res;
     unsigned char cat[64];
-    char extra[4096];
+    char extra[4096], ks[64];
     int r;
 
     r = iso_read_info(o->base, &j->info, err);
@@ -405,7 +405,9 @@ static int iso_plan(struct iso_job *j, struct mt_err *err)
         r = isolinux_entry(o->base, &j->s, &j->be, res, err);
         if (r < 0)
             return r;
-        r = kernel_extra(o, "ks=cdrom:/mt/ks.cfg", o->host, strlen(j->be.append), extra, sizeof(extra), err);
+        /* the host's NIC by its MAC: on a VM with two NICs, eth0 need not be the one its ip= belongs to */
+        pathf(ks, sizeof(ks), "ks=cdrom:/mt/ks.cfg%s%s", o->host ? " ksdevice=" : "", o->host ? o->host->mac : "");
+        r = kernel_extra(o, ks, o->host, strlen(j->be.append), extra, sizeof(extra), err);
         if (r < 0)
             return r;
         r = isolinux_cfg_add_entry(j->s.cfg, &j->be, extra, o->title, &j->cfg_out, err);

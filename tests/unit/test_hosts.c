@@ -212,6 +212,7 @@ static void test_append_conflict(void **state)
     assert_string_equal(hosts_append_conflict("  mt.disk=sdc"), "mt.disk=");
     assert_string_equal(hosts_append_conflict("hostname=x"), "hostname=");
     assert_null(hosts_append_conflict("xip=1 vip=2"));
+    assert_string_equal(hosts_append_conflict("ksdevice=eth1"), "ksdevice=");
 }
 
 static void test_dnsmasq(void **state)
