@@ -1,4 +1,5 @@
 /* pxe: a TFTP tree and an HTTP tree for a PXE install of the master target. */
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,9 +70,17 @@ static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
     struct remaster_result res;
     struct hosts hosts = {NULL, 0};
     const char *hosts_file = a->hosts.real;
-    char header[512], install[2048];
+    char header[512], install[2048], outdir[PATH_MAX];
+    size_t ol;
     int r;
 
+    /* --out pxe/ names the directory pxe: DIR.tmp.XXXXXX must sit beside it, not in it */
+    if (a->out.real && (ol = strlen(a->out.real)) < sizeof(outdir)) {
+        memcpy(outdir, a->out.real, ol + 1);
+        while (ol > 1 && outdir[ol - 1] == '/')
+            outdir[--ol] = '\0';
+        a->out.real = outdir;
+    }
     memset(&v, 0, sizeof(v));
     memset(&ro, 0, sizeof(ro));
     ro.url = a->url;

@@ -175,6 +175,14 @@ static int payload_digests(const char *verb, const char *dir, const struct manif
 
     for (i = 0; i < m->n; i++) {
         const struct manifest_entry *e = &m->entries[i];
+        /* `sha256sum * >SHA256SUMS` run again lists the old manifest: no file holds its own
+         * digest, and the box looks up only the files it uses */
+        if (!strcmp(e->name, "SHA256SUMS") || !strcmp(e->name, "./SHA256SUMS")) {
+            fprintf(stderr, "mt-image %s: warning: %s/SHA256SUMS line %u lists SHA256SUMS itself (sha256sum * "
+                            "run where it already was): ignored; to drop it, (cd %s && sha256sum *.rpm *.tar.gz "
+                            ">SHA256SUMS)\n", verb, dir, e->line, dir);
+            continue;
+        }
         snprintf(path, sizeof(path), "%s/%s", dir, e->name);
         if (payload_hash_file(path, hex, NULL, &err) < 0) {
             fprintf(stderr, "mt-image %s: %s/SHA256SUMS line %u: %s; copy the file into the payload "
@@ -218,15 +226,20 @@ static void payload_modules_warn(const char *verb, const char *dir)
     }
 }
 
-int input_payload(const char *verb, const char *dir, int quiet)
+int input_payload(const char *verb, const char *given, int quiet)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], dir[PATH_MAX];
     struct manifest m;
     struct mt_err err = {0};
+    size_t dl;
     int r;
 
-    if (!dir)
+    if (!given)
         return 0;
+    /* payload/ as the operator typed it: messages say payload/SHA256SUMS, not payload//SHA256SUMS */
+    snprintf(dir, sizeof(dir), "%s", given);
+    for (dl = strlen(dir); dl > 1 && dir[dl - 1] == '/';)
+        dir[--dl] = '\0';
     snprintf(path, sizeof(path), "%s/SHA256SUMS", dir);
     if (access(path, F_OK) < 0) {
         fprintf(stderr, "mt-image %s: %s: no manifest; the box refuses unverified payloads: write it "
