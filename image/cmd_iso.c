@@ -5,6 +5,7 @@
 
 #include "hosts.h"
 #include "image.h"
+#include "inputcheck.h"
 #include "remaster.h"
 #include "verbopts.h"
 
@@ -62,7 +63,8 @@ static int cmd_iso(struct image_ctx *ctx, struct image_args *a)
     memset(&v, 0, sizeof(v));
     memset(&ro, 0, sizeof(ro));
     ro.no_isolinux = a->no_isolinux;
-    if ((r = verbopts_finish(&v, a, "iso")) != 0)
+    if ((r = input_out_outside("iso", a->out.real, a->payload.real)) != 0 ||
+        (r = verbopts_finish(&v, a, "iso")) != 0)
         return r;
     if ((r = iso_host(a, &v, &ro, &hosts)) != 0)
         return r;

@@ -87,7 +87,8 @@ static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
     ro.repo = a->repo;
     ro.syslinux_dir = a->syslinux_dir.real;
     ro.force = a->force;
-    if ((r = pxe_inputs(a)) != 0 || (r = verbopts_finish(&v, a, "pxe")) != 0 || (r = pxe_out_free(a)) != 0)
+    if ((r = pxe_inputs(a)) != 0 || (r = input_out_outside("pxe", a->out.real, a->payload.real)) != 0 ||
+        (r = verbopts_finish(&v, a, "pxe")) != 0 || (r = pxe_out_free(a)) != 0)
         return r;
     if (hosts_file && (r = image_load_hosts("pxe", hosts_file, v.append, &hosts)) != 0)
         return r;

@@ -50,7 +50,6 @@ static int input_out(const char *verb, const char *opt, const char *path, enum i
                             "the trees into\n", verb, opt, path);
             return 2;
         }
-        return 0;
     }
     parent_of(path, parent, sizeof(parent));
     /* pxe makes the missing directories above DIR (mkdir -p): the nearest one that exists must be a directory */
@@ -64,7 +63,45 @@ static int input_out(const char *verb, const char *opt, const char *path, enum i
                 stat(parent, &st) < 0 ? "does not exist" : "is not a directory");
         return 2;
     }
+    /* OUT.tmp.XXXXXX is made beside OUT and renamed: its directory must take new entries */
+    if (access(parent, W_OK | X_OK) < 0) {
+        fprintf(stderr, "mt-image %s: --%s %s: cannot create a file in %s (%s); give --%s in a directory you "
+                        "can write to\n", verb, opt, path, parent, strerror(errno), opt);
+        return 2;
+    }
     return 0;
+}
+
+/* The real path of path, else of its nearest existing ancestor (an output not yet
+ * written). 0, or -1 when none resolves. */
+static int real_or_ancestor(const char *path, char *out)
+{
+    char cur[PATH_MAX], up[PATH_MAX];
+
+    snprintf(cur, sizeof(cur), "%s", path);
+    while (!realpath(cur, out)) {
+        if (errno != ENOENT || !strcmp(cur, ".") || !strcmp(cur, "/"))
+            return -1;
+        parent_of(cur, up, sizeof(up));
+        snprintf(cur, sizeof(cur), "%s", up);
+    }
+    return 0;
+}
+
+int input_out_outside(const char *verb, const char *out, const char *payload)
+{
+    char preal[PATH_MAX], oreal[PATH_MAX];
+    size_t n;
+
+    if (!out || !payload || !realpath(payload, preal) || real_or_ancestor(out, oreal) < 0)
+        return 0;
+    n = strlen(preal);
+    if (strncmp(oreal, preal, n) || (oreal[n] != '/' && oreal[n] != '\0' && strcmp(preal, "/")))
+        return 0;
+    fprintf(stderr, "mt-image %s: --out %s: is inside the payload directory %s (--payload): the box would "
+                    "receive it as a payload, and the next run refuses the directory (a file its SHA256SUMS "
+                    "does not list); write it outside %s\n", verb, out, payload, payload);
+    return 2;
 }
 
 int input_path(const char *verb, const char *opt, const char *path, enum input_kind kind)

@@ -151,7 +151,7 @@ static const struct bad BAD[] = {
     {HDR "52:54:00:12:34:01,\"mt01\"x,10.0.0.11,255.255.255.0,,,\n", "hosts.csv:2: text after a quoted field"},
     {HDR "52:54:00:12:34:01,mt01\r\r,10.0.0.11,255.255.255.0,,,\n", "hosts.csv:2: a control character"},
     /* empty files */
-    {"", "hosts.csv: empty: no header line"},
+    {"", "hosts.csv: empty: no header line; its first line must name the columns"},
     {"# only a comment\n\n", "hosts.csv: empty: no header line"},
     {HDR, "hosts.csv: names no host"},
 };
