@@ -220,7 +220,11 @@ static int payload_digests(const char *verb, const char *dir, const struct manif
                             ">SHA256SUMS)\n", verb, dir, e->line, dir);
             continue;
         }
-        snprintf(path, sizeof(path), "%s/%s", dir, e->name);
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->name) >= sizeof(path)) {
+            fprintf(stderr, "mt-image %s: %s/SHA256SUMS line %u: the path of %s is too long; shorten the payload "
+                            "directory's path\n", verb, dir, e->line, e->name);
+            return 2;
+        }
         if (payload_hash_file(path, hex, NULL, &err) < 0) {
             fprintf(stderr, "mt-image %s: %s/SHA256SUMS line %u: %s; copy the file into the payload "
                             "directory or remove its line\n", verb, dir, e->line, err.msg);
@@ -274,10 +278,13 @@ int input_payload(const char *verb, const char *given, int quiet)
     if (!given)
         return 0;
     /* payload/ as the operator typed it: messages say payload/SHA256SUMS, not payload//SHA256SUMS */
-    snprintf(dir, sizeof(dir), "%s", given);
+    snprintf(dir, sizeof(dir), "%s", given); /* input_path opened it: shorter than PATH_MAX */
     for (dl = strlen(dir); dl > 1 && dir[dl - 1] == '/';)
         dir[--dl] = '\0';
-    snprintf(path, sizeof(path), "%s/SHA256SUMS", dir);
+    if ((size_t)snprintf(path, sizeof(path), "%s/SHA256SUMS", dir) >= sizeof(path)) {
+        fprintf(stderr, "mt-image %s: --payload %s: the path is too long; shorten it\n", verb, given);
+        return 2;
+    }
     if (access(path, F_OK) < 0) {
         fprintf(stderr, "mt-image %s: %s: no manifest; the box refuses unverified payloads: write it "
                         "(cd %s && sha256sum FILES >SHA256SUMS)\n", verb, path, dir);
