@@ -34,13 +34,20 @@ mkroot() { # NAME CAPTURE ETC
 }
 mkroot mixed vmware-mixed centos66-dhcp
 mkroot el610 vmware-wwn centos610
+# a cloned VMDK: sdb answers with sda's pages; packages from a dpkg status file naming perl only
+mkroot dup vmware-wwn centos66-static
+for f in vpd_pg80 vpd_pg83 wwid; do
+    [ -e "$T_TMP/dup/sys/block/sda/device/$f" ] && cp "$T_TMP/dup/sys/block/sda/device/$f" "$T_TMP/dup/sys/block/sdb/device/$f"
+done
+mkdir -p "$T_TMP/dup/var/lib/dpkg"
+printf 'Package: perl\nStatus: install ok installed\nVersion: 5.36\n\n' >"$T_TMP/dup/var/lib/dpkg/status"
 
 expect_exit 0 "mt-agent --help" "$MT_AGENT" --help
 cp "$T_OUT" "$T_TMP/help.txt"
 expect_exit 0 "check --list" "$MT_AGENT" check --list
 cp "$T_OUT" "$T_TMP/list.txt"
 : >"$T_TMP/checks.json"
-for r in bare uefi mixed el610; do
+for r in bare uefi mixed el610 dup; do
     expect_exit 1 "check on the $r root fails (exit 1)" "$MT_AGENT" --config "$T_TMP/mt-agent.conf" --root "$T_TMP/$r" \
         --json check
     cat "$T_OUT" >>"$T_TMP/checks.json"
