@@ -48,7 +48,7 @@ int modules_target_kernel(const char *given, char *out, size_t outlen, struct mt
         return 0;
     }
     if (rootpath_resolve("/lib/modules", dir, sizeof(dir), 0) < 0 || !(dp = opendir(dir)))
-        return mt_err_set(err, -ENOENT, "%s/lib/modules: no kernel modules directory; give --kernel",
+        return mt_err_set(err, -ENOENT, "%s/lib/modules: no kernel modules directory",
                           rootpath_root());
     while ((d = readdir(dp))) {
         char p[PATH_MAX + 256];
@@ -68,9 +68,9 @@ int modules_target_kernel(const char *given, char *out, size_t outlen, struct mt
     }
     closedir(dp);
     if (n == 0)
-        return mt_err_set(err, -ENOENT, "%s: no kernel under it; give --kernel", dir);
+        return mt_err_set(err, -ENOENT, "%s: no kernel under it", dir);
     if (n > 1)
-        return mt_err_set(err, -EINVAL, "%s: several kernels (%s); give --kernel", dir, found);
+        return mt_err_set(err, -EINVAL, "%s: several kernels (%s)", dir, found);
     return 0;
 }
 
@@ -582,6 +582,11 @@ int modules_install(const struct modules_opts *o, struct modules_report *rep, st
 
     memset(rep, 0, sizeof(*rep));
     r = modules_target_kernel(o->kernel, rep->kernel, sizeof(rep->kernel), err);
+    if (r < 0 && !(o->kernel && *o->kernel)) {
+        char why[sizeof(err->msg)];
+        snprintf(why, sizeof(why), "%s", err->msg);
+        return mt_err_set(err, r, "%s; give the target kernel with --kernel RELEASE", why);
+    }
     if (r < 0)
         return r;
     r = modules_verify(o, rep, err);

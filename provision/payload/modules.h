@@ -30,7 +30,9 @@ struct journal;
 
 /* The kernel whose modules matter: `given` when set; on the host the running
  * kernel (uname -r); under --root the only directory of ROOT/lib/modules
- * (several: -EINVAL asking for --kernel). */
+ * (none: -ENOENT, several: -EINVAL; the message names the directory and
+ * what it found, and leaves the remedy to the caller: modules_install asks
+ * for --kernel, check has no such option). */
 int modules_target_kernel(const char *given, char *out, size_t outlen, struct mt_err *err);
 
 struct module_info {

@@ -117,7 +117,13 @@ expect_exit 2 "no manifest" "$MT_AGENT" --root "$R" modules install --from "$m"
 assert_grep "says the packages cannot be verified" "SHA256SUMS: no manifest" "$T_ERR"
 mkdir -p "$R/lib/modules/2.6.32-504.el6.x86_64"
 expect_exit 2 "several kernels under --root" "$MT_AGENT" --root "$R" modules install --from "$media"
-assert_grep "asks for --kernel" "several kernels .*give --kernel" "$T_ERR"
+assert_grep "asks for --kernel" "several kernels .*give the target kernel with --kernel" "$T_ERR"
+# check has no --kernel: its detail names the kernels found and offers no option it lacks
+"$MT_AGENT" --root "$R" --json check --only modules.xfs >"$T_OUT" 2>"$T_ERR"
+assert_eq "check modules.xfs fails with several kernels" "$(jfield "$T_OUT" checks.0.status)" fail
+d=$(jfield "$T_OUT" checks.0.detail)
+case $d in *"several kernels"*"2.6.32-504.el6.x86_64"*) ok "check names the kernels it found" ;; *) not_ok "check names the kernels it found: $d" ;; esac
+case $d in *--kernel*) not_ok "check does not ask for an option it has not: $d" ;; *) ok "check does not ask for an option it has not" ;; esac
 expect_exit 0 "--kernel picks one" "$MT_AGENT" --root "$R" modules install --from "$media" --kernel "$KV"
 expect_exit 2 "modules without install is a usage error" "$MT_AGENT" modules --from "$media"
 t_done
