@@ -224,10 +224,13 @@ static int cmd_provision(struct mt_ctx *ctx, void *argp)
     }
     layout_policy_from_config(&ctx->cfg, &pol);
 
-    /* The journal's lock (VERB_JOURNAL) is held to the end: two provisions never interleave.
+    /* The journal's lock (verb_journal_open) is held to the end: two provisions never interleave.
      * Before anything is inspected: a killed run's mkfs is gone, and no other run
      * (another --root, another journal) writes this disk until we are done. */
-    rc = guard_children("provision");
+    /* --no-act reads the journal as status does, ends nothing and creates nothing */
+    rc = verb_journal_open(ctx, a->no_act);
+    if (!rc && !a->no_act)
+        rc = guard_children("provision");
     if (!rc)
         rc = guard_disk("provision", path);
     if (!rc)
@@ -255,6 +258,6 @@ static int cmd_provision(struct mt_ctx *ctx, void *argp)
 
 const struct verb verb_provision = {
     "provision", cmd_provision, PROVISION_TABLES, sizeof(struct provision_args), NULL,
-    "partition and format the OS disk", NULL, VERB_JOURNAL,
+    "partition and format the OS disk", NULL, 0,
     NULL,
 };

@@ -47,9 +47,12 @@ static int cmd_retention(struct mt_ctx *ctx, void *argp)
     if (!mnt || mnt[0] != '/')
         return verb_usage_error(&verb_retention, "--mount wants an absolute path");
     path = a->disk.real;
-    /* under the journal lock (VERB_JOURNAL): a killed run's mkfs is ended first, and
+    /* under the journal lock (verb_journal_open): a killed run's mkfs is ended first, and
      * no other run (another --root, another journal) writes this disk until we are done */
-    rc = guard_children("retention");
+    /* --no-act reads the journal as status does, ends nothing and creates nothing */
+    rc = verb_journal_open(ctx, a->no_act);
+    if (!rc && !a->no_act)
+        rc = guard_children("retention");
     if (!rc)
         rc = guard_disk("retention", path);
     if (rc)
@@ -101,6 +104,6 @@ static int cmd_retention(struct mt_ctx *ctx, void *argp)
 
 const struct verb verb_retention = {
     "retention", cmd_retention, RETENTION_TABLES, sizeof(struct retention_args), NULL,
-    "create or reuse the retention volume, never reformat it", NULL, VERB_JOURNAL,
+    "create or reuse the retention volume, never reformat it", NULL, 0,
     NULL,
 };

@@ -93,11 +93,11 @@ int verb_box_default(struct mt_ctx *ctx, struct mt_path *p, const char *value, c
     return EXIT_USAGE;
 }
 
-static int verb_journal_load(struct mt_ctx *ctx)
+int verb_journal_open(struct mt_ctx *ctx, bool writes_nothing)
 {
     struct mt_err err = {0};
 
-    if (journal_load(&ctx->journal, &err) < 0) {
+    if (writes_nothing ? journal_read(&ctx->journal, &err) < 0 : journal_load(&ctx->journal, &err) < 0) {
         log_error("%s", err.msg);
         return EXIT_FAILED;
     }
@@ -133,7 +133,7 @@ static int run_verb(struct mt_ctx *ctx, const struct verb *v, void *args)
     int rc = 0;
 
     if (v->flags & VERB_JOURNAL)
-        rc = verb_journal_load(ctx);
+        rc = verb_journal_open(ctx, false);
     if (rc == 0)
         rc = v->fn(ctx, args);
     verb_journal_release(ctx);

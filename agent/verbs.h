@@ -40,6 +40,12 @@ struct mt_ctx {
 /* flags on a verb: the work the dispatcher does for it */
 #define VERB_JOURNAL 0x1      /* load (and lock) the journal into ctx->journal */
 
+/* What VERB_JOURNAL does, for a verb whose arguments decide (provision and
+ * retention --no-act): writes_nothing reads the journal without its lock and
+ * creates neither its directory nor the lock file (journal_commit then refuses);
+ * else it is loaded and locked. 0, or the exit status after saying why. */
+int verb_journal_open(struct mt_ctx *ctx, bool writes_nothing);
+
 struct verb {
     const char *name;
     int (*fn)(struct mt_ctx *ctx, void *args);

@@ -24,6 +24,12 @@ assert_eq "prints the four mkfs it would run" "$(grep -cE '^would (mkfs.ext4|mks
 assert_grep "prints the fstab it would write" "^would fstab +$R/target/etc/fstab" "$T_OUT"
 assert_eq "the image has no allocated block" "$(blocks "$R/img/blank.img")" 0
 assert_eq "no journal written" "$(test -e "$J" && echo exists || echo none)" none
+# nothing at all under the box's /var: no state directory, journal lock or running/
+assert_eq "provision --no-act creates nothing under /var" "$(find "$R/var" 2>/dev/null | head -3)" ""
+truncate -s 2G "$R/img/ret0.img"
+expect_exit 0 "retention --no-act on a fresh box: exit 0" "$MT_AGENT" --root "$R" retention --disk $R/img/ret0.img --no-act
+assert_eq "retention --no-act creates nothing under /var" "$(find "$R/var" 2>/dev/null | head -3)" ""
+rm -f "$R/img/ret0.img"
 assert_eq "no fstab written" "$(test -e "$R/target/etc/fstab" && echo exists || echo none)" none
 expect_exit 0 "provision --json --no-act" \
     "$MT_AGENT" --root "$R" --json provision --disk $R/img/blank.img --ram-mib 1024 --no-act
