@@ -65,7 +65,9 @@ static void on_action(void *data, const json_object *a)
     size_t i;
     (void)data;
 
-    snprintf(name, sizeof(name), "%s%s", would ? "would " : "", what ? what : "");
+    /* "already provisioned" states what is there; only writes are "would ..." */
+    snprintf(name, sizeof(name), "%s%s", would && what && strncmp(what, "already ", 8) ? "would " : "",
+             what ? what : "");
     if (uuid)
         out_printf("%-20s %s  %s  UUID=%s\n", name, target ? target : "", label ? label : "", uuid);
     else

@@ -47,6 +47,7 @@ before=$(sum "$R/img/blank.img")
 expect_exit 0 "--no-act on the provisioned image" \
     "$MT_AGENT" --root "$R" provision --disk $R/img/blank.img --ram-mib 1024 --no-act
 assert_grep "--no-act: already provisioned" "already provisioned" "$T_OUT"
+assert_eq "--no-act: no 'would already provisioned' line" "$(grep -c '^would already' "$T_OUT")" 0
 assert_eq "--no-act: the journal was not rewritten" "$(jfield "$J" provision.state)" done
 
 # ---- provision --no-act on a disk with data: exit 3 as the real run ----------------------
