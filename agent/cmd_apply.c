@@ -178,5 +178,4 @@ const struct verb verb_apply = {
     "exactly once per tarball digest, recorded in the journal section \"apply\". The vendor marker\n"
     "/etc/.appliedmtcustomchanges counts as applied. A reboot is required afterwards.\n",
     0,
-    NULL,
 };

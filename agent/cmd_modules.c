@@ -134,5 +134,4 @@ const struct verb verb_modules = {
     "them with rpm -Uvh (--root DIR for a sysroot; --nodeps --nosignature when the target is not EL),\n"
     "runs depmod and verifies that reiserfs and xfs resolve. Journal section \"modules\".\n",
     0,
-    NULL,
 };

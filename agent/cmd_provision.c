@@ -256,5 +256,4 @@ static int cmd_provision(struct mt_ctx *ctx, void *argp)
 const struct verb verb_provision = {
     "provision", cmd_provision, PROVISION_TABLES, sizeof(struct provision_args), NULL,
     "partition and format the OS disk", NULL, VERB_JOURNAL,
-    NULL,
 };

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rootpath.h"
+#include "textesc.h"
 
 #define OPT_MAX 64
 #define OPT_VAL_BASE 0x100
@@ -18,11 +19,14 @@
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
+    char raw[1024];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    /* the operator's words are in it: no control character of theirs reaches a terminal */
+    text_escape(raw, strlen(raw), err, errlen, NULL);
     return -EINVAL;
 }
 
@@ -57,6 +61,23 @@ const struct opt *opt_find(const struct opt_cmd *cmd, const char *name)
         if (strcmp(o->name, name) == 0)
             return o;
     return NULL;
+}
+
+const struct opt *opt_match(const struct opt_cmd *cmd, const char *name, size_t len)
+{
+    const struct opt *o, *found = NULL;
+    size_t i;
+    int n = 0;
+
+    for (i = 0; (o = nth(cmd, i)); i++) {
+        if (strncmp(o->name, name, len) != 0)
+            continue;
+        if (o->name[len] == '\0')
+            return o;
+        found = o;
+        n++;
+    }
+    return n == 1 ? found : NULL;
 }
 
 const char *opt_store_keep(struct opt_store *st, const char *s)

@@ -100,6 +100,10 @@ void opt_help(FILE *f, const struct opt_cmd *cmd);
 /* usage: PROG [global options] VERB SYNOPSIS */
 void opt_usage(FILE *f, const struct opt_cmd *cmd, const char *globals);
 
+/* The option getopt_long takes "--name" (len bytes of name) for: the exact
+ * name, else the one option it abbreviates; NULL when none or ambiguous. */
+const struct opt *opt_match(const struct opt_cmd *cmd, const char *name, size_t len);
+
 /* The option `name` of the command's tables, or NULL. */
 const struct opt *opt_find(const struct opt_cmd *cmd, const char *name);
 
