@@ -460,10 +460,13 @@ static void pages_sgio(const struct inv_disk *d, int fd, struct raw_pages *rp)
     }
 }
 
+/* A sysfs VPD page: its first cap bytes are what the decoders read (the
+ * kernel's own attribute is bounded too), so a longer one is read in part on
+ * purpose. */
 static bool read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
     char *data = NULL;
-    ssize_t n = rootpath_read_file(path, &data, cap);
+    ssize_t n = rootpath_read_head(path, &data, cap);
     if (n < 0)
         return false;
     memcpy(buf, data, (size_t)n);
