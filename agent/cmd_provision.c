@@ -27,7 +27,7 @@ static const struct opt PROVISION_OPTS[] = {
     {.name = "wipe", .kind = OPT_FLAG, AT(wipe),
      .help = "destroy what is on the disk (listed first); never a disk in use or a retention volume"},
     {.name = "yes", .kind = OPT_FLAG, AT(yes), .help = "confirm --wipe without asking (required when stdin is not a terminal)"},
-    {.name = "target-root", .kind = OPT_HOST_PATH, .arg = "DIR", AT(target_root),
+    {.name = "target-root", .kind = OPT_HOST_PATH, .expect = OPT_DIR, .arg = "DIR", AT(target_root),
      .help = "write the fstab entries (by UUID) into DIR/etc/fstab"},
     {.name = "ram-mib", .kind = OPT_NUMBER, .arg = "N", AT(ram_mib), .min = 1, .max = LAYOUT_MIB_ARG_MAX,
      .help = "plan for N MiB of RAM instead of this machine's"},

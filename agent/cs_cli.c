@@ -25,7 +25,7 @@
 static const struct opt CS_CLI_OPTS[] = {
     {.name = "cs", .kind = OPT_STRING, .arg = "HOST[:PORT]", AT(cs),
      .help = "the configuration server (default [cs] host and port)"},
-    {.name = "passphrase-file", .kind = OPT_HOST_PATH, .arg = "FILE", AT(passphrase_file),
+    {.name = "passphrase-file", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "FILE", AT(passphrase_file),
      .help = "the passphrase file: first line, mode 0600, owned by root (default [cs] passphrase_file)"},
     {.name = "cs-fingerprint", .kind = OPT_STRING, .arg = "SHA256", AT(fingerprint),
      .help = "SHA-256 of the server's certificate, hex, colons optional"},

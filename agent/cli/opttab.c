@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rootpath.h"
 #include "textesc.h"
@@ -160,6 +161,25 @@ static bool is_choice(const char *choices, const char *v)
     return false;
 }
 
+/* An operator's path against what the option expects (opttab.h OPT_FILE/OPT_DIR). */
+static int path_is_expected(const struct opt *o, const char *v, char *err, size_t errlen)
+{
+    const char *want = o->expect == OPT_DIR ? "a directory" : "a regular file", *is;
+    struct stat st;
+
+    if (o->expect == OPT_ANY)
+        return 0;
+    if (stat(v, &st) < 0)
+        return fail(err, errlen, "--%s %s: %s; give an existing %s", o->name, v,
+                    errno == ENOENT ? "no such file or directory" : strerror(errno),
+                    o->expect == OPT_DIR ? "directory" : "file");
+    if (o->expect == OPT_DIR ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))
+        return 0;
+    is = S_ISDIR(st.st_mode) ? "a directory" : S_ISREG(st.st_mode) ? "a file" : S_ISFIFO(st.st_mode) ? "a FIFO"
+         : S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? "a device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
+    return fail(err, errlen, "--%s %s: %s, not %s", o->name, v, is, want);
+}
+
 static int take_path(const struct opt *o, const char *v, struct mt_path *p, struct opt_store *st, char *err,
                      size_t errlen)
 {
@@ -180,6 +200,8 @@ static int take_path(const struct opt *o, const char *v, struct mt_path *p, stru
             p->given = p->real = v;     /* the operator's device node or image file */
         break;
     default:
+        if ((r = path_is_expected(o, v, err, errlen)) < 0)
+            return r;
         p->given = p->real = v;
         break;
     }
