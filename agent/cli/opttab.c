@@ -164,20 +164,19 @@ static bool is_choice(const char *choices, const char *v)
 /* An operator's path against what the option expects (opttab.h OPT_FILE/OPT_DIR). */
 static int path_is_expected(const struct opt *o, const char *v, char *err, size_t errlen)
 {
-    const char *want = o->expect == OPT_DIR ? "a directory" : "a regular file", *is;
+    const char *want = o->expect == OPT_DIR ? "directory" : "regular file", *is;
     struct stat st;
 
     if (o->expect == OPT_ANY)
         return 0;
     if (stat(v, &st) < 0)
         return fail(err, errlen, "--%s %s: %s; give an existing %s", o->name, v,
-                    errno == ENOENT ? "no such file or directory" : strerror(errno),
-                    o->expect == OPT_DIR ? "directory" : "file");
+                    errno == ENOENT ? "the path does not exist" : strerror(errno), want);
     if (o->expect == OPT_DIR ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))
         return 0;
     is = S_ISDIR(st.st_mode) ? "a directory" : S_ISREG(st.st_mode) ? "a file" : S_ISFIFO(st.st_mode) ? "a FIFO"
          : S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? "a device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
-    return fail(err, errlen, "--%s %s: %s, not %s", o->name, v, is, want);
+    return fail(err, errlen, "--%s %s: the path is %s; give a %s", o->name, v, is, want);
 }
 
 static int take_path(const struct opt *o, const char *v, struct mt_path *p, struct opt_store *st, char *err,

@@ -109,8 +109,9 @@ ls "$J" "$R/etc" | grep -q corrupt && not_ok "state.json a link: nothing moved a
 rm -f "$J/state.json" "$J/abs-link" "$J/state.json.lock"
 ln -s /etc/shadow "$J/state.json.lock"
 # status reads without the lock (issue 14); a verb that writes takes it
+mkdir -p "$T_TMP/empty-payload"
 expect_exit 1 "the lock a link: a writing verb (modules install) refuses" \
-    timeout 20 "$MT_AGENT" --root "$R" modules install --from "$T_TMP/nowhere"
+    timeout 20 "$MT_AGENT" --root "$R" modules install --from "$T_TMP/empty-payload" # exists: --from a missing path is refused before the lock (07-path-options)
 assert_grep "the lock a link: says so" "state.json.lock: the journal lock is a symbolic link" "$T_ERR"
 cmp -s "$R/etc/shadow" "$T_TMP/shadow.orig" && ok "the lock a link: its target is unchanged" || not_ok "the lock a link: its target is unchanged"
 rm -f "$J/state.json.lock"
