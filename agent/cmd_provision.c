@@ -11,6 +11,7 @@
 #include "provision.h"
 #include "guard.h"
 #include "verbs.h"
+#include "textesc.h"
 
 #define BUSY_WAIT_MS 120000 /* a killed run's mkfs still finishing */
 
@@ -83,9 +84,10 @@ static void on_action(void *data, const json_object *a)
 /* On a terminal the operator types "yes"; anything else keeps the disk. */
 static bool confirm(const char *disk)
 {
-    char line[64];
+    char line[64], shown[TEXT_ESCAPE_MAX(256)];
 
-    fprintf(stderr, "Type 'yes' to destroy everything on %s: ", disk);
+    text_escape(disk, strnlen(disk, 256), shown, sizeof(shown), NULL); /* the operator's word */
+    fprintf(stderr, "Type 'yes' to destroy everything on %s: ", shown);
     fflush(stderr);
     if (!fgets(line, sizeof(line), stdin))
         return false;
