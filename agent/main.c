@@ -71,8 +71,14 @@ static int main_bad_option(const struct answer *a, int c, const char *arg)
 static int main_setup(struct mt_ctx *ctx, const char *root, const char *config)
 {
     struct mt_err err = {0};
-    int r = rootpath_set(root);
+    /* an empty --root (an unset variable) would be this host's own root: refused */
+    int r = root && !*root ? -EINVAL : rootpath_set(root);
 
+    if (r == -EINVAL && root && !*root) {
+        snprintf(err.msg, sizeof(err.msg), "--root: an empty path; give a directory (leave --root out for this host)");
+        log_error("%s", err.msg);
+        return answer_failure(&ctx->ans, EXIT_USAGE, err.msg);
+    }
     if (r < 0) {
         snprintf(err.msg, sizeof(err.msg), "--root %s: %s; give an existing directory", root, strerror(-r));
         log_error("%s", err.msg);

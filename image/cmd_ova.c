@@ -33,7 +33,7 @@ static void warn_sizing(const struct ovf_spec *s)
 
 #define AT(f) .offset = offsetof(struct image_args, f)
 static const struct opt OVA_OPTS[] = {
-    {.name = "iso", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "INSTALLER.ISO", AT(iso), .flags = OPT_REQUIRED,
+    {.name = "iso", .kind = OPT_HOST_PATH, .arg = "INSTALLER.ISO", AT(iso), .flags = OPT_REQUIRED,
      .help = "the installer ISO mt-image iso wrote"},
     {.name = "out", .kind = OPT_HOST_PATH, .arg = "MT.OVA", AT(out), .flags = OPT_REQUIRED, .help = "the OVA to write"},
     {.name = "name", .kind = OPT_STRING, .arg = "NAME", AT(name),

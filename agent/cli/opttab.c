@@ -170,13 +170,14 @@ static int path_is_expected(const struct opt *o, const char *v, char *err, size_
     if (o->expect == OPT_ANY)
         return 0;
     if (stat(v, &st) < 0)
-        return fail(err, errlen, "--%s %s: %s; give an existing %s", o->name, v,
-                    errno == ENOENT ? "the path does not exist" : strerror(errno), want);
+        return fail(err, errlen, "--%s %s: %s; give an existing %s", o->name, v, strerror(errno), want);
     if (o->expect == OPT_DIR ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))
         return 0;
-    is = S_ISDIR(st.st_mode) ? "a directory" : S_ISREG(st.st_mode) ? "a file" : S_ISFIFO(st.st_mode) ? "a FIFO"
+    is = S_ISDIR(st.st_mode) ? "a directory" : S_ISREG(st.st_mode) ? "a regular file" : S_ISFIFO(st.st_mode) ? "a FIFO"
          : S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? "a device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
-    return fail(err, errlen, "--%s %s: the path is %s; give a %s", o->name, v, is, want);
+    if (o->expect == OPT_DIR)
+        return fail(err, errlen, "--%s %s: is not a directory (%s); give a directory", o->name, v, is);
+    return fail(err, errlen, "--%s %s: is %s, not a regular file; give a regular file", o->name, v, is);
 }
 
 static int take_path(const struct opt *o, const char *v, struct mt_path *p, struct opt_store *st, char *err,

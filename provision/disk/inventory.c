@@ -12,6 +12,7 @@
 #include <libudev.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "devuse.h"
+#include "arraysize.h"
 #include "rootpath.h"
 #include "sgio.h"
 #include "strcopy.h"
@@ -1036,22 +1038,45 @@ static json_object *comma_array(const char *list)
     return a;
 }
 
+/* A record's members as JSON, declared once: name, kind, where in the record. */
+enum member_kind { M_STR, M_U64, M_UINT, M_INT, M_BOOL, M_LIST };
+struct member {
+    const char *name;
+    enum member_kind kind;
+    size_t offset;
+};
+
+static void add_members(json_object *o, const void *rec, const struct member *m, size_t n)
+{
+    const char *at;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        at = (const char *)rec + m[i].offset;
+        switch (m[i].kind) {
+        case M_STR: add_str(o, m[i].name, at); break;
+        case M_U64: json_object_object_add(o, m[i].name, json_object_new_int64((int64_t)*(const uint64_t *)at)); break;
+        case M_UINT: json_object_object_add(o, m[i].name, json_object_new_int((int)*(const unsigned *)at)); break;
+        case M_INT: json_object_object_add(o, m[i].name, json_object_new_int(*(const int *)at)); break;
+        case M_BOOL: json_object_object_add(o, m[i].name, json_object_new_boolean(*(const bool *)at)); break;
+        case M_LIST: json_object_object_add(o, m[i].name, comma_array(at)); break;
+        }
+    }
+}
+
+#define H(n, k) {#n, k, offsetof(struct inv_host, n)}
+static const struct member HOST_MEMBERS[] = {
+    H(vendor, M_STR), H(product, M_STR), H(serial, M_STR),     H(uuid, M_STR),   H(hostname, M_STR),
+    H(os_release, M_STR), H(os_id, M_STR), H(os_version, M_STR), H(kernel, M_STR), H(arch, M_STR),
+    H(cpus, M_UINT),  H(ram_bytes, M_U64),
+};
+#undef H
+
 json_object *inventory_host_to_json(const struct inv_host *h)
 {
     json_object *o = json_object_new_object(), *nics = json_object_new_array();
     size_t i;
-    add_str(o, "vendor", h->vendor);
-    add_str(o, "product", h->product);
-    add_str(o, "serial", h->serial);
-    add_str(o, "uuid", h->uuid);
-    add_str(o, "hostname", h->hostname);
-    add_str(o, "os_release", h->os_release);
-    add_str(o, "os_id", h->os_id);
-    add_str(o, "os_version", h->os_version);
-    add_str(o, "kernel", h->kernel);
-    add_str(o, "arch", h->arch);
-    json_object_object_add(o, "cpus", json_object_new_int((int)h->cpus));
-    json_object_object_add(o, "ram_bytes", json_object_new_int64((int64_t)h->ram_bytes));
+    add_members(o, h, HOST_MEMBERS, ARRAY_SIZE(HOST_MEMBERS));
     for (i = 0; i < h->n_nics; i++) {
         json_object *n = json_object_new_object();
         add_str(n, "name", h->nics[i].name);
@@ -1066,6 +1091,20 @@ json_object *inventory_host_to_json(const struct inv_host *h)
     return o;
 }
 
+/* A disk's members before its designators, and after them. */
+#define D(n, k) {#n, k, offsetof(struct inv_disk, n)}
+static const struct member DISK_MEMBERS[] = {
+    D(name, M_STR),     D(devnode, M_STR),   D(size_bytes, M_U64), D(vendor, M_STR), D(model, M_STR),
+    D(rev, M_STR),      D(driver, M_STR),    D(transport, M_STR),  D(pttype, M_STR),
+    {"partitions", M_INT, offsetof(struct inv_disk, n_partitions)},
+    D(signatures, M_LIST), D(mounted, M_BOOL), D(swap, M_BOOL),    D(mounts, M_LIST), D(serial, M_STR),
+    D(has_naa, M_BOOL), D(naa, M_STR),       D(scsi_id, M_STR),
+};
+static const struct member DISK_MEMBERS_AFTER[] = {
+    D(vpd_source, M_STR), D(vpd_error, M_STR), D(vpd_warning, M_STR), D(probe_error, M_STR), D(crosscheck, M_STR),
+};
+#undef D
+
 json_object *inventory_to_json(const struct inventory *inv)
 {
     json_object *o = json_object_new_object(), *disks = json_object_new_array();
@@ -1074,24 +1113,7 @@ json_object *inventory_to_json(const struct inventory *inv)
     for (i = 0; i < inv->n_disks; i++) {
         const struct inv_disk *d = &inv->disks[i];
         json_object *x = json_object_new_object(), *ds = json_object_new_array();
-        add_str(x, "name", d->name);
-        add_str(x, "devnode", d->devnode);
-        json_object_object_add(x, "size_bytes", json_object_new_int64((int64_t)d->size_bytes));
-        add_str(x, "vendor", d->vendor);
-        add_str(x, "model", d->model);
-        add_str(x, "rev", d->rev);
-        add_str(x, "driver", d->driver);
-        add_str(x, "transport", d->transport);
-        add_str(x, "pttype", d->pttype);
-        json_object_object_add(x, "partitions", json_object_new_int(d->n_partitions));
-        json_object_object_add(x, "signatures", comma_array(d->signatures));
-        json_object_object_add(x, "mounted", json_object_new_boolean(d->mounted));
-        json_object_object_add(x, "swap", json_object_new_boolean(d->swap));
-        json_object_object_add(x, "mounts", comma_array(d->mounts));
-        add_str(x, "serial", d->serial);
-        json_object_object_add(x, "has_naa", json_object_new_boolean(d->has_naa));
-        add_str(x, "naa", d->naa);
-        add_str(x, "scsi_id", d->scsi_id);
+        add_members(x, d, DISK_MEMBERS, ARRAY_SIZE(DISK_MEMBERS));
         for (j = 0; j < d->n_designators; j++) {
             json_object *g = json_object_new_object();
             add_str(g, "type", d->designators[j].type);
@@ -1101,11 +1123,7 @@ json_object *inventory_to_json(const struct inventory *inv)
             json_object_array_add(ds, g);
         }
         json_object_object_add(x, "designators", ds);
-        add_str(x, "vpd_source", d->vpd_source);
-        add_str(x, "vpd_error", d->vpd_error);
-        add_str(x, "vpd_warning", d->vpd_warning);
-        add_str(x, "probe_error", d->probe_error);
-        add_str(x, "crosscheck", d->crosscheck);
+        add_members(x, d, DISK_MEMBERS_AFTER, ARRAY_SIZE(DISK_MEMBERS_AFTER));
         json_object_array_add(disks, x);
     }
     json_object_object_add(o, "disks", disks);

@@ -114,7 +114,8 @@ nagios_unknown() { # NAME CMD...
     fi
 }
 nagios_unknown "a bad global option before the verb" "$A" --bogus check --format nagios
-nagios_unknown "an empty --root" "$A" --root "" check --format nagios
+nagios_unknown "an empty --root (not this host's root)" "$A" --root "" check --format nagios
+nagios_unknown "--root a file" "$A" --root "$T_TMP/bad.conf" check --format nagios
 nagios_unknown "--config missing" "$A" --config "$T_TMP/none.conf" check --format nagios
 nagios_unknown "--config a directory" "$A" --config "$T_TMP" check --format nagios
 nagios_unknown "--config with a bad value" "$A" --config "$T_TMP/bad.conf" check --format nagios

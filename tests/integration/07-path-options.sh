@@ -8,7 +8,7 @@ A=$MT_AGENT
 I=$MT_IMAGE
 R=$T_TMP/root
 mkdir -p "$R" "$T_TMP/dir"
-: >"$T_TMP/file"
+echo x >"$T_TMP/file"
 mkfifo "$T_TMP/fifo"
 
 # case PROG VERB... -- OPTION KIND: KIND file|dir
@@ -57,9 +57,9 @@ for v in iso pxe; do
     path_case "$I" $v -- --rootfs dir
 done
 path_case "$I" pxe -- --syslinux-dir dir
-path_case "$I" ova -- --iso file
-path_case "$I" ova -- --sign file
-path_case "$I" ova -- --cert file
+path_case "$I" ova --out "$T_TMP/o.ova" -- --iso file
+path_case "$I" ova --out "$T_TMP/o.ova" -- --sign file
+path_case "$I" ova --out "$T_TMP/o.ova" -- --cert file
 # the case: the message is about --from, not a manifest inside it
 "$A" --root "$R" modules install --from /missing >"$T_OUT" 2>"$T_ERR"
 grep -q 'SHA256SUMS' "$T_ERR" && not_ok "modules --from /missing still speaks of SHA256SUMS" ||
