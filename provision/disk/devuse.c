@@ -18,6 +18,7 @@
 
 #include "rootpath.h"
 #include "sgio.h"
+#include "sigscan.h"
 #include "vpd.h"
 #include "strcopy.h"
 
@@ -127,19 +128,12 @@ static int probe_sigs(int fd, uint64_t off, uint64_t size, int partno, struct de
 /* The partition table of the whole disk, and the signatures inside each partition. */
 static int probe_parts(int fd, struct devuse *u)
 {
-    blkid_probe pr = blkid_new_probe();
     blkid_partlist ls;
     int i, n, r = 0;
+    blkid_probe pr = sigscan_parts_probe(fd, BLKID_PARTS_ENTRY_DETAILS, &r);
 
     if (!pr)
-        return -ENOMEM;
-    if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
-        blkid_free_probe(pr);
-        return -EIO;
-    }
-    blkid_probe_enable_superblocks(pr, 0);
-    blkid_probe_enable_partitions(pr, 1);
-    blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+        return r;
     ls = blkid_probe_get_partitions(pr);
     n = ls ? blkid_partlist_numof_partitions(ls) : 0;
     for (i = 0; i < n && r == 0; i++) {

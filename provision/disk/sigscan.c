@@ -161,25 +161,38 @@ static int add_part(struct sigscan *s, const char *table, int partno, uint64_t s
     return 0;
 }
 
+void *sigscan_parts_probe(int fd, int flags, int *r)
+{
+    blkid_probe pr = blkid_new_probe();
+
+    *r = 0;
+    if (!pr) {
+        *r = -ENOMEM;
+        return NULL;
+    }
+    if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
+        blkid_free_probe(pr);
+        *r = -EIO;
+        return NULL;
+    }
+    blkid_probe_enable_superblocks(pr, 0);
+    blkid_probe_enable_partitions(pr, 1);
+    blkid_probe_set_partitions_flags(pr, flags);
+    return pr;
+}
+
 /* The partitions of the table of type `table` alone (the others filtered out). */
 static int table_parts(int fd, const char *table, struct sigscan *s)
 {
-    blkid_probe pr = blkid_new_probe();
     char *only[2];
     blkid_partlist ls;
     int i, n, r = 0;
+    blkid_probe pr = sigscan_parts_probe(fd, BLKID_PARTS_FORCE_GPT, &r);
 
     only[0] = (char *)table;
     only[1] = NULL;
     if (!pr)
-        return -ENOMEM;
-    if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
-        blkid_free_probe(pr);
-        return -EIO;
-    }
-    blkid_probe_enable_superblocks(pr, 0);
-    blkid_probe_enable_partitions(pr, 1);
-    blkid_probe_set_partitions_flags(pr, BLKID_PARTS_FORCE_GPT);
+        return r;
     blkid_probe_filter_partitions_type(pr, BLKID_FLTR_ONLYIN, only);
     ls = blkid_probe_get_partitions(pr);
     n = ls ? blkid_partlist_numof_partitions(ls) : 0;
