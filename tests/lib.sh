@@ -55,6 +55,9 @@ assert_grep() {
     fi
 }
 
+# jfield FILE|- PATH...: fields of a JSON document, one call (path syntax: tests/lib/jsonpath.py).
+jfield() { python3 "$MT_TOP/tests/lib/jsonpath.py" "$@"; }
+
 # assert_eq NAME GOT WANT
 assert_eq() {
     if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi

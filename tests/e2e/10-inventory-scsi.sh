@@ -96,23 +96,7 @@ for n in $(awk '{print $1}' "$T_TMP/ids"); do
     assert_grep "$n: SG_IO pages equal the sysfs copies" "^mt-agent: $n: VPD via SG_IO, sysfs cross-check: match$" "$T_TMP/inv.err"
 done
 
-python3 - "$T_TMP/inv.json" "$T_TMP/ids" >"$T_TMP/cmp" <<'EOF'
-import json, sys
-inv = json.load(open(sys.argv[1]))
-disks = dict((d["name"], d) for d in inv["disks"])
-for line in open(sys.argv[2]):
-    f = line.split()
-    name, wwid = f[0], f[-1]
-    sid = " ".join(f[1:-1])
-    d = disks.get(name)
-    if d is None:
-        print("%s missing" % name); continue
-    print("%s scsi_id %s" % (name, "same" if d["scsi_id"] == sid else "differ: %r vs scsi_id %r" % (d["scsi_id"], sid)))
-    want_naa = wwid[4:] if wwid.startswith("naa.") else ""
-    print("%s naa %s" % (name, "same" if d["naa"] == want_naa and d["has_naa"] == bool(want_naa) else "differ: %r vs wwid %r" % (d["naa"], wwid)))
-    print("%s source %s driver %s" % (name, d["vpd_source"], d["driver"]))
-print("nonaa " + " ".join(sorted(n for n, d in disks.items() if d["transport"] == "scsi" and not d["has_naa"])))
-EOF
+python3 "$MT_TOP/tests/lib/inventory_oracle.py" guest-ids "$T_TMP/inv.json" "$T_TMP/ids" >"$T_TMP/cmp"
 for n in $(awk '{print $1}' "$T_TMP/ids"); do
     assert_grep "$n: scsi_id equals /lib/udev/scsi_id -g -u" "^$n scsi_id same$" "$T_TMP/cmp"
     assert_grep "$n: NAA equals sysfs wwid (none when there is none)" "^$n naa same$" "$T_TMP/cmp"
@@ -123,14 +107,7 @@ assert_eq "exactly one disk lacks a wwn in sysfs" "$(echo $nonaa | wc -w)" 1
 assert_grep "inventory finds no NAA on exactly that disk" "^nonaa $nonaa$" "$T_TMP/cmp"
 assert_grep "its scsi_id is the vendor-specific fallback" "^$nonaa 0VMware_Virtual_disk_" "$T_TMP/ids"
 
-python3 - "$T_TMP/inv.json" >"$T_TMP/got" <<'EOF'
-import json, sys
-for d in sorted(json.load(open(sys.argv[1]))["disks"], key=lambda d: d["naa"] or "~"):
-    sigs = d["signatures"]
-    parts = [s.split(":", 1)[1] for s in sigs if ":" in s and s.split(":", 1)[0] != d["name"]]
-    whole = [s.split(":", 1)[1] for s in sigs if s.startswith(d["name"] + ":")]
-    print("%s %s %s" % (d["naa"] or "-", d["pttype"] or "-", ",".join(parts or whole) or "-"))
-EOF
+python3 "$MT_TOP/tests/lib/inventory_oracle.py" contents "$T_TMP/inv.json" >"$T_TMP/got"
 assert_eq "libblkid in the guest: partition table and signatures as blkid -p sees the images" \
     "$(sort "$T_TMP/got" | tr '\n' ' ')" "$(sort "$T_TMP/want" | tr '\n' ' ')"
 
@@ -140,13 +117,7 @@ section udev >"$T_TMP/inv-udev.json"
 section udev-stderr >"$T_TMP/inv-udev.err"
 assert_grep "with udevd running the disks come from libudev" '^mt-agent: disks from udev,' "$T_TMP/inv-udev.err"
 assert_grep "without it they came from sysfs" '^mt-agent: disks from sysfs,' "$T_TMP/inv.err"
-python3 - "$T_TMP/inv.json" "$T_TMP/inv-udev.json" >"$T_TMP/udevcmp" <<'EOF'
-import json, sys
-a, b = (json.load(open(f)) for f in sys.argv[1:3])
-key = lambda inv: [(d["name"], d["scsi_id"], d["naa"], d["pttype"], d["signatures"]) for d in inv["disks"]]
-print("source %s %s" % (a["disk_source"], b["disk_source"]))
-print("same" if key(a) == key(b) else "differ: %r vs %r" % (key(a), key(b)))
-EOF
+python3 "$MT_TOP/tests/lib/inventory_oracle.py" same-disks "$T_TMP/inv.json" "$T_TMP/inv-udev.json" >"$T_TMP/udevcmp"
 assert_grep "disk_source sysfs, then udev" '^source sysfs udev$' "$T_TMP/udevcmp"
 assert_grep "libudev lists the same disks, ids and signatures as sysfs" '^same$' "$T_TMP/udevcmp"
 
@@ -154,28 +125,14 @@ assert_grep "libudev lists the same disks, ids and signatures as sysfs" '^same$'
 assert_grep "inventory with /dev/sda hidden still exits 0" '^=== hidden end rc=0' "$T_TMP/log"
 section hidden >"$T_TMP/inv-hidden.json"
 section hidden-stderr >"$T_TMP/inv-hidden.err"
-python3 - "$T_TMP/inv-hidden.json" >"$T_TMP/hid" <<'EOF'
-import json, sys
-for d in json.load(open(sys.argv[1]))["disks"]:
-    print("%s probe_error=%s" % (d["name"], d["probe_error"] or "-"))
-EOF
+python3 "$MT_TOP/tests/lib/inventory_oracle.py" probe-errors "$T_TMP/inv-hidden.json" >"$T_TMP/hid"
 assert_grep "sda: probe_error names the node and the reason" '^sda probe_error=/dev/sda: cannot open: No such file or directory' "$T_TMP/hid"
 assert_eq "the other disks probed as before" "$(grep -c 'probe_error=-$' "$T_TMP/hid")" 2
 assert_grep "and a warning says its signatures are unknown" \
     '^mt-agent: warning: sda: partition table and signatures unknown: /dev/sda: cannot open' "$T_TMP/inv-hidden.err"
 
 assert_grep "check exits 1 in the guest" '^=== check end rc=1' "$T_TMP/log"
-python3 - "$T_TMP/check.json" "$nonaa" $(awk '{print $1}' "$T_TMP/ids") >"$T_TMP/ck" <<'EOF'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-bad, names = sys.argv[2], sys.argv[3:]
-c = dict((x["id"], x) for x in doc["checks"])
-e = c["disk.enableuuid"]
-named = [n for n in names if (n + " ") in e["detail"] or (n + ":") in e["detail"]]
-print("enableuuid %s %s named=%s" % (e["status"], e["severity"], ",".join(named)))
-print("remedy %s" % ("ok" if "disk.EnableUUID" in e["remediation"] and "power the VM off" in e["remediation"] else e["remediation"]))
-print("unique %s" % c["disk.scsi-id-unique"]["status"])
-EOF
+python3 "$MT_TOP/tests/lib/check_report.py" enableuuid "$T_TMP/check.json" "$nonaa" $(awk '{print $1}' "$T_TMP/ids") >"$T_TMP/ck"
 assert_grep "disk.enableuuid fails, naming $nonaa alone" "^enableuuid fail error named=$nonaa$" "$T_TMP/ck"
 assert_grep "with the VMware remediation" "^remedy ok$" "$T_TMP/ck"
 assert_grep "disk.scsi-id-unique passes" "^unique pass$" "$T_TMP/ck"

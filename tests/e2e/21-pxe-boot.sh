@@ -12,7 +12,7 @@ payload=$T_TMP/payload
 mkdir -p "$payload"
 echo "tarball" >"$payload/Microsoft-ASR_UA_RHEL6-64.tar.gz"
 (cd "$payload" && sha256sum ./*.tar.gz >SHA256SUMS) # mt-image verifies the payload as the box will
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(python3 "$MT_TOP/tests/lib/tcp_port.py" free)
 url=http://10.0.2.2:$port
 pxe=$T_TMP/pxe
 # --force-agent: the guest is Debian's kernel and busybox, where the agent built here runs (not CentOS 6.6)
@@ -21,7 +21,7 @@ expect_exit 0 "mt-image pxe" "$MT_IMAGE" pxe --force-agent --base "$base" --out 
 python3 -m http.server --bind 127.0.0.1 --directory "$pxe/http" "$port" >"$T_TMP/http.log" 2>&1 &
 t_track_pid $!
 i=0
-until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$port" 2>/dev/null ||
+until python3 "$MT_TOP/tests/lib/tcp_port.py" connect "$port" 2>/dev/null ||
     [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 
 log=$T_TMP/boot.log

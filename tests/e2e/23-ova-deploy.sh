@@ -48,12 +48,8 @@ check "mt-image ova with the default sizing" "$MT_IMAGE" ova --iso "$T_TMP/mt.is
 
 # what the descriptor asks for, read by ova.py: the expectations below come from it
 python3 "$ova_py" show "$ova" >"$T_TMP/show.json" || { not_ok "ova.py show"; t_done; }
-want() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); d=j["descriptor"]; print(eval(sys.argv[2]))' \
-    "$T_TMP/show.json" "$1"; }
-w_cpus=$(want 'd["cpus"]')
-w_mib=$(want 'd["memory_mib"]')
-w_os=$(want '[x["capacity_bytes"] for x in d["disks"] if x["unit"] == 0][0]')
-w_ret=$(want '[x["capacity_bytes"] for x in d["disks"] if x["unit"] == 1][0]')
+read -r w_cpus w_mib w_os w_ret <<<"$(jfield "$T_TMP/show.json" descriptor.cpus descriptor.memory_mib \
+    'descriptor.disks[unit=0].capacity_bytes' 'descriptor.disks[unit=1].capacity_bytes')"
 
 boot() { # OVA LOG
     python3 "$ova_py" deploy "$1" --dir "$T_TMP/vm.$RANDOM" --timeout 900 2>&1 | tr -d '\r' >"$2"
@@ -85,12 +81,7 @@ for u in 0 1; do
         "^MT-DISK: sd[a-z] [0-9]+:0:$u:0 $size 3$naa\$" "$log"
 done
 sed -n '/^=== check begin/,/^=== check end/p' "$log" | sed '1d;$d' >"$T_TMP/check.json"
-python3 - "$T_TMP/check.json" >"$T_OUT" 2>&1 <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-for c in doc["checks"]:
-    print(c["id"], c["status"], c.get("detail", ""))
-PY
+python3 "$MT_TOP/tests/lib/check_report.py" list "$T_TMP/check.json" >"$T_OUT" 2>&1
 assert_grep "mt-agent (from the CD) in the guest: disk.enableuuid passes for both disks" \
     '^disk.enableuuid pass all 2 SCSI disks have an NAA identifier' "$T_OUT"
 assert_grep "  disk.scsi-id-unique passes" '^disk.scsi-id-unique pass' "$T_OUT"
@@ -107,31 +98,10 @@ assert_eq "control: a tampered OVA is refused by the deployer (exit 3)" "$rc" 3
 assert_grep "  naming the ISO" "digests do not match for \['master-target\.iso'\]" "$T_OUT"
 
 # control 2: disk.EnableUUID = FALSE (the descriptor edited and the manifest redone): the check fails
-python3 - "$ova" "$T_TMP/false.ova" <<'PY'
-import hashlib, io, sys, tarfile
-src, dst = sys.argv[1:]
-with tarfile.open(src, "r:") as tf, tarfile.open(dst, "w", format=tarfile.USTAR_FORMAT) as out:
-    members = tf.getmembers()
-    ovf = tf.extractfile(members[0]).read().replace(b'vmw:key="disk.EnableUUID" vmw:value="TRUE"',
-                                                  b'vmw:key="disk.EnableUUID" vmw:value="FALSE"')
-    assert b'"FALSE"' in ovf
-    iso = members[-1]
-    h = hashlib.sha256()
-    f = tf.extractfile(iso)
-    for chunk in iter(lambda: f.read(1 << 20), b""):
-        h.update(chunk)
-    mf = ("SHA256(%s)= %s\nSHA256(%s)= %s\n" % (members[0].name, hashlib.sha256(ovf).hexdigest(),
-                                               iso.name, h.hexdigest())).encode()
-    for m, data in ((members[0], ovf), (members[1], mf)):
-        m.size = len(data)
-        out.addfile(m, io.BytesIO(data))
-    out.addfile(iso, tf.extractfile(iso))
-PY
+python3 "$MT_TOP/tests/lib/ova_edit.py" enableuuid-false "$ova" "$T_TMP/false.ova"
 boot "$T_TMP/false.ova" "$T_TMP/false.log"
 assert_grep "control: the deployer reads EnableUUID FALSE" 'disk.EnableUUID FALSE' "$T_TMP/false.log"
 sed -n '/^=== check begin/,/^=== check end/p' "$T_TMP/false.log" | sed '1d;$d' >"$T_TMP/false.json"
-if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if [c["status"] for c in d["checks"] if c["id"]=="disk.enableuuid"]==["fail"] else 1)' \
-    "$T_TMP/false.json" 2>/dev/null; then
-    ok "control: without EnableUUID the guest's disk.enableuuid fails"
-else not_ok "control: without EnableUUID the guest's disk.enableuuid fails"; fi
+assert_eq "control: without EnableUUID the guest's disk.enableuuid fails" \
+    "$(jfield "$T_TMP/false.json" 'checks[id=disk.enableuuid].status' 2>/dev/null)" fail
 t_done

@@ -10,7 +10,7 @@ t_require qemu-system-x86_64 xorriso python3 dnsmasq
 
 base=$T_TMP/base.iso
 check "synthetic CentOS-like base ISO" "$MT_TOP/scripts/vm/synthetic-base-iso.sh" --out "$base"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(python3 "$MT_TOP/tests/lib/tcp_port.py" free)
 url=http://10.0.2.2:$port
 hosts=$T_TMP/fleet.csv
 cat >"$hosts" <<'CSV'
@@ -25,7 +25,7 @@ expect_exit 0 "dnsmasq --test accepts the tree's dnsmasq.conf" dnsmasq --test --
 python3 -m http.server --bind 127.0.0.1 --directory "$pxe/http" "$port" >"$T_TMP/http.log" 2>&1 &
 t_track_pid $!
 i=0
-until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$port" 2>/dev/null ||
+until python3 "$MT_TOP/tests/lib/tcp_port.py" connect "$port" 2>/dev/null ||
     [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 
 boot() { # NAME MAC: boots the tree with that MAC; the serial log in $T_TMP/NAME.log

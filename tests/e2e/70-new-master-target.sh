@@ -38,20 +38,9 @@ assert_grep "boot 1: firstboot ends done" '^=== firstboot end rc=0' "$log"
 assert_grep "boot 1: guest powered off by itself" 'vm: poweroff' "$log"
 
 sc_section "$log" check >"$SC_DIR/check1.json"
-python3 - "$SC_DIR/check1.json" >"$T_OUT" 2>&1 <<'EOF'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-s = doc["summary"]
-bad = [c["id"] + ": " + c.get("detail", "") for c in doc["checks"] if c["status"] == "fail"]
-print("summary", s)
-for b in bad: print("FAIL", b)
-ids = {c["id"]: c["status"] for c in doc["checks"]}
-for must in ("disk.enableuuid", "layout.partitions", "layout.swap", "retention.volume",
-             "customchanges.applied", "modules.xfs", "modules.reiserfs", "cs.registered", "cs.reachable",
-             "time.sync", "network.static-ip", "platform.vmware"):
-    print("STATUS", must, ids.get(must))
-sys.exit(0 if s["fail"] == 0 and not bad else 1)
-EOF
+python3 "$MT_TOP/tests/lib/check_report.py" no-failures "$SC_DIR/check1.json" disk.enableuuid layout.partitions \
+    layout.swap retention.volume customchanges.applied modules.xfs modules.reiserfs cs.registered cs.reachable \
+    time.sync network.static-ip platform.vmware >"$T_OUT" 2>&1
 if [ $? -eq 0 ]; then ok "boot 1: check fails nothing (ignoring $SC_IGNORE_DEFAULT)"; else
     not_ok "boot 1: check fails something"; sed 's/^/    # /' "$T_OUT"; fi
 for c in disk.enableuuid layout.partitions layout.swap retention.volume customchanges.applied modules.xfs modules.reiserfs cs.registered cs.reachable time.sync network.static-ip platform.vmware; do
@@ -64,23 +53,16 @@ assert_grep "boot 1: guest scsi_id for the OS disk" "^$SC_OS 3${WWN_OS#0x}$" "$S
 
 # Oracles on the images, from the host.
 sfdisk --json "$SC_DIR/os.img" >"$SC_DIR/os.sfdisk" 2>/dev/null
-python3 - "$SC_DIR/os.sfdisk" >"$T_OUT" 2>&1 <<'EOF'
-import json, sys
-t = json.load(open(sys.argv[1]))["partitiontable"]
-p = t["partitions"]
-print(t["label"], len(p), [x["type"] for x in p], p[0].get("bootable"))
-ok = t["label"] == "dos" and len(p) == 4 and [x["type"] for x in p] == ["83", "83", "82", "83"] \
-     and p[0].get("bootable") and all(x["start"] % 2048 == 0 for x in p)
-sys.exit(0 if ok else 1)
-EOF
-if [ $? -eq 0 ]; then ok "OS disk: msdos, 4 aligned primaries, boot flag on / (sfdisk --json)"; else
+python3 "$MT_TOP/tests/lib/sfdisk_table.py" "$SC_DIR/os.sfdisk" >"$SC_DIR/os.parts" 2>"$T_OUT"
+# N START SIZE END TYPE BOOT: the label, then each partition's type, * when bootable, ! when not 1 MiB aligned
+shape="$(jfield "$SC_DIR/os.sfdisk" partitiontable.label 2>>"$T_OUT") $(awk '{ printf "%s%s%s ", $5, ($6 == "boot" ? "*" : ""), ($2 % 1048576 ? "!" : "") }' "$SC_DIR/os.parts")"
+echo "got: $shape" >>"$T_OUT"
+if [ "$shape" = "dos 83* 83 82 83 " ]; then ok "OS disk: msdos, 4 aligned primaries, boot flag on / (sfdisk --json)"; else
     not_ok "OS disk layout (sfdisk --json)"; sed 's/^/    # /' "$T_OUT"; fi
 # blkid at each partition's offset (sfdisk --json gives the starts): no loop device needed.
-labels=$(python3 -c 'import json,sys; [print(p["start"] * 512) for p in json.load(open(sys.argv[1]))["partitiontable"]["partitions"]]' \
-    "$SC_DIR/os.sfdisk" 2>/dev/null | while read -r off; do blkid -p -O "$off" -o value -s LABEL "$SC_DIR/os.img"; done | tr '\n' ' ')
+labels=$(awk '{ print $2 }' "$SC_DIR/os.parts" | while read -r off; do blkid -p -O "$off" -o value -s LABEL "$SC_DIR/os.img"; done | tr '\n' ' ')
 assert_eq "OS disk labels (blkid)" "$labels" "MT_ROOT MT_CRASH MT_SWAP MT_HOME "
-types=$(python3 -c 'import json,sys; [print(p["start"] * 512) for p in json.load(open(sys.argv[1]))["partitiontable"]["partitions"]]' \
-    "$SC_DIR/os.sfdisk" 2>/dev/null | while read -r off; do blkid -p -O "$off" -o value -s TYPE "$SC_DIR/os.img"; done | tr '\n' ' ')
+types=$(awk '{ print $2 }' "$SC_DIR/os.parts" | while read -r off; do blkid -p -O "$off" -o value -s TYPE "$SC_DIR/os.img"; done | tr '\n' ' ')
 assert_eq "OS disk file systems (blkid)" "$types" "ext4 ext4 swap ext4 "
 ret_uuid=$(blkid -p -o value -s UUID "$SC_DIR/ret.img" 2>/dev/null)
 assert_eq "retention volume is ext4 MT_RETENTION (blkid)" \
@@ -88,12 +70,8 @@ assert_eq "retention volume is ext4 MT_RETENTION (blkid)" \
 
 # one_record FILE: the server's records (JSON) are exactly one, for the VM's UUID
 one_record() {
-    python3 - "$1" "$SC_UUID" >"$T_OUT" 2>&1 <<'EOF'
-import json, sys
-recs = json.load(open(sys.argv[1]))
-print(len(recs), [r.get("host_id") for r in recs])
-sys.exit(0 if len(recs) == 1 and recs[0]["host_id"] == sys.argv[2] else 1)
-EOF
+    jfield "$1" '|len' '*.host_id?' >"$T_OUT" 2>&1
+    [ "$(cat "$T_OUT")" = "1 $SC_UUID" ]
 }
 sc_cs_records >"$SC_DIR/records1.json" 2>"$T_ERR"
 one_record "$SC_DIR/records1.json"

@@ -26,31 +26,21 @@ sc_section "$log" ids >"$SC_DIR/ids"
 assert_grep "the guest's scsi_id prints a fallback id for $SC_RET (not NAA)" "^$SC_RET [^3]" "$SC_DIR/ids"
 
 sc_section "$log" check >"$SC_DIR/check.json"
-python3 - "$SC_DIR/check.json" "$SC_OS" "$SC_RET" >"$T_OUT" 2>&1 <<'EOF'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-os_disk, ret_disk = sys.argv[2], sys.argv[3]
-c = [x for x in doc["checks"] if x["id"] == "disk.enableuuid"][0]
-print(c["status"], "|", c["detail"], "|", c["remediation"])
-ok = c["status"] == "fail" and ret_disk in c["detail"] and os_disk not in c["detail"] \
-     and "disk.EnableUUID" in c["remediation"]
-sys.exit(0 if ok else 1)
-EOF
-if [ $? -eq 0 ]; then ok "check: disk.enableuuid fails for $SC_RET alone, with the VMware remediation"; else
+e='checks[id=disk.enableuuid]'
+jfield "$SC_DIR/check.json" "$e.status" "$e.detail|contains:$SC_RET" "$e.detail|contains:$SC_OS" \
+    "$e.remediation|contains:disk.EnableUUID" >"$T_OUT" 2>&1
+jfield --lines "$SC_DIR/check.json" "$e.detail" "$e.remediation" >>"$T_OUT" 2>&1
+if [ "$(head -n 1 "$T_OUT")" = "fail true false true" ]; then
+    ok "check: disk.enableuuid fails for $SC_RET alone, with the VMware remediation"; else
     not_ok "check: disk.enableuuid"; sed 's/^/    # /' "$T_OUT"; fi
 sc_section "$log" journal >"$SC_DIR/journal.json"
-python3 - "$SC_DIR/journal.json" >"$T_OUT" 2>&1 <<'EOF'
-import json, sys
-j = json.load(open(sys.argv[1]))
-fb = j["firstboot"]
-print(fb)
-sys.exit(0 if fb["state"] == "stopped" and fb["steps"]["preflight"]["status"] == "failed"
-         and "register" not in fb["steps"] else 1)
-EOF
-if [ $? -eq 0 ]; then ok "journal: firstboot stopped at preflight, register never ran"; else
+jfield "$SC_DIR/journal.json" firstboot.state firstboot.steps.preflight.status 'firstboot.steps|has:register' \
+    >"$T_OUT" 2>&1
+jfield "$SC_DIR/journal.json" firstboot >>"$T_OUT" 2>&1
+if [ "$(head -n 1 "$T_OUT")" = "stopped failed false" ]; then ok "journal: firstboot stopped at preflight, register never ran"; else
     not_ok "journal after the stop"; sed 's/^/    # /' "$T_OUT"; fi
 sc_cs_records >"$SC_DIR/records.json" 2>"$T_ERR"
-assert_eq "server: no record" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$SC_DIR/records.json")" "0"
+assert_eq "server: no record" "$(jfield "$SC_DIR/records.json" '|len')" "0"
 sc_cs_stop
 sc_keep_logs 71-enableuuid-false
 t_done

@@ -1,8 +1,11 @@
 #!/bin/bash
 # The shape of the code, as the project holds it: no function over 100 lines in
 # agent/, image/, provision/ or agent/cli/ (tests/lib/funclen.py lists them), and no
-# copy of 10 lines or more within agent/ and image/ (duplicates). The oracle of
-# the lister itself: a generated file with functions of known lengths.
+# copy of 10 lines or more within agent/ and image/ (duplicates), and no Python
+# program written inside a test script (tests/lib/inline_python.py lists them:
+# oracles live in tests/lib/*.py). The oracle of each lister itself: a generated
+# file with functions of known lengths, and one with inline programs and
+# look-alikes.
 . "$MT_TOP/tests/lib.sh"
 t_require python3 duplicates
 
@@ -26,6 +29,17 @@ for d in agent image; do
     if grep -q '^no duplicates' "$T_OUT"; then ok "duplicates: no copy of 10 lines or more within $d/"
     else not_ok "duplicates: copies of 10 lines or more within $d/"; sed 's/^/    # /' "$T_OUT"; fi
 done
+# the inline-Python lister finds the forms a program takes inside bash, and only those
+# (the sample is not a script, so the scan below does not read it)
+python3 "$MT_TOP/tests/lib/inline_python.py" "$MT_TOP/tests/fixtures/shape/inline-python.txt" >"$T_OUT"
+assert_eq "inline_python: finds the 6 inline programs (lines 1-6), not the 5 look-alikes (tests/fixtures/shape)" \
+    "$(cut -d: -f2 "$T_OUT" | paste -sd' ')" "1 2 3 4 5 6"
+# tests/cs_lib.sh's client (cs_call) is another part's this round: that one line alone is let through
+git -C "$MT_TOP" ls-files 'tests/*.sh' 'tests/*.lib' | sed "s#^#$MT_TOP/#" | xargs python3 "$MT_TOP/tests/lib/inline_python.py" |
+    grep -v '/tests/cs_lib\.sh:[0-9]*: "\$CS_PY" - "\$CS_PORT" "\$CS_CA" "\$@" <<' >"$T_OUT"
+if [ -s "$T_OUT" ]; then not_ok "no Python program inside a test script (move it to tests/lib/*.py)"; sed 's/^/    # /' "$T_OUT"
+else ok "no Python program inside a test script: the oracles are in tests/lib/*.py"; fi
+
 # the project documents itself: nothing refers to the planning documents outside it
 git -C "$MT_TOP" grep -nIE '\.\./shared|(DESIGN|DOMAIN|STYLE)\.md' -- . ':!tests/integration/02-code-shape.sh' >"$T_OUT" 2>&1
 if [ -s "$T_OUT" ]; then not_ok "nothing refers to ../shared or its documents"; sed 's/^/    # /' "$T_OUT"

@@ -123,14 +123,7 @@ assert_grep "journal version 99: the message says 99" "journal version 99 is new
 rm -f "$J/state.json"
 
 # --- names from archives reach the terminal escaped -------------------------------------
-python3 - "$T_TMP/evil.tar.gz" <<'PY'
-import io, sys, tarfile
-with tarfile.open(sys.argv[1], "w:gz") as t:
-    data = b"#!/bin/sh\n"
-    ti = tarfile.TarInfo("../\x1b[2J\x1b]0;owned\x07evil")
-    ti.size = len(data)
-    t.addfile(ti, io.BytesIO(data))
-PY
+python3 "$MT_TOP/tests/lib/tar_escape.py" "$T_TMP/evil.tar.gz"
 sum=$(sha256sum "$T_TMP/evil.tar.gz" | cut -d' ' -f1)
 expect_exit 1 "an archive member with escape sequences: refused" "$MT_AGENT" --root "$R" apply --agent "$T_TMP/evil.tar.gz" --sha256 "$sum"
 if grep -q $'\033\|\a' "$T_ERR"; then not_ok "archive member: no raw ESC or BEL on stderr"; else ok "archive member: no raw ESC or BEL on stderr"; fi

@@ -52,11 +52,7 @@ check "rpm database made for the CentOS fixtures" test -f "$T_TMP/ok/var/lib/rpm
 # check --json output is flattened once (python3 starts slowly on a loaded box)
 # into NAME.tsv: id, status, severity, detail, remediation.
 flatten() { # NAME
-    python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-for x in d["checks"]:
-    print("\t".join([x["id"],x["status"],x["severity"],x["detail"].replace("\t"," "),x["remediation"].replace("\t"," ")]))' \
-        "$T_TMP/$1.json" >"$T_TMP/$1.tsv"
+    python3 "$MT_TOP/tests/lib/check_report.py" tsv "$T_TMP/$1.json" >"$T_TMP/$1.tsv"
 }
 # status NAME ID: "status severity", or "absent"
 status() {
@@ -96,21 +92,9 @@ for id in ${others//,/ }; do
     s=$(status full $id)
     [ "$s" != absent ] && ok "ok: $id is in the catalogue ($s)" || not_ok "ok: $id is in the catalogue"
 done
-python3 - "$T_TMP/ok.json" >"$T_TMP/sum" <<'EOF'
-import json,sys
-d=json.load(open(sys.argv[1]))
-s=d["summary"]; c=d["checks"]
-assert set(s)=={"pass","fail","skip","errors","warnings"}, s
-assert s["pass"]==sum(x["status"]=="pass" for x in c)
-assert s["fail"]==sum(x["status"]=="fail" for x in c)
-assert s["skip"]==sum(x["status"]=="skip" for x in c)
-assert s["warnings"]==sum(x["status"]=="fail" and x["severity"]=="warning" for x in c)
-assert s["errors"]==sum(x["status"]=="fail" and x["severity"]=="error" for x in c)
-for x in c: assert set(x)=={"id","severity","status","title","detail","remediation"}, x
-assert d["host"]["vendor"]=="VMware, Inc." and d["host"]["uuid"]=="42a1b2c3-d4e5-f607-1829-3a4b5c6d7e8f", d["host"]
-print("ok")
-EOF
-assert_eq "ok: summary counts and keys match the checks" "$(cat "$T_TMP/sum")" "ok"
+python3 "$MT_TOP/tests/lib/check_report.py" summary "$T_TMP/ok.json" >"$T_TMP/sum" 2>&1
+assert_eq "ok: summary counts and keys match the checks" "$(cat "$T_TMP/sum") $(jfield "$T_TMP/ok.json" host.vendor host.uuid)" \
+    "ok VMware, Inc. 42a1b2c3-d4e5-f607-1829-3a4b5c6d7e8f"
 expect_exit 1 "ok: --strict makes the failed warning fail" "$MT_AGENT" --root "$T_TMP/ok" check --strict
 printf '[check]\nmin_cpus = 2\nmin_ram_mib = 512\nmin_os_disk_gib = 0\nstrict = true\n' >"$T_TMP/small.conf"
 sed -i 's/min_os_disk_gib = 0/min_os_disk_gib = 1/' "$T_TMP/small.conf"
@@ -180,22 +164,9 @@ for cap in vmware-wwn vmware-mixed qemu-plain; do
     expect_exit 0 "inventory --json --root ($cap)" "$MT_AGENT" --json --root "$root" inventory
     cp "$T_OUT" "$T_TMP/inv-$cap.json"
 done
-python3 - "$T_TMP" "$fx/capture" >"$T_TMP/facts" <<'EOF'
-import json,sys
-tmp,capdir=sys.argv[1],sys.argv[2]
-for cap in ("vmware-wwn","vmware-mixed","qemu-plain"):
-    inv=json.load(open("%s/inv-%s.json" % (tmp,cap)))
-    want=dict((l.split(" ",1)[0], l.split(" ",1)[1].strip()) for l in open("%s/%s/scsi_id.txt" % (capdir,cap)) if l.strip())
-    got=dict((d["name"], d["scsi_id"]) for d in inv["disks"] if d["transport"]=="scsi")
-    print("%s %s" % (cap, "same" if got==want else "differ: got %r want %r" % (got, want)))
-inv=json.load(open(tmp + "/inv-vmware-mixed.json"))
-d=dict((x["name"],x) for x in inv["disks"])
-print("sda naa=%s has_naa=%s serial=%s driver=%s mounts=%s swap=%s src=%s" % (d["sda"]["naa"], d["sda"]["has_naa"], d["sda"]["serial"], d["sda"]["driver"], ",".join(d["sda"]["mounts"]), d["sda"]["swap"], d["sda"]["vpd_source"]))
-print("sdb has_naa=%s designators=%s" % (d["sdb"]["has_naa"], [(g["type"],g["value"]) for g in d["sdb"]["designators"]]))
-print("sdc driver=%s vda driver=%s transport=%s" % (d["sdc"]["driver"], d["vda"]["driver"], d["vda"]["transport"]))
-print("host %s|%s|%s|%d" % (inv["host"]["vendor"], inv["host"]["product"], inv["host"]["arch"], inv["host"]["cpus"]))
-EOF
 for cap in vmware-wwn vmware-mixed qemu-plain; do
+    python3 "$MT_TOP/tests/lib/inventory_oracle.py" scsi-ids "$T_TMP/inv-$cap.json" "$fx/capture/$cap/scsi_id.txt" |
+        sed "s/^/$cap /" >"$T_TMP/facts"
     assert_grep "$cap: scsi_id of every SCSI disk equals the guest's /lib/udev/scsi_id" "^$cap same$" "$T_TMP/facts"
 done
 # a page that lies about its length: unreadable, named, no id, no crash
@@ -203,10 +174,9 @@ root=$T_TMP/inv-vmware-mixed
 pg=$(readlink -f "$root/sys/block/sda/device")/vpd_pg83
 printf '\000\203\000\100\001\003\000\010\140' >"$pg"
 expect_exit 0 "inventory with a truncated vpd_pg83 still runs" "$MT_AGENT" --json --root "$root" inventory
-python3 -c 'import json,sys
-d=[x for x in json.load(open(sys.argv[1]))["disks"] if x["name"]=="sda"][0]
-print(d["vpd_error"], "|", d["scsi_id"], "|", d["has_naa"])' "$T_OUT" >"$T_TMP/lie"
-assert_grep "sda: unreadable page named, no id" "^page 0x83 claims 64 bytes, only 5 received: scsi_id's id would rest on byte 9, which the device did not send \|  \| False$" "$T_TMP/lie"
+mapfile -t sda < <(jfield --lines "$T_OUT" 'disks[name=sda].vpd_error' 'disks[name=sda].scsi_id' 'disks[name=sda].has_naa')
+printf '%s | %s | %s\n' "${sda[@]}" >"$T_TMP/lie"
+assert_grep "sda: unreadable page named, no id" "^page 0x83 claims 64 bytes, only 5 received: scsi_id's id would rest on byte 9, which the device did not send \|  \| false$" "$T_TMP/lie"
 expect_exit 1 "check fails disk.enableuuid on it" "$MT_AGENT" --json --root "$root" check --only disk.enableuuid
 assert_grep "says VPD unreadable" "sda: VPD unreadable" "$T_OUT"
 

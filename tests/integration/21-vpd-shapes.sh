@@ -1,6 +1,6 @@
 #!/bin/bash
 # SCSI identity exactly as udev sees it, on page shapes udev's scsi_id has to
-# deal with (tests/integration/vpd_shapes.py says where each comes from): the
+# deal with (tests/lib/vpd_shapes.py says where each comes from): the
 # three disagreements of issue 17, six layouts from public material, and
 # malformed pages. Each shape is one disk of a fixture sysroot made here, and
 # the same bytes are what the real /lib/udev/scsi_id reads through SG_IO (an
@@ -20,7 +20,7 @@ root=$T_TMP/root
 mkdir -p "$root" "$T_TMP/dev"
 cp -a "$fx/capture/vmware-wwn/root/." "$root/"
 cp -a "$fx/etc/centos66-static/." "$root/"
-python3 "$MT_TOP/tests/integration/vpd_shapes.py" write "$root" "$T_TMP/dev" >"$T_TMP/manifest"
+python3 "$MT_TOP/tests/lib/vpd_shapes.py" write "$root" "$T_TMP/dev" >"$T_TMP/manifest"
 check "shapes written" test -s "$T_TMP/manifest"
 
 # The oracle, disk by disk: what scsi_id -g -u prints (or nothing), and what sg_vpd decodes.
@@ -39,50 +39,7 @@ expect_exit 0 "inventory --json --root of $(wc -l <"$T_TMP/manifest") shaped dis
     "$MT_AGENT" --json --root "$root" inventory
 cp "$T_OUT" "$T_TMP/inv.json"
 
-python3 - "$T_TMP" <<'PY' >"$T_TMP/verdicts"
-import json, re, sys
-tmp = sys.argv[1]
-inv = dict((d["name"], d) for d in json.load(open(tmp + "/inv.json"))["disks"])
-udev = dict(l.rstrip("\n").split("\t", 1) for l in open(tmp + "/udev"))
-for line in open(tmp + "/manifest"):
-    name, shape, kind, naa, vendor = line.rstrip("\n").split("\t")
-    d, want = inv[name], udev[name]
-    say = lambda what, good, why="": print("%s %s %s %s%s" % ("ok" if good else "bad", shape, name, what,
-                                                             "" if good else ": " + why))
-    if kind == "same":
-        say("scsi_id equals udev's", d["scsi_id"] == want, "mt-agent %r, scsi_id %r" % (d["scsi_id"], want))
-        say("no vpd_error when udev has an id", not want or d["vpd_error"] == "", d["vpd_error"])
-    else:
-        say("no id where udev's rests on bytes not sent", d["scsi_id"] == "" and "did not send" in d["vpd_error"],
-            "%r / %r (udev printed %r)" % (d["scsi_id"], d.get("vpd_error"), want))
-    # naa is the designator behind scsi_id whenever udev's id is NAA-based ('3')
-    if kind == "same":
-        nb = want[1:] if want.startswith("3") else ""
-        say("naa is the NAA behind scsi_id", d["naa"] == nb and d["has_naa"] == bool(nb),
-            "naa %r has_naa %r, scsi_id %r" % (d["naa"], d["has_naa"], want))
-    if naa != "-":
-        say("naa is the one the shape means", d["naa"] == naa, "%r vs %r" % (d["naa"], naa))
-    try:
-        sg = open("%s/sgvpd.%s" % (tmp, name)).read()
-    except IOError:
-        continue
-    if shape == "emc-scsi2-rdm":
-        continue    # sg_vpd decodes SCSI-2 pages as designators: no oracle for this one
-    sg_naa = re.findall(r"designator type: NAA,  code set: Binary\n(?:\s+transport: [^\n]*\n)?\s+0x([0-9a-f]+)", sg)
-    ours = [g["value"] for g in d["designators"] if g["type"] == "naa" and g["code_set"] == "binary"]
-    say("binary NAA designators as sg_vpd decodes them", sg_naa == ours, "sg_vpd %r, mt-agent %r" % (sg_naa, ours))
-    n_sg = len(re.findall(r"designator type:", sg))
-    say("as many designators as sg_vpd lists", n_sg == len(d["designators"]),
-        "sg_vpd %d, mt-agent %d" % (n_sg, len(d["designators"])))
-    if "Device Identification VPD page" not in sg:
-        say("a page sg_vpd does not take for page 0x83 is named so", "page code 0x80 where 0x83" in d.get("vpd_warning", ""),
-            d.get("vpd_warning", ""))
-        continue
-    sg_err = "VPD page error" in sg
-    ours_w = "page 0x83 claims" in d.get("vpd_warning", "") + d["vpd_error"] or "page 0x83: " in d.get("vpd_warning", "")
-    say("page 0x83 warned about exactly where sg_vpd reports an error", sg_err == ours_w,
-        "sg_vpd error %r, vpd_warning %r, vpd_error %r" % (sg_err, d.get("vpd_warning", ""), d["vpd_error"]))
-PY
+python3 "$MT_TOP/tests/lib/vpd_oracle.py" "$T_TMP" >"$T_TMP/verdicts"
 while read -r verdict rest; do
     case $verdict in ok) ok "$rest" ;; *) not_ok "$rest" ;; esac
 done <"$T_TMP/verdicts"
@@ -90,12 +47,7 @@ check "verdicts for every shape" test "$(cut -d' ' -f2 "$T_TMP/verdicts" | sort 
 
 # The disagreements, by name: what the operator reads.
 disk_of() { awk -F'\t' -v s="$1" '$2 == s {print $1}' "$T_TMP/manifest"; }
-field() { # DISK KEY
-    python3 -c 'import json,sys
-d=[x for x in json.load(open(sys.argv[1]))["disks"] if x["name"]==sys.argv[2]][0]
-v=d[sys.argv[3]]
-print(v if not isinstance(v,bool) else str(v).lower())' "$T_TMP/inv.json" "$1" "$2"
-}
+field() { jfield "$T_TMP/inv.json" "disks[name=$1].$2"; } # DISK KEY
 pad=$(disk_of padded-name-string)
 assert_eq "padded page: udev's page 0x80 id" "$(field "$pad" scsi_id)" "SACME_ARRAY_LUN_ACME0001SN42"
 assert_grep "padded page: a warning names the padding" "3 zero bytes after the last designator" <(field "$pad" vpd_warning)
@@ -110,9 +62,7 @@ assert_eq "SCSI-2 page: udev's id" "$(field "$emc" scsi_id)" "360060480000190101
 expect_exit 1 "check disk.enableuuid: fails on the VMware disk without an NAA only" \
     "$MT_AGENT" --json --root "$root" check --only disk.enableuuid
 cp "$T_OUT" "$T_TMP/check.json"
-python3 -c 'import json,sys
-c=json.load(open(sys.argv[1]))["checks"][0]
-print(c["status"]); print(c["detail"]); print(c["remediation"])' "$T_TMP/check.json" >"$T_TMP/check.txt"
+jfield --lines "$T_TMP/check.json" checks.0.status checks.0.detail checks.0.remediation >"$T_TMP/check.txt"
 wpc=$(disk_of wrong-page-code)
 assert_grep "names the VMware disk whose page 0x83 is not one" "^$wpc has no NAA identifier \(scsi_id falls back to SVMware_Virtual_disk_6000c29abcdef0123456; malformed VPD: page code 0x80 where 0x83 was asked for" "$T_TMP/check.txt"
 assert_grep "the remediation names only it" "disks $wpc\)" "$T_TMP/check.txt"

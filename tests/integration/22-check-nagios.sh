@@ -35,23 +35,7 @@ first_line_form() { # FILE STATE
 
 # What the --json run of the same checks says: state, exit, ids and counts.
 oracle() { # JSON-FILE STRICT(0|1)
-    python3 - "$1" "$2" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-strict = sys.argv[2] == "1"
-fails = [c for c in d["checks"] if c["status"] == "fail"]
-err = [c["id"] for c in fails if c["severity"] == "error"]
-warn = [c["id"] for c in fails if c["severity"] == "warning"]
-state, code = ("CRITICAL", 2) if err or (strict and warn) else ("WARNING", 1) if warn else ("OK", 0)
-n = lambda s: sum(1 for c in d["checks"] if c["status"] == s)
-print(state, code, "pass=%d fail=%d skip=%d errors=%d warnings=%d" % (n("pass"), n("fail"), n("skip"), len(err), len(warn)),
-      ",".join(err) or "-", ",".join(warn) or "-", sep="\t")
-for c in fails:
-    line = "%s (%s): %s" % (c["id"], c["severity"], c["detail"].replace("|", "/"))
-    if c["remediation"]:
-        line += "; fix: " + c["remediation"].replace("|", "/")
-    print(line)
-EOF
+    python3 "$MT_TOP/tests/lib/check_report.py" nagios "$1" "$2"
 }
 
 nagios_case() { # NAME ROOT WANT-STATE WANT-EXIT IGNORE [check args]
@@ -131,8 +115,7 @@ unknown_case "nagios: a check in both --only and --ignore" "os.arch is named by 
     "$MT_AGENT" --root "$T_TMP/static" check --format nagios --only os.arch --ignore os.arch
 expect_exit 2 "an unknown id in --ignore is a usage error" "$MT_AGENT" --root "$T_TMP/static" check --ignore no.such
 expect_exit 0 "--format json is --json" "$MT_AGENT" --root "$T_TMP/static" check --format json --ignore "$others,host.resources"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["fail"] == 0' "$T_OUT" &&
-    ok "  one JSON document" || not_ok "  one JSON document"
+assert_eq "  one JSON document" "$(jfield "$T_OUT" summary.fail)" 0
 expect_exit 0 "--format text is the default" "$MT_AGENT" --root "$T_TMP/static" check --format text --ignore "$others,host.resources"
 assert_grep "  the human summary" '^[0-9]+ passed, 0 failed' "$T_OUT"
 

@@ -7,15 +7,14 @@
 . "$MT_TOP/tests/integration/layout.lib"
 t_require python3 blkid mkfs.ext4 mkfs.xfs losetup
 layout_root
-jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 M=$R/mnt/retention
 
 # a blank image: created, mounted, in fstab
 truncate -s 20G "$R/img/ret.img"
 expect_exit 0 "blank disk: retention volume created" "$MT_AGENT" --root "$R" --json retention --disk "$R"/img/ret.img
 t_track_mount "$M"
-assert_eq "created, mounted now" "$(jget "$T_OUT" 'd["result"], d["mounted_now"]')" "('created', True)"
-uuid=$(jget "$T_OUT" 'd["uuid"]')
+assert_eq "created, mounted now" "$(jfield "$T_OUT" result mounted_now)" "created true"
+uuid=$(jfield "$T_OUT" uuid)
 assert_eq "blkid: ext4 labelled MT_RETENTION" "$(blkid -p -o value -s TYPE "$R/img/ret.img") $(blkid -p -o value -s LABEL "$R/img/ret.img")" "ext4 MT_RETENTION"
 assert_eq "blkid: the UUID reported" "$(blkid -p -o value -s UUID "$R/img/ret.img")" "$uuid"
 assert_eq "mounted at the mount point" "$(findmnt -n -o TARGET "$M")" "$M"
@@ -24,19 +23,19 @@ assert_grep "journal: retention done" '"state": "done"' "$R/var/lib/mt-agent/sta
 
 # the check passes on it
 expect_exit 0 "check retention.volume passes" "$MT_AGENT" --root "$R" --json check --only retention.volume
-assert_eq "retention.volume: pass" "$(jget "$T_OUT" '[c["status"] for c in d["checks"] if c["id"] == "retention.volume"][0]')" pass
+assert_eq "retention.volume: pass" "$(jfield "$T_OUT" 'checks[id=retention.volume].status')" pass
 
 # a second run: reused, nothing changed
 echo "recovery point" >"$M/keep"
 sync
 expect_exit 0 "second run" "$MT_AGENT" --root "$R" --json retention --disk "$R"/img/ret.img
-assert_eq "second run: reused, already mounted, fstab unchanged" "$(jget "$T_OUT" 'd["result"], d["mounted_now"], d["fstab_changed"]')" "('reused', False, False)"
+assert_eq "second run: reused, already mounted, fstab unchanged" "$(jfield "$T_OUT" result mounted_now fstab_changed)" "reused false false"
 umount "$M"
 # after a "disaster": unmounted, fstab lost: reused, remounted, the data is there
 : >"$R/etc/fstab"
 expect_exit 1 "check retention.volume fails when unmounted" "$MT_AGENT" --root "$R" check --only retention.volume
 expect_exit 0 "reuse after disaster" "$MT_AGENT" --root "$R" --json retention --disk "$R"/img/ret.img
-assert_eq "reused, mounted again, fstab written" "$(jget "$T_OUT" 'd["result"], d["mounted_now"], d["fstab_changed"], d["uuid"]')" "('reused', True, True, '$uuid')"
+assert_eq "reused, mounted again, fstab written" "$(jfield "$T_OUT" result mounted_now fstab_changed uuid)" "reused true true $uuid"
 assert_eq "the data survived (not reformatted)" "$(cat "$M/keep" 2>/dev/null)" "recovery point"
 umount "$M"
 
@@ -48,7 +47,7 @@ mkfs.ext4 -q -F -L MT_RETENTION "${L}p1"
 olduuid=$(blkid -p -o value -s UUID "${L}p1")
 expect_exit 0 "partition 1 volume on $L reused" "$MT_AGENT" --root "$R" --json retention --disk "$L" --mount /mnt/old
 t_track_mount "$R/mnt/old"
-assert_eq "partition 1: reused, same UUID" "$(jget "$T_OUT" 'd["result"], d["partition"], d["uuid"]')" "('reused', 1, '$olduuid')"
+assert_eq "partition 1: reused, same UUID" "$(jfield "$T_OUT" result partition uuid)" "reused 1 $olduuid"
 umount "$R/mnt/old"; t_loop_detach "$L"
 
 # other data: refused, unchanged

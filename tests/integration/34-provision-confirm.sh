@@ -15,33 +15,7 @@ mkfs.ext4 -q -F -L OLDDATA "$R/img/ext4.img"
 # ANSWER (or closes input for "EOF") after the prompt; prints the terminal's
 # text, then "rc=N". Bounded: 60 s at most.
 on_tty() {
-    python3 - "$@" <<'EOF'
-import os, pty, select, sys, time
-answer, cmd = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(cmd[0], cmd)
-out, sent, deadline = b"", False, time.time() + 60
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.5)
-    if r:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        out += data
-    if not sent and b"Type 'yes'" in out:
-        sent = True
-        if answer == "EOF":
-            os.write(fd, b"\x04")   # ^D at the start of a line: end of input
-        else:
-            os.write(fd, answer.encode() + b"\n")
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
-print("rc=%d" % (os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128 + os.WTERMSIG(st)))
-EOF
+    python3 "$MT_TOP/tests/lib/on_tty.py" "$@"
 }
 
 before=$(disk_sum "$R/img/ext4.img")

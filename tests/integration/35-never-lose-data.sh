@@ -13,7 +13,7 @@
 t_require python3 sfdisk blkid wipefs mkfs.ext4 mkfs.xfs mkfs.minix mkswap pvcreate xorriso losetup partx
 layout_root
 . "$MT_TOP/tests/integration/shapes.lib"
-ORACLE=$MT_TOP/tests/integration/findings_oracle.py
+ORACLE=$MT_TOP/tests/lib/findings_oracle.py
 
 # NAME TYPE ORACLE [ARG]: the table
 SHAPES="
@@ -52,7 +52,7 @@ while read -r name type oracle arg; do
         assert_grep "$name: stderr names $type and its byte offset" "$type[^;]* at byte [0-9]+" "$T_ERR"
     fi
     assert_eq "$name: --json findings have kind, type, label, offset, source" \
-        "$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["findings"]; print(bool(f) and all(set(("kind","type","label","offset","source")) <= set(x) for x in f))' "$T_TMP/$name.json")" True
+        "$(jfield "$T_TMP/$name.json" 'findings|has:kind,type,label,offset,source')" true
 done <<<"$SHAPES"
 
 # --no-act with --wipe --yes: lists what it would erase, same exit code as the real run, no byte changes

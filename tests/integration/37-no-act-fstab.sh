@@ -28,8 +28,8 @@ assert_eq "no fstab written" "$(test -e "$R/target/etc/fstab" && echo exists || 
 expect_exit 0 "provision --json --no-act" \
     "$MT_AGENT" --root "$R" --json provision --disk $R/img/blank.img --ram-mib 1024 --no-act
 assert_eq "--json: verdict, result, plan, every action marked no_act, no findings" \
-    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["verdict"], d["result"], len(d["plan"]["partitions"]), all(a.get("no_act") for a in d["actions"]), d["findings"])' "$T_OUT")" \
-    "blank would be provisioned 4 True []"
+    "$(jfield "$T_OUT" verdict result 'plan.partitions|len' 'actions[!no_act]|len' findings)" \
+    "blank would be provisioned 4 0 []"
 assert_eq "still no allocated block" "$(blocks "$R/img/blank.img")" 0
 
 # the real run after it provisions the image (the dry run planned the same thing)
@@ -41,7 +41,7 @@ before=$(sum "$R/img/blank.img")
 expect_exit 0 "--no-act on the provisioned image" \
     "$MT_AGENT" --root "$R" provision --disk $R/img/blank.img --ram-mib 1024 --no-act
 assert_grep "--no-act: already provisioned" "already provisioned" "$T_OUT"
-assert_eq "--no-act: the journal was not rewritten" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["provision"]["state"])' "$J")" done
+assert_eq "--no-act: the journal was not rewritten" "$(jfield "$J" provision.state)" done
 
 # ---- provision --no-act on a disk with data: exit 3 as the real run ----------------------
 truncate -s 30G "$R/img/data.img"; mkfs.ext4 -q -F -L OLD "$R/img/data.img"
@@ -62,8 +62,8 @@ assert_eq "retention --no-act: fstab untouched" "$(stat -c %s "$R/etc/fstab")" 0
 assert_eq "retention --no-act: nothing mounted" "$(findmnt -n "$R/mnt/retention" | wc -l)" 0
 expect_exit 3 "retention --no-act on an ext4 disk: exit 3" "$MT_AGENT" --root "$R" --json retention --disk $R/img/data.img --no-act
 assert_eq "retention --no-act --json: the finding" \
-    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["verdict"], [(f["type"], f["label"], f["offset"]) for f in d["findings"]])' "$T_OUT")" \
-    "foreign data [('ext4', 'OLD', 1080)]"
+    "$(jfield "$T_OUT" verdict 'findings|len' 'findings.*.type' 'findings.*.label' 'findings.*.offset')" \
+    "foreign data 1 ext4 OLD 1080"
 assert_eq "retention --no-act: the ext4 disk unchanged" "$(sum "$R/img/data.img")" "$before"
 
 # ---- fstab that cannot be read as text: refused before anything is written ---------------

@@ -22,9 +22,8 @@ mount --bind "$R1/img" "$R2/img" && t_track_mount "$R2/img" || { not_ok "bind th
 img=$R1/img/two.img
 
 fsck_parts() { # IMAGE: prints the ext4 partitions e2fsck -fn does not find clean
-    sfdisk --json "$1" 2>/dev/null | python3 -c 'import json,sys; t=json.load(sys.stdin)["partitiontable"]
-for n,p in enumerate(t["partitions"],1): print(n, p["start"]*512, p["size"]*512, p["type"])' >"$T_TMP/parts"
-    while read -r n off size type; do
+    sfdisk --json "$1" 2>/dev/null | python3 "$MT_TOP/tests/lib/sfdisk_table.py" - >"$T_TMP/parts"
+    while read -r n off size _ type _; do
         [ "$type" = 83 ] || continue
         L=$(losetup --find --show -o "$off" --sizelimit "$size" "$1") || { echo "p$n(losetup)"; continue; }
         e2fsck -fn "$L" >/dev/null 2>&1 || echo "p$n"

@@ -7,12 +7,7 @@
 . "$MT_TOP/tests/cs_lib.sh"
 t_require openssl python3
 
-sqlq() { "$CS_PY" -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print("" if r is None else r[0])' "$CS_DB" "$1"; }
-jget() { "$CS_PY" -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."):
-    d=d.get(k) if isinstance(d,dict) else None
-print("" if d is None else (json.dumps(d) if isinstance(d,(dict,list,bool)) else d))' "$1" "$2"; }
+sqlq() { "$CS_PY" "$MT_TOP/tests/lib/sqlite_value.py" "$CS_DB" "$1"; }
 
 cs_pki "$T_TMP/pki" || { not_ok "cs_pki: openssl could not make the CA"; t_done; }
 cs_start "$T_TMP" || { not_ok "cs_server.py starts"; t_done; }
@@ -24,30 +19,30 @@ journal=$root/var/lib/mt-agent/state.json
 # --- register, the record, the journal ------------------------------------------
 expect_exit 0 "register" "$MT_AGENT" --root "$root" register
 assert_grep "register says it registered" "registered master target .* with 127.0.0.1:$CS_PORT \(new record\)" "$T_OUT"
-hid=$(jget "$journal" host.host_id)
-assert_eq "generated host_id is recorded as such" "$(jget "$journal" host.host_id_source)" "generated"
-assert_eq "journal register.host_id" "$(jget "$journal" register.host_id)" "$hid"
-assert_eq "journal register.registered" "$(jget "$journal" register.registered)" "true"
-assert_eq "journal register.heartbeat_s from the server" "$(jget "$journal" register.heartbeat_s)" "60"
-assert_eq "journal register.cs" "$(jget "$journal" register.cs)" "127.0.0.1:$CS_PORT"
-assert_eq "journal register.last.result" "$(jget "$journal" register.last.result)" "ok"
-[ -n "$(jget "$journal" register.registered_at)" ] && ok "journal register.registered_at" || not_ok "journal register.registered_at"
+hid=$(jfield "$journal" host.host_id)
+assert_eq "generated host_id is recorded as such" "$(jfield "$journal" host.host_id_source)" "generated"
+assert_eq "journal register.host_id" "$(jfield "$journal" register.host_id)" "$hid"
+assert_eq "journal register.registered" "$(jfield "$journal" register.registered)" "true"
+assert_eq "journal register.heartbeat_s from the server" "$(jfield "$journal" register.heartbeat_s)" "60"
+assert_eq "journal register.cs" "$(jfield "$journal" register.cs)" "127.0.0.1:$CS_PORT"
+assert_eq "journal register.last.result" "$(jfield "$journal" register.last.result)" "ok"
+[ -n "$(jfield "$journal" register.registered_at)" ] && ok "journal register.registered_at" || not_ok "journal register.registered_at"
 assert_eq "server has the record" "$(sqlq "SELECT COUNT(*) FROM master_targets WHERE host_id = '$hid'")" "1"
 doc=$(sqlq "SELECT document FROM master_targets WHERE host_id = '$hid'")
 echo "$doc" >"$T_TMP/doc.json"
-assert_eq "document: data_port" "$(jget "$T_TMP/doc.json" data_port)" "9443"
-assert_eq "document: agent version" "$(jget "$T_TMP/doc.json" agent_version)" "$("$MT_AGENT" --version | sed 's/^mt-agent //')"
+assert_eq "document: data_port" "$(jfield "$T_TMP/doc.json" data_port)" "9443"
+assert_eq "document: agent version" "$(jfield "$T_TMP/doc.json" agent_version)" "$("$MT_AGENT" --version | sed 's/^mt-agent //')"
 for k in host disks checks retention modules custom_changes; do
-    [ -n "$(jget "$T_TMP/doc.json" $k)" ] && ok "document has $k" || not_ok "document has $k"
+    [ -n "$(jfield "$T_TMP/doc.json" $k)" ] && ok "document has $k" || not_ok "document has $k"
 done
 
-"$CS_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["checks"]; assert isinstance(d["disks"], list) and all(k in c for k in ("pass","fail","skip"))' "$T_TMP/doc.json" &&
-    ok "document: disks from the inventory and the check summary" || not_ok "document: disks from the inventory and the check summary"
+assert_eq "document: disks from the inventory and the check summary" \
+    "$(jfield "$T_TMP/doc.json" 'disks|type' 'checks|has:pass,fail,skip')" "array true"
 
 # the disks with their SCSI ids, as /lib/udev/scsi_id printed them in the captured guest
 fx=$MT_TOP/tests/fixtures/sysroot/capture/vmware-wwn
 if [ -f "$fx/scsi_id.txt" ]; then
-    got=$("$CS_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print("\n".join("%s %s" % (x["name"], x["scsi_id"]) for x in d["disks"]))' "$T_TMP/doc.json")
+    got=$(paste -d' ' <(jfield "$T_TMP/doc.json" 'disks.*.name') <(jfield "$T_TMP/doc.json" 'disks.*.scsi_id'))
     assert_eq "document: disks with their SCSI ids (scsi_id -g -u oracle)" "$got" "$(cat "$fx/scsi_id.txt")"
 else
     not_ok "fixture $fx/scsi_id.txt is missing"
@@ -55,8 +50,7 @@ fi
 
 # --json: one document
 expect_exit 0 "register --json (second time)" "$MT_AGENT" --root "$root" --json register
-"$CS_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and d["created"] is False and d["host_id"]==sys.argv[2]' \
-    "$T_OUT" "$hid" && ok "--json: one document, ok, created false" || not_ok "--json: one document, ok, created false"
+assert_eq "--json: one document, ok, created false" "$(jfield "$T_OUT" ok created host_id)" "true false $hid"
 
 # 100 registrations of the same host leave one record
 fails=0
@@ -64,18 +58,17 @@ for i in $(seq 1 100); do "$MT_AGENT" --root "$root" -q register >/dev/null 2>>"
 assert_eq "100 more registrations all succeed" "$fails" "0"
 assert_eq "still one record in sqlite" "$(sqlq "SELECT COUNT(*) FROM master_targets")" "1"
 assert_eq "the record counts 102 registrations" "$(sqlq "SELECT registrations FROM master_targets WHERE host_id = '$hid'")" "102"
-assert_eq "the generated host_id did not change" "$(jget "$journal" host.host_id)" "$hid"
+assert_eq "the generated host_id did not change" "$(jfield "$journal" host.host_id)" "$hid"
 
 # heartbeat
 expect_exit 0 "heartbeat" "$MT_AGENT" --root "$root" heartbeat
 assert_grep "heartbeat says when the next one is due" "next in 60 s" "$T_OUT"
 [ -n "$(sqlq "SELECT last_heartbeat FROM master_targets WHERE host_id = '$hid'")" ] && ok "server recorded the heartbeat" || not_ok "server recorded the heartbeat"
-[ -n "$(jget "$journal" register.last_heartbeat_at)" ] && ok "journal register.last_heartbeat_at" || not_ok "journal register.last_heartbeat_at"
+[ -n "$(jfield "$journal" register.last_heartbeat_at)" ] && ok "journal register.last_heartbeat_at" || not_ok "journal register.last_heartbeat_at"
 
 # the server's admin dump (the demo prints it)
 cs_admin GET /admin/records >"$T_TMP/records.json"
-"$CS_PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r)==1 and r[0]["host_id"]==sys.argv[2]' "$T_TMP/records.json" "$hid" &&
-    ok "GET /admin/records lists the master target" || not_ok "GET /admin/records lists the master target"
+assert_eq "GET /admin/records lists the master target" "$(jfield "$T_TMP/records.json" '|len' 0.host_id)" "1 $hid"
 "$CS_PY" "$MT_TOP/tests/cs_server.py" --db "$CS_DB" --dump >"$T_TMP/dump.json"
 assert_grep "cs_server.py --dump lists it" "\"host_id\": \"$hid\"" "$T_TMP/dump.json"
 
@@ -88,13 +81,13 @@ echo "0123456789abcdef0123456789abcdef" >"$root2/etc/machine-id"
 echo "VMware, Inc." >"$root2/sys/class/dmi/id/sys_vendor"
 echo "VMware Virtual Platform" >"$root2/sys/class/dmi/id/product_name"
 expect_exit 0 "register with a DMI product_uuid" "$MT_AGENT" --root "$root2" register
-assert_eq "host_id is the lower-case DMI product_uuid" "$(jget "$root2/var/lib/mt-agent/state.json" host.host_id)" "564d2e1a-9f3c-0b7a-1d2e-3f4a5b6c7d8e"
+assert_eq "host_id is the lower-case DMI product_uuid" "$(jfield "$root2/var/lib/mt-agent/state.json" host.host_id)" "564d2e1a-9f3c-0b7a-1d2e-3f4a5b6c7d8e"
 assert_eq "server record under the DMI uuid" "$(sqlq "SELECT COUNT(*) FROM master_targets WHERE host_id = '564d2e1a-9f3c-0b7a-1d2e-3f4a5b6c7d8e'")" "1"
 sqlq "SELECT document FROM master_targets WHERE host_id = '564d2e1a-9f3c-0b7a-1d2e-3f4a5b6c7d8e'" >"$T_TMP/doc2.json"
-assert_eq "document host.vendor from DMI" "$(jget "$T_TMP/doc2.json" host.vendor)" "VMware, Inc."
+assert_eq "document host.vendor from DMI" "$(jfield "$T_TMP/doc2.json" host.vendor)" "VMware, Inc."
 rm "$root2/sys/class/dmi/id/product_uuid"
 expect_exit 0 "register with only /etc/machine-id" "$MT_AGENT" --root "$root2" register
-assert_eq "host_id is the machine-id" "$(jget "$root2/var/lib/mt-agent/state.json" host.host_id)" "0123456789abcdef0123456789abcdef"
+assert_eq "host_id is the machine-id" "$(jfield "$root2/var/lib/mt-agent/state.json" host.host_id)" "0123456789abcdef0123456789abcdef"
 expect_exit 0 "deregister the machine-id record" "$MT_AGENT" --root "$root2" deregister
 echo "564D2E1A-9F3C-0B7A-1D2E-3F4A5B6C7D8E" >"$root2/sys/class/dmi/id/product_uuid"
 expect_exit 0 "deregister the DMI record" "$MT_AGENT" --root "$root2" deregister
@@ -108,10 +101,10 @@ assert_grep "malformed fingerprint: says what is expected" "64 hex digits" "$T_E
 root3=$T_TMP/root3
 cs_root "$root3"
 sed -i '/^ca_file/d' "$root3/etc/mt-agent/mt-agent.conf"
-before=$(cs_admin GET /admin/requests | "$CS_PY" -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["method"]=="PUT"))')
+before=$(cs_admin GET /admin/requests | jfield - '[method=PUT]|len')
 expect_exit 4 "neither ca_file nor fingerprint: refused" "$MT_AGENT" --root "$root3" register
 assert_grep "refusal prints the fingerprint the server offered (openssl's)" "refused: no way to verify .*$CS_FPR" "$T_ERR"
-after=$(cs_admin GET /admin/requests | "$CS_PY" -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["method"]=="PUT"))')
+after=$(cs_admin GET /admin/requests | jfield - '[method=PUT]|len')
 assert_eq "refused: no request was sent" "$after" "$before"
 expect_exit 0 "then pinning that fingerprint works" "$MT_AGENT" --root "$root3" register --cs-fingerprint "$CS_FPR"
 printf '\nfingerprint = %s\n' "$CS_FPR" >>"$root3/etc/mt-agent/mt-agent.conf"
@@ -147,27 +140,7 @@ else
 fi
 
 # --- the server's checks: replay and skew (a client of our own, python) ------------
-"$CS_PY" - "$CS_PORT" "$CS_CA" "$CS_PASS" "$hid" >"$T_TMP/replay.out" <<'EOF'
-import hashlib, hmac, http.client, json, ssl, sys, time
-port, ca, passfile, hid = sys.argv[1:5]
-key = hashlib.pbkdf2_hmac("sha256", open(passfile, "rb").readline().rstrip(b"\r\n"), b"mt-agent/v1", 100000, 32)
-def call(date, nonce):
-    path = "/api/v1/master-targets/%s/heartbeat" % hid
-    sig = hmac.new(key, "\n".join(["POST", path, str(date), nonce, hashlib.sha256(b"").hexdigest()]).encode(),
-                   hashlib.sha256).hexdigest()
-    c = http.client.HTTPSConnection("127.0.0.1", int(port), context=ssl.create_default_context(cafile=ca))
-    c.request("POST", path, body=b"", headers={"X-MT-Date": str(date), "X-MT-Nonce": nonce,
-              "Authorization": "MT1-HMAC-SHA256 " + sig})
-    r = c.getresponse()
-    body = r.read()
-    code = json.loads(body)["error"]["code"] if r.status == 401 else ""
-    print(r.status, code)
-now = int(time.time())
-call(now, "ab" * 16)
-call(now, "ab" * 16)           # the same nonce again
-call(now - 400, "cd" * 16)     # 400 s in the past
-call(now + 400, "ef" * 16)     # 400 s in the future
-EOF
+"$CS_PY" "$MT_TOP/tests/lib/cs_replay.py" "$CS_PORT" "$CS_CA" "$CS_PASS" "$hid" >"$T_TMP/replay.out"
 assert_eq "server: a fresh signed request is accepted" "$(sed -n 1p "$T_TMP/replay.out")" "200 "
 assert_eq "server: a replayed nonce is refused" "$(sed -n 2p "$T_TMP/replay.out")" "401 nonce_replayed"
 assert_eq "server: 400 s of skew (past) is refused" "$(sed -n 3p "$T_TMP/replay.out")" "401 clock_skew"
@@ -188,7 +161,7 @@ expect_exit 0 "--cs HOST:PORT overrides the config" "$MT_AGENT" --root "$root" h
 # --- deregister ------------------------------------------------------------------------
 expect_exit 0 "deregister" "$MT_AGENT" --root "$root" deregister --cs "127.0.0.1:$CS_PORT"
 assert_eq "deregister removed the record" "$(sqlq "SELECT COUNT(*) FROM master_targets")" "0"
-assert_eq "journal register.registered false" "$(jget "$journal" register.registered)" "false"
+assert_eq "journal register.registered false" "$(jfield "$journal" register.registered)" "false"
 expect_exit 0 "deregister again: nothing to remove, still done" "$MT_AGENT" --root "$root" deregister --cs "127.0.0.1:$CS_PORT"
 assert_grep "says it was not registered" "not registered" "$T_OUT"
 expect_exit 1 "heartbeat when not registered" "$MT_AGENT" --root "$root" heartbeat --cs "127.0.0.1:$CS_PORT"
@@ -207,7 +180,7 @@ chmod 755 "$conf"
 expect_exit 0 "asr: register runs the configurator" "$MT_AGENT" --root "$root5" register
 assert_grep "asr: -i CS_IP -P PASSPHRASE_FILE" "^configurator args: -i 127.0.0.1 -P $root5/etc/mt-agent/passphrase$" "$T_TMP/asr.args"
 assert_grep "asr: its output is in the log" "Registering with CS 127.0.0.1" "$root5/var/log/mt-agent.log"
-assert_eq "asr: journal register.backend" "$(jget "$root5/var/lib/mt-agent/state.json" register.backend)" "asr"
+assert_eq "asr: journal register.backend" "$(jfield "$root5/var/lib/mt-agent/state.json" register.backend)" "asr"
 printf '#!/bin/sh\necho "bad passphrase" >&2\nexit 3\n' >"$conf"
 expect_exit 4 "asr: a failing configurator is exit 4" "$MT_AGENT" --root "$root5" register
 assert_grep "asr: the failure quotes the status and output" "exit status 3.*bad passphrase" "$T_ERR"

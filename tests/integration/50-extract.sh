@@ -20,8 +20,8 @@ listing() { (cd "$T_TMP" && find . -path ./.out -prune -o -path ./.err -prune -o
 good=$tars/good.tar.gz
 sum=$(sha256sum "$good" | cut -d' ' -f1)
 expect_exit 0 "good tarball extracts" "$MT_AGENT" --json apply --agent "$good" --sha256 "$sum" --extract-only --staging "$staging"
-dir=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["staging"])' "$T_OUT")
-assert_eq "json reports the digest" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sha256"])' "$T_OUT")" "$sum"
+dir=$(jfield "$T_OUT" staging)
+assert_eq "json reports the digest" "$(jfield "$T_OUT" sha256)" "$sum"
 want=$(bsdtar -tf "$good" | sed 's#^\./##; s#/$##' | grep -v '^$' |
     awk -F/ '{ p = $1; print p; for (i = 2; i <= NF; i++) { p = p "/" $i; print p } }' | sort -u)
 got=$(cd "$dir" && find . -mindepth 1 | sed 's#^\./##' | sort)

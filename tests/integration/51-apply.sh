@@ -22,9 +22,19 @@ newroot() { # a fresh sysroot
 }
 runs() { if [ -f "$1/fake-vendor.runs" ]; then wc -l <"$1/fake-vendor.runs" | tr -d ' '; else echo 0; fi; }
 iruns() { if [ -f "$1/fake-install.runs" ]; then wc -l <"$1/fake-install.runs" | tr -d ' '; else echo 0; fi; }
-jget() { # ROOT PYTHON-EXPR on the journal j
+jget() { # ROOT PATH...: fields of ROOT's journal (status --json, tests/lib/jsonpath.py paths);
+    # cc.X and ins.X are the custom_changes and installer steps of the run of $sum
+    local p a=()
     "$MT_AGENT" --root "$1" --json status >"$T_TMP/j.json" 2>/dev/null
-    python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); a=j.get("apply",{}); r=a.get("runs",{}).get(sys.argv[3],{}); cc=r.get("custom_changes",{}); ins=r.get("installer",{}); print(eval(sys.argv[2]))' "$T_TMP/j.json" "$2" "$sum"
+    shift
+    for p; do
+        case $p in
+        cc.* | "cc|"*) p=apply.runs.$sum.custom_changes${p#cc} ;;
+        ins.* | "ins|"*) p=apply.runs.$sum.installer${p#ins} ;;
+        esac
+        a+=("$p")
+    done
+    jfield "$T_TMP/j.json" "${a[@]}"
 }
 apply() { "$MT_AGENT" --root "$R" apply --agent "$tarball" --sha256 "$sum" "$@"; }
 
@@ -42,13 +52,13 @@ assert_grep "says a reboot is required" "reboot required" "$T_OUT"
 assert_grep "script output in the sysroot's /var/log/mt-agent.log" "continue\? \[Y\|N\]" "$R/var/log/mt-agent.log"
 assert_grep "log says how it ended" "ApplyCustomChanges.sh ended: exit status 0" "$R/var/log/mt-agent.log"
 assert_grep "the script ran in the staging directory" "applying custom changes \(cwd $R/var/lib/mt-agent/staging/run\." "$R/var/log/appliedmtcustomchanges.log"
-assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
-assert_eq "journal: exit status 0" "$(jget "$R" 'cc["exit_status"]')" 0
-assert_eq "journal: started_at and finished_at" "$(jget "$R" '"started_at" in cc and "finished_at" in cc')" True
-assert_eq "journal: output tail" "$(jget "$R" '"Reboot the machine" in cc["output_tail"]')" True
-assert_eq "journal: installer installed" "$(jget "$R" 'ins["status"]')" installed
-assert_eq "journal: reboot_required" "$(jget "$R" 'a["reboot_required"]')" True
-assert_eq "journal: last digest" "$(jget "$R" 'a["last_digest"]')" "$sum"
+assert_eq "journal: applied" "$(jget "$R" cc.status)" applied
+assert_eq "journal: exit status 0" "$(jget "$R" cc.exit_status)" 0
+assert_eq "journal: started_at and finished_at" "$(jget "$R" 'cc|has:started_at,finished_at')" true
+assert_eq "journal: output tail" "$(jget "$R" 'cc.output_tail|contains:Reboot the machine')" true
+assert_eq "journal: installer installed" "$(jget "$R" ins.status)" installed
+assert_eq "journal: reboot_required" "$(jget "$R" apply.reboot_required)" true
+assert_eq "journal: last digest" "$(jget "$R" apply.last_digest)" "$sum"
 assert_eq "staging removed" "$(ls -A "$R/var/lib/mt-agent/staging")" ""
 
 # 2. second run: nothing runs
@@ -57,7 +67,7 @@ assert_grep "says already applied" "ApplyCustomChanges.sh: already applied" "$T_
 assert_eq "script still ran once" "$(runs "$R")" 1
 assert_eq "installer still ran once" "$(iruns "$R")" 1
 "$MT_AGENT" --root "$R" --json apply --agent "$tarball" --sha256 "$sum" >"$T_OUT" 2>"$T_ERR"
-assert_eq "--json: outcome already" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["custom_changes"]["outcome"], d["installer"]["outcome"])' "$T_OUT")" "already already"
+assert_eq "--json: outcome already" "$(jfield "$T_OUT" custom_changes.outcome installer.outcome)" "already already"
 assert_eq "script still ran once after --json" "$(runs "$R")" 1
 
 # 3. --force runs both again
@@ -75,7 +85,7 @@ touch "$R/etc/.appliedmtcustomchanges"
 expect_exit 0 "marker present" apply
 assert_grep "says applied by the vendor marker" "already applied \(vendor marker /etc/.appliedmtcustomchanges\)" "$T_OUT"
 assert_eq "script not run" "$(runs "$R")" 0
-assert_eq "journal: applied by marker" "$(jget "$R" 'cc["status"] + " " + cc["by"]')" "applied vendor marker /etc/.appliedmtcustomchanges"
+assert_eq "journal: applied by marker" "$(jget "$R" cc.status cc.by)" "applied vendor marker /etc/.appliedmtcustomchanges"
 
 # 6. a failing script: recorded with exit status and last lines; a later run retries
 R=$(newroot r3)
@@ -83,21 +93,21 @@ echo fail >"$R/fake-vendor.mode"
 expect_exit 1 "failing script fails apply" apply
 assert_grep "error names the exit status" "ApplyCustomChanges.sh from .* failed \(exit status 3\)" "$T_ERR"
 assert_grep "error shows the last lines" "custom changes FAILED" "$T_ERR"
-assert_eq "journal: failed" "$(jget "$R" 'cc["status"]')" failed
-assert_eq "journal: exit status 3" "$(jget "$R" 'cc["exit_status"]')" 3
-assert_eq "journal: last lines" "$(jget "$R" '"device-mapper-multipath" in cc["output_tail"]')" True
+assert_eq "journal: failed" "$(jget "$R" cc.status)" failed
+assert_eq "journal: exit status 3" "$(jget "$R" cc.exit_status)" 3
+assert_eq "journal: last lines" "$(jget "$R" 'cc.output_tail|contains:device-mapper-multipath')" true
 assert_eq "installer not run after a failure" "$(iruns "$R")" 0
 rm "$R/fake-vendor.mode"
 expect_exit 0 "after fixing, apply runs it again" apply
 assert_eq "ran twice in all" "$(runs "$R")" 2
-assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
+assert_eq "journal: applied" "$(jget "$R" cc.status)" applied
 
 # 7. no answer but Y: the fake exits 1 without one, so apply must answer (proved by 1.);
 #    a failing installer is recorded too
 R=$(newroot r4)
 echo fail >"$R/fake-install.mode"
 expect_exit 1 "failing installer fails apply" apply
-assert_eq "journal: installer failed, exit status 4" "$(jget "$R" 'ins["status"] + " " + str(ins["exit_status"])')" "failed 4"
+assert_eq "journal: installer failed, exit status 4" "$(jget "$R" ins.status ins.exit_status)" "failed 4"
 rm "$R/fake-install.mode"
 expect_exit 0 "installer retried" apply
 assert_eq "custom changes not re-run for the installer" "$(runs "$R")" 1
@@ -108,12 +118,13 @@ R=$(newroot r5)
 echo hang >"$R/fake-vendor.mode"
 expect_exit 1 "hanging script times out" apply --timeout 2
 assert_grep "error says timed out" "failed \(timed out after" "$T_ERR"
-assert_eq "journal: failed, timed out" "$(jget "$R" 'cc["status"] + " " + cc["ended"][:9]')" "failed timed out"
+read -r st ended <<<"$(jget "$R" cc.status cc.ended)"
+assert_eq "journal: failed, timed out" "$st ${ended:0:9}" "failed timed out"
 pid=$(cat "$R/fake-vendor.pid")
 if kill -0 "$pid" 2>/dev/null; then not_ok "the timed-out script was killed"; kill -9 -- -"$pid" 2>/dev/null; else ok "the timed-out script was killed"; fi
 rm "$R/fake-vendor.mode"
 expect_exit 0 "next apply after a time-out" apply
-assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
+assert_eq "journal: applied" "$(jget "$R" cc.status)" applied
 
 # 9. apply killed (SIGKILL) while the script runs: journal says started, not finished;
 #    marker absent -> the next apply runs the script again (provision/payload/apply.h says why)
@@ -143,25 +154,25 @@ killed_run() { # ROOT MODE
 }
 R=$(newroot r6)
 killed_run "$R" hang
-assert_eq "journal after SIGKILL: started" "$(jget "$R" 'cc["status"]')" started
-assert_eq "journal after SIGKILL: no finished_at" "$(jget "$R" '"finished_at" in cc')" False
+assert_eq "journal after SIGKILL: started" "$(jget "$R" cc.status)" started
+assert_eq "journal after SIGKILL: no finished_at" "$(jget "$R" 'cc|has:finished_at')" false
 assert_eq "the killed apply left its staging directory" "$(ls "$R/var/lib/mt-agent/staging" | grep -c '^run\.')" 1
 expect_exit 0 "next apply after SIGKILL (no marker)" apply
 assert_grep "the leftover staging directory is removed" "removed 1 staging directory left by an apply that was killed" "$T_ERR"
 assert_eq "no staging directory left" "$(ls -A "$R/var/lib/mt-agent/staging")" ""
 assert_grep "warns about the interrupted run" "was interrupted .*marker is absent, so it did not complete; it was run again" "$T_ERR"
 assert_eq "script ran again" "$(runs "$R")" 2
-assert_eq "journal: applied, interrupted attempt kept" "$(jget "$R" 'cc["status"] + " " + str("interrupted" in cc)')" "applied True"
+assert_eq "journal: applied, interrupted attempt kept" "$(jget "$R" cc.status 'cc|has:interrupted')" "applied true"
 [ -e "$R/etc/.appliedmtcustomchanges" ] && ok "marker written by the re-run" || not_ok "marker written by the re-run"
 
 # 10. killed after the script wrote its marker: the next apply does not run it again
 R=$(newroot r7)
 killed_run "$R" hang-after-marker
-assert_eq "journal after SIGKILL: started" "$(jget "$R" 'cc["status"]')" started
+assert_eq "journal after SIGKILL: started" "$(jget "$R" cc.status)" started
 expect_exit 0 "next apply after SIGKILL (marker present)" apply
 assert_grep "warns: completed, not run again" "was interrupted .*the vendor marker exists, so it completed; not run again" "$T_ERR"
 assert_eq "script not run again" "$(runs "$R")" 1
-assert_eq "journal: applied" "$(jget "$R" 'cc["status"]')" applied
+assert_eq "journal: applied" "$(jget "$R" cc.status)" applied
 
 # 10b. two applies at once (an operator and firstboot): the journal lock makes one wait, the script runs once
 R=$(newroot r10)
@@ -180,7 +191,7 @@ assert_eq "one of them says already applied" "$(cat "$T_TMP/c1.out" "$T_TMP/c2.o
 
 # 11. check customchanges.applied verifies the effects, not the journal
 ck() { "$MT_AGENT" --root "$1" --json check --only customchanges.applied >"$T_OUT" 2>"$T_ERR"
-       python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; print(c["status"]); print(c["detail"], file=sys.stderr)' "$T_OUT" 2>"$T_TMP/ck.detail"; }
+       jfield "$T_OUT" checks.0.detail >"$T_TMP/ck.detail"; jfield "$T_OUT" checks.0.status; }
 R=$T_TMP/r1
 assert_eq "check passes after apply" "$(ck "$R")" pass
 assert_grep "detail names the root disk and its wwid" "blacklists root disk sda \(wwid $WWID\)" "$T_TMP/ck.detail"
@@ -210,7 +221,7 @@ mkdir -p "$R$(dirname "$tarball")"; printf 'an impostor, not the tarball\n' >"$R
 expect_exit 0 "--root R apply --agent FILE reads the host's FILE, not R/FILE" \
     "$MT_AGENT" --root "$R" --json apply --agent "$tarball" --sha256 "$sum" --extract-only
 assert_eq "the document names the host's tarball" \
-    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tarball"])' "$T_OUT")" "$tarball"
+    "$(jfield "$T_OUT" tarball)" "$tarball"
 (cd "$(dirname "$tarball")" && sha256sum "$(basename "$tarball")" >"$T_TMP/host.sums")
 mkdir -p "$R$T_TMP"; printf '%064d  %s\n' 7 "$(basename "$tarball")" >"$R$T_TMP/host.sums"
 expect_exit 0 "--manifest FILE is the host's file too" \

@@ -27,17 +27,16 @@ newroot() { # a target sysroot whose kernel has xfs (as EL6's does) but no reise
     depmod -b "$r" "$KV"
     echo "$r"
 }
-jq_() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
 
 # verify-only: digests, listing, kernel; nothing installed
 R=$(newroot r1)
 expect_exit 0 "verify-only" "$MT_AGENT" --root "$R" --json modules install --from "$media" --verify-only
-assert_eq "kernel taken from the sysroot's lib/modules" "$(jq_ "$T_OUT" 'd["kernel"]')" "$KV"
+assert_eq "kernel taken from the sysroot's lib/modules" "$(jfield "$T_OUT" kernel)" "$KV"
 for p in kmod-reiserfs reiserfs-utils xfsprogs; do
     f=$(ls "$media"/$p-[0-9]*.rpm)
-    assert_eq "$p: digest is sha256sum's" "$(jq_ "$T_OUT" "[p['sha256'] for p in d['packages'] if p['name']=='$p'][0]")" "$(sha256sum "$f" | cut -d' ' -f1)"
+    assert_eq "$p: digest is sha256sum's" "$(jfield "$T_OUT" "packages[name=$p].sha256")" "$(sha256sum "$f" | cut -d' ' -f1)"
 done
-assert_eq "kmod-reiserfs holds one kernel module" "$(jq_ "$T_OUT" "[p['kernel_modules'] for p in d['packages'] if p['name']=='kmod-reiserfs'][0]")" 1
+assert_eq "kmod-reiserfs holds one kernel module" "$(jfield "$T_OUT" 'packages[name=kmod-reiserfs].kernel_modules')" 1
 "$MT_AGENT" --root "$R" modules install --from "$media" --verify-only >"$T_OUT" 2>&1
 n=$(bsdtar -tf "$media"/kmod-reiserfs-[0-9]*.rpm | wc -l)
 assert_grep "entry count equals bsdtar's listing" "kmod-reiserfs .*sha256 verified, $n entries" "$T_OUT"
@@ -45,7 +44,8 @@ if rpm -q --root "$R" kmod-reiserfs >/dev/null 2>&1; then not_ok "verify-only in
 
 ck() { # ROOT ID: status of one check; detail in $T_TMP/ck.detail
     "$MT_AGENT" --root "$1" --json check --only "$2" >"$T_TMP/ck.json" 2>/dev/null
-    python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; print(c["status"]); print(c["detail"], file=sys.stderr)' "$T_TMP/ck.json" 2>"$T_TMP/ck.detail"
+    jfield "$T_TMP/ck.json" checks.0.detail >"$T_TMP/ck.detail"
+    jfield "$T_TMP/ck.json" checks.0.status
 }
 assert_eq "check modules.reiserfs fails before install" "$(ck "$R" modules.reiserfs)" fail
 assert_grep "detail: reiserfs not in modules.dep" "module reiserfs: not in /lib/modules/$KV/modules.dep" "$T_TMP/ck.detail"
@@ -67,9 +67,9 @@ modinfo -b "$R" -k "$KV" reiserfs >"$T_OUT" 2>/dev/null
 assert_grep "modinfo (oracle) finds reiserfs in the sysroot" "^filename: +$R/lib/modules/$KV/extra/reiserfs/reiserfs.ko" "$T_OUT"
 assert_grep "modinfo: it is the real module" "^vermagic: +$KV " "$T_OUT"
 "$MT_AGENT" --root "$R" --json status >"$T_OUT"
-assert_eq "journal: modules done" "$(jq_ "$T_OUT" 'd["modules"]["status"]')" done
-assert_eq "journal: reiserfs path" "$(jq_ "$T_OUT" 'd["modules"]["modules"]["reiserfs"]')" extra/reiserfs/reiserfs.ko
-assert_eq "journal: kernel" "$(jq_ "$T_OUT" 'd["modules"]["kernel"]')" "$KV"
+assert_eq "journal: modules done" "$(jfield "$T_OUT" modules.status)" done
+assert_eq "journal: reiserfs path" "$(jfield "$T_OUT" modules.modules.reiserfs)" extra/reiserfs/reiserfs.ko
+assert_eq "journal: kernel" "$(jfield "$T_OUT" modules.kernel)" "$KV"
 
 assert_eq "check modules.reiserfs passes after install" "$(ck "$R" modules.reiserfs)" pass
 assert_grep "detail: the kmod's file and its vermagic" "reiserfs resolves for kernel $KV: extra/reiserfs/reiserfs.ko, vermagic $KV " "$T_TMP/ck.detail"
@@ -90,7 +90,7 @@ expect_exit 1 "tampered package" "$MT_AGENT" --root "$R" modules install --from 
 assert_grep "names the file and both digests" "xfsprogs-3.1.1-16.el6.x86_64.rpm: SHA-256 mismatch: expected [0-9a-f]{64}, got [0-9a-f]{64}" "$T_ERR"
 if rpm -q --root "$R" kmod-reiserfs >/dev/null 2>&1; then not_ok "nothing installed after a mismatch"; else ok "nothing installed after a mismatch"; fi
 "$MT_AGENT" --root "$R" --json status >"$T_OUT"
-assert_eq "journal: modules failed" "$(jq_ "$T_OUT" 'd["modules"]["status"]')" failed
+assert_eq "journal: modules failed" "$(jfield "$T_OUT" modules.status)" failed
 
 # a kmod for another kernel (path), and one whose module is built for another kernel (vermagic)
 mk_media() { # NAME BADRPM

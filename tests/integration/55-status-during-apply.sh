@@ -42,9 +42,9 @@ ck_ended=$(grep -c '^end' "$R/standin.log")
 echo "# while the vendor script ran: status answered in $((t1 - t0)) ms, check in $((t2 - t1)) ms"
 assert_eq "status exits 0 while apply holds the lock" "$st_rc" 0
 assert_eq "status returned before the script ended (it did not wait for the lock)" "$st_ended" 0
-assert_eq "status shows the step started, not finished" "$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["apply"]["runs"][sys.argv[2]]["custom_changes"]; print(c["status"], "finished_at" in c)' "$T_TMP/status.json" "$sum")" "started False"
+assert_eq "status shows the step started, not finished" "$(jfield "$T_TMP/status.json" "apply.runs.$sum.custom_changes.status" "apply.runs.$sum.custom_changes|has:finished_at")" "started false"
 assert_eq "check returned before the script ended" "$ck_ended" 0
-assert_eq "check judges the effects: not applied yet" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["checks"][0]["status"])' "$T_TMP/check.json")" fail
+assert_eq "check judges the effects: not applied yet" "$(jfield "$T_TMP/check.json" checks.0.status)" fail
 wait "$apid"
 assert_eq "apply completes" "$?" 0
 assert_eq "the script ran to its end once" "$(grep -c '^end' "$R/standin.log")" 1

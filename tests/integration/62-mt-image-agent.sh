@@ -164,8 +164,7 @@ expect_exit 1 "check platform.firmware: UEFI root (sys/firmware/efi) fails" \
 assert_grep "  saying UEFI" 'FAIL platform.firmware +booted by UEFI \(/sys/firmware/efi exists\)' "$T_OUT"
 assert_grep "  with the remediation" 'fix: Power the VM off, set VM Options > Boot Options > Firmware: BIOS, then re-install' "$T_OUT"
 expect_exit 1 "  --json: status fail, severity error" "$MT_AGENT" --root "$T_TMP/root-uefi" --json check --only platform.firmware
-python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; sys.exit(0 if (c["id"],c["status"],c["severity"])==("platform.firmware","fail","error") else 1)' \
-    "$T_OUT" && ok "  the JSON says so" || not_ok "  the JSON says so"
+assert_eq "  the JSON says so" "$(jfield "$T_OUT" checks.0.id checks.0.status checks.0.severity)" "platform.firmware fail error"
 expect_exit 0 "check platform.firmware: a root without sys/firmware is skipped, not passed" \
     "$MT_AGENT" --root "$T_TMP/root-bare" check --only platform.firmware
 assert_grep "  saying why" 'SKIP platform.firmware +/sys/firmware is not there' "$T_OUT"

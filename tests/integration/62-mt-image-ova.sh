@@ -47,41 +47,42 @@ assert_grep "it says what it wrote" "mt.ova: master-target.ovf, master-target.mf
 python3 "$ova_py" show "$out" >"$T_TMP/show.json" 2>"$T_ERR" && ok "ova.py reads it (tarfile, xml.etree)" ||
     { not_ok "ova.py reads it"; sed 's/^/    # /' "$T_ERR"; }
 
-# FIELD EXPR WANT: one field of the reader's JSON (a Python expression over j, d = the descriptor)
+# field NAME WANT PATH...: fields of the reader's JSON (tests/lib/jsonpath.py paths; d. is the
+# descriptor), the lines of a selection joined by spaces
 field() {
-    local got
-    got=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); d=j["descriptor"]; print(eval(sys.argv[2]))' \
-        "$T_TMP/show.json" "$2" 2>&1)
-    assert_eq "$1" "$got" "$3"
+    local name=$1 want=$2 p a=()
+    shift 2
+    for p; do case $p in d.* | "d|"*) p=descriptor${p#d} ;; esac; a+=("$p"); done
+    assert_eq "$name" "$(jfield "$T_TMP/show.json" "${a[@]}" 2>&1 | paste -sd' ')" "$want"
 }
-field "members: .ovf first, then .mf, then the ISO" '" ".join(m["name"] for m in j["members"])' \
-    "master-target.ovf master-target.mf master-target.iso"
-field "every member has a POSIX ustar header of a regular file" 'set(m["header"] for m in j["members"])' \
-    "{'ustar type 0'}"
-field "one VirtualSystem named master-target" 'd["name"]' "master-target"
-field "4 vCPUs" 'd["cpus"]' 4
-field "6144 MiB of memory" 'd["memory_mib"]' 6144
-field "one SCSI controller: VMware Paravirtual (VirtualSCSI)" \
-    '[c["subtype"] for c in d["controllers"] if c["type"] == "scsi"]' "['VirtualSCSI']"
+field "members: .ovf first, then .mf, then the ISO" "master-target.ovf master-target.mf master-target.iso" 'members.*.name'
+assert_eq "every member has a POSIX ustar header of a regular file" \
+    "$(jfield "$T_TMP/show.json" 'members.*.header' | sort -u | paste -sd' ')" "ustar type 0"
+field "one VirtualSystem named master-target" master-target d.name
+field "4 vCPUs" 4 d.cpus
+field "6144 MiB of memory" 6144 d.memory_mib
+field "one SCSI controller: VMware Paravirtual (VirtualSCSI)" VirtualSCSI 'd.controllers[type=scsi].subtype'
+scsi=$(jfield "$T_TMP/show.json" 'descriptor.controllers[type=scsi].id')
+ide=$(jfield "$T_TMP/show.json" 'descriptor.controllers[type=ide].id')
 field "the OS disk: unit 0 on the pvscsi controller, 100 GiB, no file (created empty at deploy)" \
-    '[(x["unit"], x["capacity_bytes"], x["fileRef"]) for x in d["disks"] if x["id"] == "os_disk" and x["parent"] == [c["id"] for c in d["controllers"] if c["type"] == "scsi"][0]]' \
-    "[(0, $((100 << 30)), None)]"
+    "0 $((100 << 30)) null $scsi" 'd.disks[id=os_disk].unit' 'd.disks[id=os_disk].capacity_bytes' \
+    'd.disks[id=os_disk].fileRef' 'd.disks[id=os_disk].parent'
 field "the retention disk: unit 1 on the pvscsi controller, 1024 GiB, no file" \
-    '[(x["unit"], x["capacity_bytes"], x["fileRef"]) for x in d["disks"] if x["id"] == "retention_disk" and x["parent"] == [c["id"] for c in d["controllers"] if c["type"] == "scsi"][0]]' \
-    "[(1, $((1024 << 30)), None)]"
-field "two disks, nothing else" 'len(d["disks"])' 2
+    "1 $((1024 << 30)) null $scsi" 'd.disks[id=retention_disk].unit' 'd.disks[id=retention_disk].capacity_bytes' \
+    'd.disks[id=retention_disk].fileRef' 'd.disks[id=retention_disk].parent'
+field "two disks, nothing else" 2 'd.disks|len'
 field "the CD-ROM on the IDE controller carries the ISO file of the package, connected at power-on" \
-    '[(c["file"], c["subtype"], c["connected"], c["parent"] == [k["id"] for k in d["controllers"] if k["type"] == "ide"][0]) for c in d["cdroms"]]' \
-    "[('master-target.iso', 'vmware.cdrom.iso', True, True)]"
-field "References: the ISO with its size" '[(f["href"], f["size"]) for f in d["files"].values()]' \
-    "[('master-target.iso', $iso_size)]"
-field "a vmxnet3 NIC on \"VM Network\"" '[(n["subtype"], n["network"]) for n in d["nics"]]' "[('VmxNet3', 'VM Network')]"
-field "the network is declared" 'd["networks"]' "['VM Network']"
-field "BIOS firmware" 'd["config"].get("firmware")' bios
-field "guest OS CentOS 64-bit (107, centos64Guest)" '(d["os"]["id"], d["os"]["osType"])' "('107', 'centos64Guest')"
-field "disk.EnableUUID = TRUE in the ExtraConfig" 'd["extra_config"]["disk.EnableUUID"]["value"]' TRUE
-field "the manifest lists the .ovf and the ISO" 'sorted(j["manifest"])' "['master-target.iso', 'master-target.ovf']"
-field "ova.py: every manifest digest matches" 'all(j["manifest_ok"].values()) and len(j["manifest_ok"]) == 2' True
+    "1 master-target.iso vmware.cdrom.iso true $ide" 'd.cdroms|len' 'd.cdroms.*.file' 'd.cdroms.*.subtype' \
+    'd.cdroms.*.connected' 'd.cdroms.*.parent'
+field "References: the ISO with its size" "1 master-target.iso $iso_size" 'd.files|len' 'd.files.*.href' 'd.files.*.size'
+field "a vmxnet3 NIC on \"VM Network\"" "1 VmxNet3 VM Network" 'd.nics|len' 'd.nics.*.subtype' 'd.nics.*.network'
+field "the network is declared" "1 VM Network" 'd.networks|len' 'd.networks.*'
+field "BIOS firmware" bios 'd.config.firmware?'
+field "guest OS CentOS 64-bit (107, centos64Guest)" "107 centos64Guest" d.os.id d.os.osType
+field "disk.EnableUUID = TRUE in the ExtraConfig" TRUE 'd.extra_config.disk\.EnableUUID.value'
+field "the manifest lists the .ovf and the ISO" "master-target.iso,master-target.ovf" 'manifest|keys'
+field "ova.py: every manifest digest matches" "2 true true" 'manifest_ok|len' 'manifest_ok.*'
+
 
 x=$T_TMP/x
 mkdir -p "$x"
@@ -101,13 +102,11 @@ net='DR & Prod <"1">'
 expect_exit 0 "mt-image ova with every sizing option" "$MT_IMAGE" ova --iso "$iso" --out "$out2" --name mt-01 \
     --cpus 8 --memory-mib 16384 --os-disk-gib 200 --retention-gib 2048 --network "$net"
 python3 "$ova_py" show "$out2" >"$T_TMP/show.json" 2>"$T_ERR" || not_ok "ova.py reads the second OVA"
-field "--name names the VM and the files" '(d["name"], [m["name"] for m in j["members"]])' \
-    "('mt-01', ['mt-01.ovf', 'mt-01.mf', 'mt-01.iso'])"
-field "--cpus 8 --memory-mib 16384" '(d["cpus"], d["memory_mib"])' "(8, 16384)"
-field "--os-disk-gib 200 --retention-gib 2048" 'sorted((x["unit"], x["capacity_bytes"] >> 30) for x in d["disks"])' \
-    "[(0, 200), (1, 2048)]"
-field "--network, escaped in the XML and read back as given" '(d["networks"], d["nics"][0]["network"])' \
-    "(['$net'], '$net')"
+field "--name names the VM and the files" "mt-01 mt-01.ovf mt-01.mf mt-01.iso" d.name 'members.*.name'
+field "--cpus 8 --memory-mib 16384" "8 16384" d.cpus d.memory_mib
+field "--os-disk-gib 200 --retention-gib 2048" "2 $((200 << 30)) $((2048 << 30))" \
+    'd.disks|len' 'd.disks[unit=0].capacity_bytes' 'd.disks[unit=1].capacity_bytes'
+field "--network, escaped in the XML and read back as given" "1 $net $net" 'd.networks|len' 'd.networks.*' d.nics.0.network
 expect_exit 0 "below the check's sizing (2 vCPUs) is allowed" "$MT_IMAGE" ova --iso "$iso" --out "$T_TMP/out/small.ova" \
     --cpus 2
 assert_grep "  with a warning naming host.resources" "warning: --cpus 2 is below the 4 vCPUs mt-agent check \(host.resources\)" "$T_ERR"

@@ -19,7 +19,7 @@ assert_eq "/etc/sudoers.d/mt-agent-nrpe is 0440 (sudo's mode)" "$(stat -c %a "$d
 expect_exit 0 "installed mt-agent --version" "$dest/usr/sbin/mt-agent" --version
 expect_exit 0 "installed mt-agent reads the installed config" \
     "$dest/usr/sbin/mt-agent" --root "$dest" --json status
-python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_OUT" && ok "its status is JSON" || not_ok "its status is JSON"
+jfield "$T_OUT" '' >/dev/null && ok "its status is JSON" || not_ok "its status is JSON"
 # status only reads the journal (no lock, nothing created: issue 14)
 [ ! -e "$dest/var/lib/mt-agent/state.json.lock" ] && [ ! -e "$dest/var/lib/mt-agent/state.json" ] &&
     ok "status created no journal or lock under the DESTDIR" || not_ok "status created no journal or lock under the DESTDIR"

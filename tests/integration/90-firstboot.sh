@@ -29,11 +29,10 @@ script_timeout = 30
 EOF
 }
 step_status() { # ROOT STEP
-    python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["firstboot"]["steps"].get(sys.argv[2],{}).get("status",""))' \
-        "$1/var/lib/mt-agent/state.json" "$2"
+    jfield "$1/var/lib/mt-agent/state.json" "firstboot.steps.$2?.status?"
 }
 fb_state() {
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["firstboot"]["state"])' "$1/var/lib/mt-agent/state.json"
+    jfield "$1/var/lib/mt-agent/state.json" firstboot.state
 }
 
 R=$T_TMP/root
@@ -95,7 +94,7 @@ layout_root
 mkdir -p "$R/etc/mt-agent" "$R/var/log"
 # large enough for this machine's RAM (the plan's /var/crash and swap follow it)
 "$MT_AGENT" --root "$R" --json plan --disk sda --disk-size-mib 1048576 >"$T_TMP/plan.json"
-ram=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ram_bytes"] >> 20)' "$T_TMP/plan.json")
+ram=$(( $(jfield "$T_TMP/plan.json" ram_bytes) >> 20 ))
 truncate -s $((ram * 2 + 30000))M "$R/img/os.img"
 printf '[layout]\ndisk = /img/os.img\n[payload]\ndir = /nonexistent\n' >"$R/etc/mt-agent/mt-agent.conf"
 ALL=$("$MT_AGENT" check --list | awk '{print $1}' | paste -sd, -)
