@@ -164,13 +164,14 @@ static bool is_choice(const char *choices, const char *v)
 /* An operator's path against what the option expects (opttab.h OPT_FILE/OPT_DIR). */
 static int path_is_expected(const struct opt *o, const char *v, char *err, size_t errlen)
 {
-    const char *want = o->expect == OPT_DIR ? "directory" : "regular file", *is;
+    const char *is;
     struct stat st;
 
     if (o->expect == OPT_ANY)
         return 0;
     if (stat(v, &st) < 0)
-        return fail(err, errlen, "--%s %s: %s; give an existing %s", o->name, v, strerror(errno), want);
+        return fail(err, errlen, "--%s %s: %s; give an existing %s", o->name, v, strerror(errno),
+                    o->expect == OPT_DIR ? "directory" : "file");
     if (o->expect == OPT_DIR ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))
         return 0;
     is = S_ISDIR(st.st_mode) ? "a directory" : S_ISREG(st.st_mode) ? "a regular file" : S_ISFIFO(st.st_mode) ? "a FIFO"
