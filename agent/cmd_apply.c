@@ -63,10 +63,10 @@ struct apply_args {
 
 #define AT(f) .offset = offsetof(struct apply_args, f)
 static const struct opt APPLY_OPTS[] = {
-    {.name = "agent", .kind = OPT_HOST_PATH, .arg = "TARBALL", AT(agent),
+    {.name = "agent", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "TARBALL", AT(agent),
      .help = "the Unified Agent tarball (default [payload] dir/agent_tarball)"},
     {.name = "sha256", .kind = OPT_STRING, .arg = "HEX", AT(sha256), .help = "its expected SHA-256"},
-    {.name = "manifest", .kind = OPT_HOST_PATH, .arg = "FILE", AT(manifest),
+    {.name = "manifest", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "FILE", AT(manifest),
      .help = "a sha256sum manifest naming it (default [payload] manifest, else SHA256SUMS beside it)"},
     {.name = "force", .kind = OPT_FLAG, AT(force), .help = "run both steps again"},
     {.name = "timeout", .kind = OPT_NUMBER, .arg = "SEC", AT(timeout), .min = 1, .max = 86400,
@@ -178,5 +178,4 @@ const struct verb verb_apply = {
     "exactly once per tarball digest, recorded in the journal section \"apply\". The vendor marker\n"
     "/etc/.appliedmtcustomchanges counts as applied. A reboot is required afterwards.\n",
     0,
-    NULL,
 };

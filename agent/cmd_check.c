@@ -91,43 +91,13 @@ static const struct opt *const CHECK_TABLES[] = {CHECK_OPTS, NULL};
 
 enum check_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_NAGIOS };
 
-/* `check ... --format nagios` (or --format=nagios) in a verb's argv. */
-static bool wants_nagios(int argc, char **argv)
+/* A bad command line found by the verb: the usage error, answered in the
+ * run's form (nagios: UNKNOWN, exit 3; JSON: the dispatcher's document). */
+static int usage_failure(struct mt_ctx *ctx, const char *msg)
 {
-    int i;
+    int code = verb_usage_error(&verb_check, "%s", msg);
 
-    if (argc < 1 || strcmp(argv[0], "check"))
-        return false;
-    for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
-        if (!strcmp(argv[i], "--format=nagios") || (!strcmp(argv[i], "--format") && i + 1 < argc &&
-                                                     !strcmp(argv[i + 1], "nagios")))
-            return true;
-    return false;
-}
-
-int check_early_failure(int argc, char **argv, int code, const char *why)
-{
-    return wants_nagios(argc, argv) ? nagios_unknown(stdout, why) : code;
-}
-
-/* A bad command line: the plugin convention's UNKNOWN with --format nagios
- * (wherever it stands), the usage error otherwise. */
-static int check_usage_failure(int argc, char **argv, const char *msg)
-{
-    if (wants_nagios(argc, argv)) {
-        fprintf(stderr, "mt-agent check: %s\n", msg);
-        return nagios_unknown(stdout, msg);
-    }
-    return verb_usage_error(&verb_check, "%s", msg);
-}
-
-static int usage_failure(enum check_format fmt, const char *msg)
-{
-    if (fmt == FORMAT_NAGIOS) {
-        fprintf(stderr, "mt-agent check: %s\n", msg);
-        return nagios_unknown(stdout, msg);
-    }
-    return verb_usage_error(&verb_check, "%s", msg);
+    return ctx->ans.form == ANSWER_NAGIOS ? nagios_unknown(stdout, msg) : code;
 }
 
 static int print_report(struct mt_ctx *ctx, enum check_format fmt, bool strict, const struct inventory *inv,
@@ -186,23 +156,17 @@ static int run_checks(struct mt_ctx *ctx, enum check_format fmt, const char *onl
     return r;
 }
 
-/* The output format: --format, else --json. 0, or a usage failure. */
+/* The output format: the run's answer form (agent/answer.h read --format and
+ * --json before anything ran). 0, or a usage failure: --json with --format
+ * text or nagios. */
 static int check_format(struct mt_ctx *ctx, const struct check_args *a, enum check_format *fmt)
 {
     char bad[128];
 
-    *fmt = ctx->json ? FORMAT_JSON : FORMAT_TEXT;
-    if (!a->format)
-        return 0;
-    *fmt = a->format[0] == 'n' ? FORMAT_NAGIOS : a->format[0] == 'j' ? FORMAT_JSON : FORMAT_TEXT;
-    if (ctx->json && *fmt != FORMAT_JSON) {
+    *fmt = ctx->ans.form == ANSWER_NAGIOS ? FORMAT_NAGIOS : ctx->json ? FORMAT_JSON : FORMAT_TEXT;
+    if (a->format && a->format[0] != 'j' && ctx->ans.json_given) {
         snprintf(bad, sizeof(bad), "--format %s: --json asks for JSON already", a->format);
-        ctx->json = false; /* the answer is this usage error, not a document */
-        return usage_failure(*fmt, bad);
-    }
-    if (*fmt == FORMAT_JSON && !ctx->json) {
-        ctx->json = true;
-        out_init("mt-agent", true, ctx->verbosity);
+        return usage_failure(ctx, bad);
     }
     return 0;
 }
@@ -254,7 +218,7 @@ static int cmd_check(struct mt_ctx *ctx, void *argp)
     }
     if ((only && check_parse_ids(only, sel, &err) < 0) || (r = only_and_ignored(only, ignore_arg, &err)) < 0) {
         free(sel);
-        return usage_failure(fmt, err.msg);
+        return usage_failure(ctx, err.msg);
     }
     if (check_parse_ids(ctx->cfg.check.ignore, sel, &err) < 0) {
         char msg[MT_ERR_MAX + 4200];
@@ -289,5 +253,5 @@ const struct verb verb_check = {
     "1 WARNING (only warnings failed), 2 CRITICAL (an error failed, or a warning with\n"
     "--strict), 3 UNKNOWN (the checks could not run: bad option, configuration, inventory).\n"
     "/etc/nrpe.d/mt-agent.cfg defines it as the NRPE command check_mt_agent.\n",
-    0, check_usage_failure,
+    0,
 };

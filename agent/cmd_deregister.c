@@ -62,5 +62,4 @@ const struct verb verb_deregister = {
     "DELETE /api/v1/master-targets/HOST_ID ([cs] backend http). A server that does not know\n"
     "this master target any more counts as done (exit 0).\n",
     0,
-    NULL,
 };

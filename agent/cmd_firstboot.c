@@ -588,5 +588,4 @@ const struct verb verb_firstboot = {
     "The journal records each step; a re-run resumes after the last one done.\n"
     "The steps' output goes to /var/log/mt-agent.log too.\n",
     0,
-    NULL,
 };

@@ -64,5 +64,4 @@ const struct verb verb_heartbeat = {
     "does not know this master target (run register), 4 when it cannot be reached or\n"
     "authenticated.\n",
     0,
-    NULL,
 };

@@ -105,5 +105,4 @@ const struct verb verb_inventory = {
     "sysfs where the kernel has vpd_pg83); under --root from the tree's sysfs files. -v says\n"
     "for each disk where its VPD came from.\n",
     0,
-    NULL,
 };

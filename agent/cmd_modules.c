@@ -19,9 +19,9 @@ struct modules_args {
 
 #define AT(f) .offset = offsetof(struct modules_args, f)
 static const struct opt MODULES_OPTS[] = {
-    {.name = "from", .kind = OPT_HOST_PATH, .arg = "DIR", AT(from),
+    {.name = "from", .kind = OPT_HOST_PATH, .expect = OPT_DIR, .arg = "DIR", AT(from),
      .help = "the directory with the packages (default [payload] dir)"},
-    {.name = "manifest", .kind = OPT_HOST_PATH, .arg = "FILE", AT(manifest),
+    {.name = "manifest", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "FILE", AT(manifest),
      .help = "the sha256sum manifest (default [payload] manifest, else DIR/SHA256SUMS)"},
     {.name = "kernel", .kind = OPT_STRING, .arg = "KVER", AT(kernel),
      .help = "the target kernel (default: uname -r; under --root the only one in lib/modules)"},
@@ -134,5 +134,4 @@ const struct verb verb_modules = {
     "them with rpm -Uvh (--root DIR for a sysroot; --nodeps --nosignature when the target is not EL),\n"
     "runs depmod and verifies that reiserfs and xfs resolve. Journal section \"modules\".\n",
     0,
-    NULL,
 };

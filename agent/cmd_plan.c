@@ -76,17 +76,11 @@ static int cmd_plan(struct mt_ctx *ctx, void *argp)
         devuse_free(&u);
         return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
     }
-    if (ctx->json || strcmp(format, "json") == 0) {
+    if (ctx->json) { /* --json or --format json (agent/answer.h) */
         json_object *doc = layout_plan_to_json(&plan, shown);
         if (probed)
             json_object_object_add(doc, "current", devuse_to_json(&u));
-        if (ctx->json)
-            verb_set_doc(ctx, doc);
-        else {
-            out_printf("%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                                       JSON_C_TO_STRING_NOSLASHESCAPE));
-            json_object_put(doc);
-        }
+        verb_set_doc(ctx, doc);
     } else {
         char *text = strcmp(format, "kickstart") == 0 ? layout_render_kickstart(&plan, shown)
                                                       : layout_render_text(&plan, shown);
@@ -107,5 +101,4 @@ static int cmd_plan(struct mt_ctx *ctx, void *argp)
 const struct verb verb_plan = {
     "plan", cmd_plan, PLAN_TABLES, sizeof(struct plan_args), NULL,
     "the disk layout provision would make; writes nothing", NULL, 0,
-    NULL,
 };

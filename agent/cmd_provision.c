@@ -11,6 +11,7 @@
 #include "provision.h"
 #include "guard.h"
 #include "verbs.h"
+#include "textesc.h"
 
 #define BUSY_WAIT_MS 120000 /* a killed run's mkfs still finishing */
 
@@ -27,7 +28,7 @@ static const struct opt PROVISION_OPTS[] = {
     {.name = "wipe", .kind = OPT_FLAG, AT(wipe),
      .help = "destroy what is on the disk (listed first); never a disk in use or a retention volume"},
     {.name = "yes", .kind = OPT_FLAG, AT(yes), .help = "confirm --wipe without asking (required when stdin is not a terminal)"},
-    {.name = "target-root", .kind = OPT_HOST_PATH, .arg = "DIR", AT(target_root),
+    {.name = "target-root", .kind = OPT_HOST_PATH, .expect = OPT_DIR, .arg = "DIR", AT(target_root),
      .help = "write the fstab entries (by UUID) into DIR/etc/fstab"},
     {.name = "ram-mib", .kind = OPT_NUMBER, .arg = "N", AT(ram_mib), .min = 1, .max = LAYOUT_MIB_ARG_MAX,
      .help = "plan for N MiB of RAM instead of this machine's"},
@@ -85,9 +86,10 @@ static void on_action(void *data, const json_object *a)
 /* On a terminal the operator types "yes"; anything else keeps the disk. */
 static bool confirm(const char *disk)
 {
-    char line[64];
+    char line[64], shown[TEXT_ESCAPE_MAX(256)];
 
-    fprintf(stderr, "Type 'yes' to destroy everything on %s: ", disk);
+    text_escape(disk, strnlen(disk, 256), shown, sizeof(shown), NULL); /* the operator's word */
+    fprintf(stderr, "Type 'yes' to destroy everything on %s: ", shown);
     fflush(stderr);
     if (!fgets(line, sizeof(line), stdin))
         return false;
@@ -261,5 +263,4 @@ static int cmd_provision(struct mt_ctx *ctx, void *argp)
 const struct verb verb_provision = {
     "provision", cmd_provision, PROVISION_TABLES, sizeof(struct provision_args), NULL,
     "partition and format the OS disk", NULL, 0,
-    NULL,
 };

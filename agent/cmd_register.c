@@ -135,5 +135,4 @@ const struct verb verb_register = {
     "exit status 4: unreachable, certificate mismatch, authentication failure, server error,\n"
     "or malformed response (the message says which).\n",
     0,
-    NULL,
 };

@@ -105,5 +105,4 @@ static int cmd_retention(struct mt_ctx *ctx, void *argp)
 const struct verb verb_retention = {
     "retention", cmd_retention, RETENTION_TABLES, sizeof(struct retention_args), NULL,
     "create or reuse the retention volume, never reformat it", NULL, 0,
-    NULL,
 };

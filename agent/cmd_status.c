@@ -55,5 +55,4 @@ const struct verb verb_status = {
     "Prints /var/lib/mt-agent/state.json: each step firstboot has done, when and with what result.\n"
     "It reads the journal without the writers' lock, so it answers while another verb runs.\n",
     0,
-    NULL,
 };

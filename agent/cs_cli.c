@@ -15,6 +15,7 @@
 
 #include "agentlog.h"
 #include "guard.h"
+#include "jsontext.h"
 #include "rootpath.h"
 #include "run.h"
 #include "timefmt.h"
@@ -24,7 +25,7 @@
 static const struct opt CS_CLI_OPTS[] = {
     {.name = "cs", .kind = OPT_STRING, .arg = "HOST[:PORT]", AT(cs),
      .help = "the configuration server (default [cs] host and port)"},
-    {.name = "passphrase-file", .kind = OPT_HOST_PATH, .arg = "FILE", AT(passphrase_file),
+    {.name = "passphrase-file", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "FILE", AT(passphrase_file),
      .help = "the passphrase file: first line, mode 0600, owned by root (default [cs] passphrase_file)"},
     {.name = "cs-fingerprint", .kind = OPT_STRING, .arg = "SHA256", AT(fingerprint),
      .help = "SHA-256 of the server's certificate, hex, colons optional"},
@@ -364,6 +365,8 @@ static int cs_cli_exchange(struct mt_ctx *ctx, struct cs_cli *opts, const struct
     struct cs_endpoint ep;
     char path[128 + HOSTID_MAX];
     json_object *body = NULL;
+    const char *text;
+    char *clean;
     int code = cs_cli_endpoint(ctx, opts, &ep);
 
     if (code)
@@ -376,9 +379,15 @@ static int cs_cli_exchange(struct mt_ctx *ctx, struct cs_cli *opts, const struct
         return EXIT_FAILED;
     }
     log_info("%s: %s %s (host_id from %s) with %s", d->name, d->method, path, o->host_id_source, o->where);
-    code = cs_cli_call(j, &ep, d->method, path, body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN) : NULL,
-                       &o->res, err, r);
+    /* valid UTF-8 for the server's parser too (a disk's model in the inventory) */
+    text = body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN) : NULL;
+    clean = text ? json_text_clean(text, strlen(text)) : NULL;
+    code = text && !clean ? EXIT_FAILED
+                          : cs_cli_call(j, &ep, d->method, path, clean, &o->res, err, r);
+    free(clean);
     json_object_put(body);
+    if (text && !clean)
+        log_error("%s: out of memory", d->name);
     if (code)
         return code;
     *r = d->judge ? d->judge(o, *r, err) : *r;

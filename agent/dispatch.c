@@ -2,6 +2,7 @@
  * from its tables, --help, the journal, the one JSON document. */
 #include "verbs.h"
 #include "arraysize.h"
+#include "textesc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,13 +64,16 @@ void verb_help(const struct verb *v, FILE *f)
 int verb_usage_error(const struct verb *v, const char *fmt, ...)
 {
     struct opt_cmd c = verb_cmd(v);
+    char raw[1024], msg[1024];
     va_list ap;
 
-    fprintf(stderr, "mt-agent %s: ", v->name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    /* the operator's words are in it (an option's value): escaped */
+    text_escape(raw, strlen(raw), msg, sizeof(msg), NULL);
+    fprintf(stderr, "mt-agent %s: %s\n", v->name, msg);
+    out_note_error(msg);
     opt_usage(stderr, &c, NULL);
     fprintf(stderr, "(mt-agent %s --help for more)\n", v->name);
     return EXIT_USAGE;
@@ -137,19 +141,47 @@ static int run_verb(struct mt_ctx *ctx, const struct verb *v, void *args)
     if (rc == 0)
         rc = v->fn(ctx, args);
     verb_journal_release(ctx);
-    if (ctx->json && !ctx->doc) {
-        /* exactly one document, also when the verb stopped before making one */
-        ctx->doc = json_object_new_object();
-        json_object_object_add(ctx->doc, "verb", json_object_new_string(v->name));
-        json_object_object_add(ctx->doc, "ok", json_object_new_boolean(rc == EXIT_DONE));
-        json_object_object_add(ctx->doc, "exit_status", json_object_new_int(rc));
-    }
-    if (ctx->doc && ctx->json)
+    if (ctx->json && !ctx->doc)
+        ctx->doc = json_object_new_object(); /* exactly one document, also when the verb made none */
+    if (ctx->doc && ctx->json) {
+        answer_stamp(ctx->doc, v->name, rc, NULL); /* the same members whatever the verb */
         out_json(ctx->doc);
-    else if (ctx->doc)
+    } else if (ctx->doc)
         json_object_put(ctx->doc);
     ctx->doc = NULL;
     return rc;
+}
+
+/* --help for the verb, in the run's form. */
+static int verb_help_answer(struct mt_ctx *ctx, const struct verb *v)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    if (!f)
+        return EXIT_FAILED;
+    verb_help(v, f);
+    fclose(f);
+    answer_text(&ctx->ans, "help", text ? text : "");
+    free(text);
+    return EXIT_DONE;
+}
+
+/* No verb, or an unknown one: said on stderr with the list, answered in the run's form. */
+static int verb_missing(struct mt_ctx *ctx, const char *word)
+{
+    char msg[512], esc[400];
+
+    if (!word) {
+        snprintf(msg, sizeof(msg), "no verb given");
+    } else {
+        text_escape(word, strlen(word), esc, sizeof(esc), NULL);
+        snprintf(msg, sizeof(msg), "unknown verb '%s'", esc);
+    }
+    fprintf(stderr, "mt-agent: %s\n", msg);
+    verb_list_print(stderr);
+    return answer_failure(&ctx->ans, EXIT_USAGE, msg);
 }
 
 int dispatch_verb(struct mt_ctx *ctx, int argc, char **argv)
@@ -160,29 +192,21 @@ int dispatch_verb(struct mt_ctx *ctx, int argc, char **argv)
     void *args;
     int rc;
 
-    if (argc < 1 || !argv[0]) {
-        fprintf(stderr, "mt-agent: no verb given\n");
-        verb_list_print(stderr);
-        return EXIT_USAGE;
-    }
+    if (argc < 1 || !argv[0])
+        return verb_missing(ctx, NULL);
     v = verb_find(argv[0]);
-    if (!v) {
-        fprintf(stderr, "mt-agent: unknown verb '%s'\n", argv[0]);
-        verb_list_print(stderr);
-        return EXIT_USAGE;
-    }
-    if (wants_help(argc, argv)) {
-        verb_help(v, stdout);
-        return EXIT_DONE;
-    }
+    if (!v)
+        return verb_missing(ctx, argv[0]);
+    if (wants_help(argc, argv))
+        return verb_help_answer(ctx, v);
     args = calloc(1, v->args_size ? v->args_size : 1);
     if (!args) {
         log_error("%s: out of memory", v->name);
-        return EXIT_FAILED;
+        return answer_failure(&ctx->ans, EXIT_FAILED, "out of memory");
     }
     c = verb_cmd(v);
     if (opt_parse(&c, argc, argv, args, &ctx->store, err, sizeof(err)) < 0)
-        rc = v->usage_failure ? v->usage_failure(argc, argv, err) : verb_usage_error(v, "%s", err);
+        rc = answer_failure(&ctx->ans, verb_usage_error(v, "%s", err), err);
     else
         rc = run_verb(ctx, v, args);
     opt_store_free(&ctx->store);

@@ -8,12 +8,14 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "jsontext.h"
 #include "textesc.h"
 
 static const char *g_prog = "mt-agent";
 static bool g_json;
 static int g_verbosity;
 static bool g_progress_shown;
+static char g_first_error[1024];
 
 void out_init(const char *prog, bool json, int verbosity)
 {
@@ -95,6 +97,8 @@ static void vlog(int level, int prio, const char *tag, const char *fmt, va_list 
     fprintf(stderr, "%s: %s%s\n", g_prog, tag, text ? text : "(out of memory)");
     if (prio <= LOG_WARNING && text)
         syslog(prio, "%s", text);
+    if (prio == LOG_ERR && text)
+        out_note_error(text);
     free(text);
 }
 
@@ -130,11 +134,26 @@ void log_debug(const char *fmt, ...)
     va_end(ap);
 }
 
+const char *out_first_error(void)
+{
+    return g_first_error[0] ? g_first_error : NULL;
+}
+
+void out_note_error(const char *msg)
+{
+    if (!g_first_error[0] && msg)
+        text_escape(msg, strlen(msg), g_first_error, sizeof(g_first_error), NULL);
+}
+
 void out_json(json_object *doc)
 {
-    fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                  JSON_C_TO_STRING_NOSLASHESCAPE),
-          stdout);
+    const char *raw = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                               JSON_C_TO_STRING_NOSLASHESCAPE);
+    char *text = raw ? json_text_clean(raw, strlen(raw)) : NULL;
+
+    /* out of memory: the raw text rather than no document */
+    fputs(text ? text : raw ? raw : "null", stdout);
+    free(text);
     fputc('\n', stdout);
     fflush(stdout);
     json_object_put(doc);

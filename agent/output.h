@@ -2,7 +2,8 @@
  *
  * Human text on stdout (out_printf); diagnostics on stderr and syslog
  * (log_error/warn/info/debug); with --json exactly one JSON document on stdout
- * (out_json) and no human text there. A progress bar on stderr when it is a TTY. */
+ * (out_json) and no human text there. The document's text is valid UTF-8
+ * (provision/core/jsontext.h). A progress bar on stderr when it is a TTY. */
 #ifndef MT_OUTPUT_H
 #define MT_OUTPUT_H
 
@@ -30,6 +31,11 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The run's first error message (log_error's text or one noted here), for
+ * the failure document (agent/answer.h); NULL when none. */
+const char *out_first_error(void);
+void out_note_error(const char *msg);
 
 /* Print doc as the one JSON document of this run and release it. */
 void out_json(json_object *doc);

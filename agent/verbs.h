@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "answer.h"
 #include "config.h"
 #include "journal.h"
 #include "opttab.h"
@@ -25,7 +26,8 @@
 struct mt_ctx {
     struct mt_config cfg;
     char config_path[4096];   /* the file the configuration came from ("" when none) */
-    bool json;
+    struct answer ans;        /* the form of the answer (agent/answer.h) */
+    bool json;                /* ans.form == ANSWER_JSON */
     int verbosity;
     /* VERB_JOURNAL: loaded and locked before the verb runs, released after it
      * (a verb may release and reload it around a long wait: journal_loaded says). */
@@ -55,9 +57,6 @@ struct verb {
     const char *summary;           /* one line */
     const char *help;              /* what the verb does, before the options; may be NULL */
     unsigned flags;                /* VERB_* */
-    /* How a bad command line is answered (NULL: verb_usage_error); argv is
-     * the verb's (check --format nagios answers UNKNOWN, exit 3). */
-    int (*usage_failure)(int argc, char **argv, const char *msg);
 };
 
 extern const struct verb verb_inventory, verb_check, verb_plan, verb_provision, verb_retention,
@@ -73,19 +72,18 @@ struct opt_cmd verb_cmd(const struct verb *v);
 
 /* Run argv[0] as a verb: --help / -h prints its help (exit 0); an unknown verb
  * prints the list of verbs on stderr and returns EXIT_USAGE; a bad option is a
- * usage error naming it. */
+ * usage error naming it. Every outcome is answered in ctx->ans's form: with
+ * JSON exactly one document, stamped by answer_stamp(). */
 int dispatch_verb(struct mt_ctx *ctx, int argc, char **argv);
 
-/* Print "usage: mt-agent VERB ..." for a verb to stderr and return EXIT_USAGE:
- * the common answer to a bad option. */
+/* Print "mt-agent VERB: MESSAGE" and "usage: mt-agent VERB ..." for a verb to
+ * stderr, note the message as the run's error (the failure document) and
+ * return EXIT_USAGE: the common answer to a bad option. The dispatcher answers
+ * it in the run's form (check --format nagios: UNKNOWN, exit 3). */
 int verb_usage_error(const struct verb *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Print a verb's whole --help. */
 void verb_help(const struct verb *v, FILE *f);
-
-/* A failure before the verb runs (--root, the configuration): for `check --format
- * nagios` prints the plugin's UNKNOWN line and returns 3, else returns code. */
-int check_early_failure(int argc, char **argv, int code, const char *why);
 
 /* Print the verb list (for --help and unknown verbs). */
 void verb_list_print(FILE *f);

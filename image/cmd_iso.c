@@ -13,7 +13,7 @@
 static const struct opt ISO_OPTS[] = {
     {.name = "no-isolinux", .kind = OPT_FLAG, AT(no_isolinux),
      .help = "keep the base's own boot image; boot with ks=cdrom:/mt/ks.cfg by hand"},
-    {.name = "hosts", .kind = OPT_HOST_PATH, .arg = "FILE", AT(hosts),
+    {.name = "hosts", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "FILE", AT(hosts),
      .help = "CSV " HOSTS_COLUMNS " (with --host)"},
     {.name = "host", .kind = OPT_STRING, .arg = "NAME", AT(host),
      .help = "the default entry boots with that host's ip=, netmask=, gateway=, dns=, hostname=, mt.disk=, "

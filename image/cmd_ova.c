@@ -48,9 +48,9 @@ static const struct opt OVA_OPTS[] = {
      .max = OVF_MAX_DISK_GIB, .help = "the retention disk, created empty at deployment (default 1024)"},
     {.name = "network", .kind = OPT_STRING, .arg = "NAME", AT(network),
      .help = "the network of the NIC (default \"VM Network\")"},
-    {.name = "sign", .kind = OPT_HOST_PATH, .arg = "KEY.pem", AT(sign_key),
+    {.name = "sign", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "KEY.pem", AT(sign_key),
      .help = "sign the manifest with this unencrypted RSA key (with --cert)"},
-    {.name = "cert", .kind = OPT_HOST_PATH, .arg = "CERT.pem", AT(sign_cert), .help = "the key's X.509 certificate"},
+    {.name = "cert", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "CERT.pem", AT(sign_cert), .help = "the key's X.509 certificate"},
     OPT_END,
 };
 #undef AT

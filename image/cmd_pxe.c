@@ -18,10 +18,10 @@ static const struct opt PXE_OPTS[] = {
      .help = "where the HTTP tree will be served from"},
     {.name = "repo", .kind = OPT_STRING, .arg = "URL", AT(repo),
      .help = "the install source (default: URL/os, the base copied there)"},
-    {.name = "syslinux-dir", .kind = OPT_HOST_PATH, .arg = "DIR", AT(syslinux_dir),
+    {.name = "syslinux-dir", .kind = OPT_HOST_PATH, .expect = OPT_DIR, .arg = "DIR", AT(syslinux_dir),
      .help = "where pxelinux.0 and ldlinux.c32 are (default: the system's syslinux)"},
     {.name = "force", .kind = OPT_FLAG, AT(force), .help = "replace an OUT directory an earlier mt-image pxe wrote (nothing else)"},
-    {.name = "hosts", .kind = OPT_HOST_PATH, .arg = "FILE", AT(hosts),
+    {.name = "hosts", .kind = OPT_HOST_PATH, .expect = OPT_FILE, .arg = "FILE", AT(hosts),
      .help = "CSV " HOSTS_COLUMNS ": a pxelinux.cfg/01-<mac> entry per host and OUT/dnsmasq.conf"},
     OPT_END,
 };

@@ -106,7 +106,8 @@ static int check_iso(struct ova_job *job, struct mt_err *err)
     struct stat st;
     int r;
 
-    job->iso_fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO must not hang the build (no effect on the regular file it must be) */
+    job->iso_fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (job->iso_fd < 0)
         return mt_err_errno(err, -errno, "--iso %s: cannot open the installer ISO", path);
     if (fstat(job->iso_fd, &st) < 0)

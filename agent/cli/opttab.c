@@ -9,8 +9,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rootpath.h"
+#include "textesc.h"
 
 #define OPT_MAX 64
 #define OPT_VAL_BASE 0x100
@@ -18,11 +20,14 @@
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
+    char raw[1024];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    /* the operator's words are in it: no control character of theirs reaches a terminal */
+    text_escape(raw, strlen(raw), err, errlen, NULL);
     return -EINVAL;
 }
 
@@ -57,6 +62,23 @@ const struct opt *opt_find(const struct opt_cmd *cmd, const char *name)
         if (strcmp(o->name, name) == 0)
             return o;
     return NULL;
+}
+
+const struct opt *opt_match(const struct opt_cmd *cmd, const char *name, size_t len)
+{
+    const struct opt *o, *found = NULL;
+    size_t i;
+    int n = 0;
+
+    for (i = 0; (o = nth(cmd, i)); i++) {
+        if (strncmp(o->name, name, len) != 0)
+            continue;
+        if (o->name[len] == '\0')
+            return o;
+        found = o;
+        n++;
+    }
+    return n == 1 ? found : NULL;
 }
 
 const char *opt_store_keep(struct opt_store *st, const char *s)
@@ -139,6 +161,26 @@ static bool is_choice(const char *choices, const char *v)
     return false;
 }
 
+/* An operator's path against what the option expects (opttab.h OPT_FILE/OPT_DIR). */
+static int path_is_expected(const struct opt *o, const char *v, char *err, size_t errlen)
+{
+    const char *is;
+    struct stat st;
+
+    if (o->expect == OPT_ANY)
+        return 0;
+    if (stat(v, &st) < 0)
+        return fail(err, errlen, "--%s %s: %s; give an existing %s", o->name, v, strerror(errno),
+                    o->expect == OPT_DIR ? "directory" : "file");
+    if (o->expect == OPT_DIR ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))
+        return 0;
+    is = S_ISDIR(st.st_mode) ? "a directory" : S_ISREG(st.st_mode) ? "a regular file" : S_ISFIFO(st.st_mode) ? "a FIFO"
+         : S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? "a device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
+    if (o->expect == OPT_DIR)
+        return fail(err, errlen, "--%s %s: is not a directory (%s); give a directory", o->name, v, is);
+    return fail(err, errlen, "--%s %s: is %s, not a regular file; give a regular file", o->name, v, is);
+}
+
 static int take_path(const struct opt *o, const char *v, struct mt_path *p, struct opt_store *st, char *err,
                      size_t errlen)
 {
@@ -159,6 +201,8 @@ static int take_path(const struct opt *o, const char *v, struct mt_path *p, stru
             p->given = p->real = v;     /* the operator's device node or image file */
         break;
     default:
+        if ((r = path_is_expected(o, v, err, errlen)) < 0)
+            return r;
         p->given = p->real = v;
         break;
     }

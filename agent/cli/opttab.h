@@ -32,6 +32,14 @@
 
 enum opt_kind { OPT_FLAG, OPT_NUMBER, OPT_STRING, OPT_LIST, OPT_HOST_PATH, OPT_BOX_PATH, OPT_DISK };
 
+/* What an OPT_HOST_PATH names, checked where it is parsed: a missing path, a
+ * directory where a file is wanted (or the reverse), a FIFO, a device or a
+ * socket is a usage error naming the option and the path (exit 2).
+ *   OPT_ANY   not checked (an output the verb creates: --out, --staging)
+ *   OPT_FILE  an existing regular file (a link to one is fine)
+ *   OPT_DIR   an existing directory */
+enum opt_expect { OPT_ANY, OPT_FILE, OPT_DIR };
+
 #define OPT_REQUIRED 0x1 /* the verb cannot run without it (usage line shows it unbracketed) */
 
 /* A path as given (shown in messages, recorded, passed on) and as this
@@ -51,6 +59,7 @@ struct opt {
     uint64_t min, max;      /* OPT_NUMBER */
     const char *choices;    /* OPT_STRING: "text|json|kickstart", or NULL */
     unsigned flags;         /* OPT_REQUIRED */
+    enum opt_expect expect; /* OPT_HOST_PATH: what it must name */
 };
 
 /* Ends a table. Tables are written with designated initializers:
@@ -99,6 +108,10 @@ void opt_synopsis(FILE *f, const struct opt_cmd *cmd);
 void opt_help(FILE *f, const struct opt_cmd *cmd);
 /* usage: PROG [global options] VERB SYNOPSIS */
 void opt_usage(FILE *f, const struct opt_cmd *cmd, const char *globals);
+
+/* The option getopt_long takes "--name" (len bytes of name) for: the exact
+ * name, else the one option it abbreviates; NULL when none or ambiguous. */
+const struct opt *opt_match(const struct opt_cmd *cmd, const char *name, size_t len);
 
 /* The option `name` of the command's tables, or NULL. */
 const struct opt *opt_find(const struct opt_cmd *cmd, const char *name);

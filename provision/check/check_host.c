@@ -11,6 +11,8 @@
 #include "check.h"
 #include "arraysize.h"
 #include "rootpath.h"
+
+#define DPKG_STATUS_MAX (64u << 20) /* bytes: far above any real status file */
 #include "run.h"
 
 static bool host_path_exists(const char *path)
@@ -114,7 +116,12 @@ static void packages_required(const struct check_ctx *c, struct check_result *r)
         source = "rpm database, rpm --root -q";
     } else {
         char *status = NULL;
-        ssize_t len = rootpath_read_file("/var/lib/dpkg/status", &status, 64u << 20);
+        ssize_t len = rootpath_read_file("/var/lib/dpkg/status", &status, DPKG_STATUS_MAX);
+        if (len == -EFBIG) {
+            check_set(r, CHECK_SKIP, "/var/lib/dpkg/status: larger than %u MiB, not read (a package list cut short "
+                                     "would say installed packages are missing)", DPKG_STATUS_MAX >> 20);
+            return;
+        }
         if (len < 0) {
             check_set(r, CHECK_SKIP, "no package database to read: neither /var/lib/rpm (with rpm installed) nor /var/lib/dpkg/status");
             return;

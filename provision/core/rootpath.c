@@ -4,6 +4,7 @@
 #include "rootpath.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -258,66 +259,86 @@ FILE *rootpath_fopen(const char *path, const char *mode)
     return fopen(real, mode);
 }
 
-ssize_t rootpath_read_file(const char *path, char **out, size_t max)
+/* Read fd into a new buffer: at most max bytes; a byte more is -EFBIG unless
+ * `head` (the first max bytes are all that is wanted). */
+static ssize_t read_fd(int fd, size_t max, bool head, char **out)
 {
-    /* O_NONBLOCK: a FIFO planted at a path of the box (a fixture tree, /etc)
-     * must not hang the agent; it has no effect on the regular files (sysfs
-     * attributes and /proc entries are regular files too) read below */
-    int fd = rootpath_open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
-    size_t len = 0, cap = 4096;
-    struct stat st;
-    char *buf;
+    size_t len = 0, cap = max < 4096 ? max : 4096;
+    char *buf = malloc(cap + 1), probe;
+    ssize_t n;
 
-    *out = NULL;
-    if (fd < 0)
-        return -errno;
-    if (fstat(fd, &st) < 0) {
-        int e = errno;
-        close(fd);
-        return -e;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-    }
-    buf = malloc(cap + 1);
-    if (!buf) {
-        close(fd);
+    if (!buf)
         return -ENOMEM;
-    }
     for (;;) {
-        ssize_t n;
-
-        if (len == cap) {
+        if (len == cap && cap < max) {
             char *nb;
-            if (cap >= max)
-                break;
             cap = cap * 2 > max ? max : cap * 2;
-            nb = realloc(buf, cap + 1);
-            if (!nb) {
+            if (!(nb = realloc(buf, cap + 1))) {
                 free(buf);
-                close(fd);
                 return -ENOMEM;
             }
             buf = nb;
         }
-        n = read(fd, buf + len, cap - len);
-        if (n < 0) {
-            int e = errno;
-            if (e == EINTR)
-                continue;
+        /* full: one byte more says whether the file went on */
+        n = len == cap ? read(fd, &probe, 1) : read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || (n > 0 && len == cap && !head)) {
+            int e = n < 0 ? errno : EFBIG;
             free(buf);
-            close(fd);
             return -e;
         }
-        if (n == 0)
+        if (n == 0 || len == cap)
             break;
         len += (size_t)n;
     }
-    close(fd);
     buf[len] = '\0';
     *out = buf;
     return (ssize_t)len;
+}
+
+/* Open a file of the box for reading: a regular file, or -EISDIR / -EINVAL. */
+static int open_regular(const char *path)
+{
+    /* O_NONBLOCK: a FIFO planted at a path of the box (a fixture tree, /etc)
+     * must not hang the agent; it has no effect on the regular files (sysfs
+     * attributes and /proc entries are regular files too) read below */
+    int fd = rootpath_open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0), e;
+    struct stat st;
+
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0)
+        e = errno;
+    else if (!S_ISREG(st.st_mode))
+        e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+    else
+        return fd;
+    close(fd);
+    return -e;
+}
+
+static ssize_t read_file(const char *path, char **out, size_t max, bool head)
+{
+    int fd = open_regular(path);
+    ssize_t n;
+
+    *out = NULL;
+    if (fd < 0)
+        return fd;
+    n = read_fd(fd, max, head, out);
+    close(fd);
+    return n;
+}
+
+ssize_t rootpath_read_file(const char *path, char **out, size_t max)
+{
+    return read_file(path, out, max, false);
+}
+
+ssize_t rootpath_read_head(const char *path, char **out, size_t max)
+{
+    return read_file(path, out, max, true);
 }
 
 int rootpath_read_line(const char *path, char *buf, size_t buflen)

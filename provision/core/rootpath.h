@@ -44,9 +44,17 @@ int rootpath_open(const char *path, int flags, mode_t mode);
 FILE *rootpath_fopen(const char *path, const char *mode);
 
 /* Read a whole small file (sysfs attribute, /proc entry, config) into a new
- * NUL-terminated buffer (*out, free() it), at most `max` bytes. Returns the
- * length or -errno; anything but a regular file is -EISDIR / -EINVAL at once. */
+ * NUL-terminated buffer (*out, free() it). Returns the length or -errno;
+ * anything but a regular file is -EISDIR / -EINVAL at once. A file longer than
+ * `max` bytes is -EFBIG: never half of it taken for the whole (the caller names
+ * the file and the limit in its message). */
 ssize_t rootpath_read_file(const char *path, char **out, size_t max);
+
+/* The first `max` bytes of a file (all of it when shorter), where a longer file
+ * is legitimate and only its head is wanted: a sysfs binary attribute such as
+ * vpd_pg80/vpd_pg83, of which the decoder reads a bounded buffer. Errors as
+ * rootpath_read_file(), never -EFBIG. */
+ssize_t rootpath_read_head(const char *path, char **out, size_t max);
 
 /* Read the first line of a small text file into buf, trailing white space
  * stripped (sysfs vendor/model are space padded). Returns 0 or -errno. */

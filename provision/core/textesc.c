@@ -5,10 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (n bytes left) whose first byte is
- * >= 0x80, or 0 when it is not valid (overlong, surrogate, beyond U+10FFFF,
- * truncated). *cp receives the code point. */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
+size_t text_utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
 {
     size_t len, i;
     unsigned c = s[0], min;
@@ -52,7 +49,7 @@ size_t text_escape(const char *in, size_t inlen, char *out, size_t outlen, const
         } else if (s[i] < 0x80) {
             copy = s[i] != 0 && keep && strchr(keep, s[i]);
         } else {
-            take = utf8_seq(s + i, inlen - i, &cp);
+            take = text_utf8_seq(s + i, inlen - i, &cp);
             copy = take && cp > 0x9f;
         }
         if (copy) {

@@ -20,6 +20,11 @@
  * written. */
 size_t text_escape(const char *in, size_t inlen, char *out, size_t outlen, const char *keep);
 
+/* Length of the valid UTF-8 sequence at s (n bytes left) whose first byte is
+ * >= 0x80, or 0 when it is not valid (overlong, surrogate, beyond U+10FFFF,
+ * truncated). *cp receives the code point. */
+size_t text_utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
+
 /* The size out needs for any input of inlen bytes: 6 bytes per byte, plus 1. */
 #define TEXT_ESCAPE_MAX(inlen) ((inlen) * 6 + 1)
 

@@ -18,7 +18,9 @@
 
 #include "rootpath.h"
 #include "sgio.h"
+#include "sigscan.h"
 #include "vpd.h"
+#include "strcopy.h"
 
 /* A block device of the disk (itself, a partition, a loop device an image is
  * attached to, or one of that loop device's partitions). */
@@ -41,20 +43,6 @@ static int grow(void **v, size_t n, size_t size)
     *v = p;
     memset((char *)p + n * size, 0, size);
     return 0;
-}
-
-/* Copy src into dst (len bytes), truncating; NULL copies as "". */
-static void copy(char *dst, size_t len, const char *src)
-{
-    size_t n = src ? strlen(src) : 0;
-
-    if (len == 0)
-        return;
-    if (n >= len)
-        n = len - 1;
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
 }
 
 int devuse_disk_path(const char *arg, char *out, size_t outlen)
@@ -80,10 +68,10 @@ static int add_sig(struct devuse *u, int partno, const char *type, const char *u
     if (grow((void **)&u->sigs, u->n_sigs, sizeof(*u->sigs)) < 0)
         return -ENOMEM;
     s = &u->sigs[u->n_sigs++];
-    copy(s->type, sizeof(s->type), type);
-    copy(s->usage, sizeof(s->usage), usage);
-    copy(s->label, sizeof(s->label), label);
-    copy(s->uuid, sizeof(s->uuid), uuid);
+    str_copy(s->type, sizeof(s->type), type);
+    str_copy(s->usage, sizeof(s->usage), usage);
+    str_copy(s->label, sizeof(s->label), label);
+    str_copy(s->uuid, sizeof(s->uuid), uuid);
     s->partno = partno;
     return 0;
 }
@@ -124,8 +112,8 @@ static int probe_sigs(int fd, uint64_t off, uint64_t size, int partno, struct de
             const char *id = lookup(pr, "PTUUID"); /* libblkid >= 2.23; NULL before */
             r = add_sig(u, partno, type, "partition_table", NULL, id);
             if (partno == 0) {
-                copy(u->pttype, sizeof(u->pttype), type);
-                copy(u->ptuuid, sizeof(u->ptuuid), id);
+                str_copy(u->pttype, sizeof(u->pttype), type);
+                str_copy(u->ptuuid, sizeof(u->ptuuid), id);
             }
         }
         if (r < 0)
@@ -140,19 +128,12 @@ static int probe_sigs(int fd, uint64_t off, uint64_t size, int partno, struct de
 /* The partition table of the whole disk, and the signatures inside each partition. */
 static int probe_parts(int fd, struct devuse *u)
 {
-    blkid_probe pr = blkid_new_probe();
     blkid_partlist ls;
     int i, n, r = 0;
+    blkid_probe pr = sigscan_parts_probe(fd, BLKID_PARTS_ENTRY_DETAILS, &r);
 
     if (!pr)
-        return -ENOMEM;
-    if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
-        blkid_free_probe(pr);
-        return -EIO;
-    }
-    blkid_probe_enable_superblocks(pr, 0);
-    blkid_probe_enable_partitions(pr, 1);
-    blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+        return r;
     ls = blkid_probe_get_partitions(pr);
     n = ls ? blkid_partlist_numof_partitions(ls) : 0;
     for (i = 0; i < n && r == 0; i++) {
@@ -174,7 +155,7 @@ static int probe_parts(int fd, struct devuse *u)
     if (!u->pttype[0] && ls) {
         blkid_parttable tab = blkid_partlist_get_table(ls);
         if (tab)
-            copy(u->pttype, sizeof(u->pttype), blkid_parttable_get_type(tab));
+            str_copy(u->pttype, sizeof(u->pttype), blkid_parttable_get_type(tab));
     }
     blkid_free_probe(pr);
     if (r < 0)
@@ -227,7 +208,7 @@ static int sysfs_name(unsigned maj, unsigned min, char *name, size_t len)
     if (!host_exists(p))
         return -ENOENT;
     slash = strrchr(real, '/');
-    copy(name, len, slash ? slash + 1 : real);
+    str_copy(name, len, slash ? slash + 1 : real);
     return 0;
 }
 
@@ -244,7 +225,7 @@ static int devlist_add(struct devlist *l, unsigned maj, unsigned min, const char
     b = &l->v[l->n++];
     b->major = maj;
     b->minor = min;
-    copy(b->name, sizeof(b->name), name);
+    str_copy(b->name, sizeof(b->name), name);
     snprintf(b->sysdir, sizeof(b->sysdir), "/sys/dev/block/%u:%u", maj, min);
     return 0;
 }
@@ -293,8 +274,8 @@ static int add_use(struct devuse_use **v, size_t *n, const char *node, const cha
 {
     if (grow((void **)v, *n, sizeof(**v)) < 0)
         return -ENOMEM;
-    copy((*v)[*n].node, sizeof((*v)[*n].node), node);
-    copy((*v)[*n].what, sizeof((*v)[*n].what), what);
+    str_copy((*v)[*n].node, sizeof((*v)[*n].node), node);
+    str_copy((*v)[*n].what, sizeof((*v)[*n].what), what);
     (*n)++;
     return 0;
 }
@@ -470,7 +451,7 @@ static int scan_loops(struct devlist *l, struct devuse *u)
     int r = 0;
 
     if (!realpath(u->real, canon))
-        copy(canon, sizeof(canon), u->real);
+        str_copy(canon, sizeof(canon), u->real);
     if (rootpath_resolve("/sys/block", real, sizeof(real), 0) < 0 || !(d = opendir(real)))
         return 0;
     while ((e = readdir(d)) && r == 0) {
@@ -540,7 +521,7 @@ int devuse_scan_use(const char *sysname, const char *mountinfo, const char *swap
     memset(u, 0, sizeof(*u));
     u->is_block = true;
     snprintf(u->path, sizeof(u->path), "/dev/%.64s", sysname);
-    copy(u->sysname, sizeof(u->sysname), sysname);
+    str_copy(u->sysname, sizeof(u->sysname), sysname);
     r = devlist_add_named(&l, sysname);
     if (r == 0) {
         u->major = l.v[0].major;
@@ -591,7 +572,7 @@ int devuse_probe(const char *path, struct devuse *u, struct mt_err *err)
     int r;
 
     memset(u, 0, sizeof(*u));
-    copy(u->path, sizeof(u->path), path);
+    str_copy(u->path, sizeof(u->path), path);
     r = rootpath_resolve(path, u->real, sizeof(u->real), 0);
     if (r < 0)
         return mt_err_errno(err, r, "%s: cannot resolve the path", path);
@@ -601,8 +582,8 @@ int devuse_probe(const char *path, struct devuse *u, struct mt_err *err)
 int devuse_probe_resolved(const char *path, struct devuse *u, struct mt_err *err)
 {
     memset(u, 0, sizeof(*u));
-    copy(u->path, sizeof(u->path), path);
-    copy(u->real, sizeof(u->real), path);
+    str_copy(u->path, sizeof(u->path), path);
+    str_copy(u->real, sizeof(u->real), path);
     return probe(path, u, err);
 }
 
@@ -868,7 +849,7 @@ int devuse_mounted_at(const char *mountpoint, char *node, size_t len)
     if (n < 0)
         return (int)n;
     if (rootpath_resolve(mountpoint, real, sizeof(real), 0) < 0)
-        copy(real, sizeof(real), mountpoint);
+        str_copy(real, sizeof(real), mountpoint);
     for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         unsigned maj, min;
         char mnt[PATH_MAX];

@@ -12,6 +12,7 @@
 #include <libudev.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +21,14 @@
 #include <unistd.h>
 
 #include "devuse.h"
+#include "arraysize.h"
 #include "rootpath.h"
 #include "sgio.h"
+#include "strcopy.h"
 
 #define SYS_BLOCK "/sys/block"
 
 /* ---- small readers ---------------------------------------------------- */
-
-/* Copy with truncation (names and attributes are bounded by their fields). */
-static void set_str(char *dst, size_t size, const char *src)
-{
-    size_t n = strlen(src);
-    if (n > size - 1)
-        n = size - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
 
 static void read_attr(const char *path, char *buf, size_t len)
 {
@@ -107,7 +100,7 @@ static void os_release_parse(struct inv_host *h)
 
     if (rootpath_read_line("/etc/redhat-release", line, sizeof(line)) == 0 && line[0]) {
         const char *rel = strstr(line, "release ");
-        set_str(h->os_release, sizeof(h->os_release), line);
+        str_copy(h->os_release, sizeof(h->os_release), line);
         if (strncmp(line, "CentOS", 6) == 0)
             snprintf(h->os_id, sizeof(h->os_id), "centos");
         else if (strncmp(line, "Red Hat Enterprise Linux", 24) == 0)
@@ -162,7 +155,7 @@ static void nic_config(struct inv_nic *n)
 
     snprintf(path, sizeof(path), "/etc/sysconfig/network-scripts/ifcfg-%s", n->name);
     if (rootpath_read_file(path, &text, 65536) >= 0) {
-        set_str(n->config_source, sizeof(n->config_source), path);
+        str_copy(n->config_source, sizeof(n->config_source), path);
         shell_var(text, "BOOTPROTO", v, sizeof(v));
         lower(v);
         if (strcmp(v, "dhcp") == 0 || strcmp(v, "bootp") == 0)
@@ -200,7 +193,7 @@ static void nic_config(struct inv_nic *n)
                                                                : INV_BOOT_UNKNOWN;
                 }
             } else if (in && k >= 2 && strcmp(w1, "address") == 0) {
-                set_str(n->addresses, sizeof(n->addresses), w2);
+                str_copy(n->addresses, sizeof(n->addresses), w2);
             }
         }
         free(text);
@@ -233,7 +226,7 @@ static int nics_collect(struct inv_host *h)
         }
         n = &h->nics[h->n_nics++];
         memset(n, 0, sizeof(*n));
-        set_str(n->name, sizeof(n->name), e->d_name);
+        str_copy(n->name, sizeof(n->name), e->d_name);
         nic_config(n);
         /* virtual interfaces (bridges, ifb, veth) have no device and no configuration file */
         snprintf(p, sizeof(p), "/sys/class/net/%s/device", e->d_name);
@@ -245,7 +238,7 @@ static int nics_collect(struct inv_host *h)
         read_attr(p, n->mac, sizeof(n->mac));
         snprintf(p, sizeof(p), "/sys/class/net/%s/device/driver", e->d_name);
         if (rootpath_readlink(p, link, sizeof(link)) > 0)
-            set_str(n->driver, sizeof(n->driver), strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+            str_copy(n->driver, sizeof(n->driver), strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
     }
     closedir(d);
     return 0;
@@ -266,7 +259,7 @@ static int host_collect(struct inv_host *h)
     if (!h->arch[0] && rootpath_is_host()) {
         struct utsname u;
         if (uname(&u) == 0)
-            set_str(h->arch, sizeof(h->arch), u.machine);
+            str_copy(h->arch, sizeof(h->arch), u.machine);
     }
     os_release_parse(h);
     cpu_mem(h);
@@ -399,8 +392,8 @@ static int add_designators(struct inv_disk *d, const struct vpd_pg83 *pg)
     for (i = 0; i < pg->n; i++) {
         struct inv_designator *o = &d->designators[i];
         const struct vpd_designator *v = &pg->d[i];
-        set_str(o->type, sizeof(o->type), vpd_desig_type_name(v->type));
-        set_str(o->assoc, sizeof(o->assoc), vpd_assoc_name(v->assoc));
+        str_copy(o->type, sizeof(o->type), vpd_desig_type_name(v->type));
+        str_copy(o->assoc, sizeof(o->assoc), vpd_assoc_name(v->assoc));
         if (v->code_set == VPD_CS_BINARY)
             snprintf(o->code_set, sizeof(o->code_set), "binary");
         else if (v->code_set == VPD_CS_ASCII)
@@ -443,27 +436,30 @@ static void pages_sgio(const struct inv_disk *d, int fd, struct raw_pages *rp)
 
     memset(rp, 0, sizeof(*rp));
     if (sgio_inquiry(fd, d->devnode, 1, 0x00, p0, sizeof(p0), &l0, &e) < 0) {
-        set_str(rp->err, sizeof(rp->err), e.msg);
+        str_copy(rp->err, sizeof(rp->err), e.msg);
     } else {
         if (page_listed(p0, l0, 0x80)) {
             if (sgio_vpd_page(fd, d->devnode, 0x80, rp->p80, sizeof(rp->p80), &rp->l80, &e) == 0)
                 rp->has80 = true;
             else
-                set_str(rp->err, sizeof(rp->err), e.msg);
+                str_copy(rp->err, sizeof(rp->err), e.msg);
         }
         if (page_listed(p0, l0, 0x83)) {
             if (sgio_vpd_page(fd, d->devnode, 0x83, rp->p83, sizeof(rp->p83), &rp->l83, &e) == 0)
                 rp->has83 = true;
             else
-                set_str(rp->err, sizeof(rp->err), e.msg);
+                str_copy(rp->err, sizeof(rp->err), e.msg);
         }
     }
 }
 
+/* A sysfs VPD page: its first cap bytes are what the decoders read (the
+ * kernel's own attribute is bounded too), so a longer one is read in part on
+ * purpose. */
 static bool read_bin(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
     char *data = NULL;
-    ssize_t n = rootpath_read_file(path, &data, cap);
+    ssize_t n = rootpath_read_head(path, &data, cap);
     if (n < 0)
         return false;
     memcpy(buf, data, (size_t)n);
@@ -525,8 +521,8 @@ static int identity_from_pages(struct inv_disk *d, const struct raw_pages *rp)
     ru = vpd_udev_id(rp->has83 ? rp->p83 : NULL, rp->l83, rp->has80 ? rp->p80 : NULL, rp->l80, d->vendor,
                      d->model, u);
     if (ru == 0) {
-        set_str(d->scsi_id, sizeof(d->scsi_id), u->id);
-        set_str(d->naa, sizeof(d->naa), u->naa);
+        str_copy(d->scsi_id, sizeof(d->scsi_id), u->id);
+        str_copy(d->naa, sizeof(d->naa), u->naa);
         d->has_naa = u->naa[0] != '\0';
         /* a malformed page 0x83 scsi_id passed over for page 0x80 is worth a word */
         if (u->from == VPD_FROM_PG80 && bad83)
@@ -534,9 +530,9 @@ static int identity_from_pages(struct inv_disk *d, const struct raw_pages *rp)
         reason_add(warn, sizeof(warn), u->note);
     } else if (ru == -EBADMSG || warn[0]) {
         /* an id would be a guess, or a malformed page is why there is none */
-        set_str(d->vpd_error, sizeof(d->vpd_error), u->why);
+        str_copy(d->vpd_error, sizeof(d->vpd_error), u->why);
     }
-    set_str(d->vpd_warning, sizeof(d->vpd_warning), warn);
+    str_copy(d->vpd_warning, sizeof(d->vpd_warning), warn);
     free(pg);
     free(u);
     return r;
@@ -585,7 +581,7 @@ static void crosscheck(struct inv_disk *d, const struct raw_pages *dev)
             list_add(diff, sizeof(diff), "sysfs wwid names another NAA");
     }
     if (compared)
-        set_str(d->crosscheck, sizeof(d->crosscheck), diff[0] ? diff : "match");
+        str_copy(d->crosscheck, sizeof(d->crosscheck), diff[0] ? diff : "match");
 }
 
 /* ---- disks: use and contents -------------------------------------------- */
@@ -606,7 +602,7 @@ static void disk_parts(const char *disk, struct devparts *dp)
     dp->n = 0;
     snprintf(p, sizeof(p), SYS_BLOCK "/%s/dev", disk);
     read_attr(p, dp->dev[0], sizeof(dp->dev[0]));
-    set_str(dp->name[0], sizeof(dp->name[0]), disk);
+    str_copy(dp->name[0], sizeof(dp->name[0]), disk);
     dp->n = 1;
     snprintf(p, sizeof(p), SYS_BLOCK "/%s", disk);
     if (rootpath_resolve(p, real, sizeof(real), 0) < 0 || !(d = opendir(real)))
@@ -621,7 +617,7 @@ static void disk_parts(const char *disk, struct devparts *dp)
             continue;
         snprintf(q, sizeof(q), SYS_BLOCK "/%s/%s/dev", disk, e->d_name);
         read_attr(q, dp->dev[dp->n], sizeof(dp->dev[dp->n]));
-        set_str(dp->name[dp->n], sizeof(dp->name[dp->n]), e->d_name);
+        str_copy(dp->name[dp->n], sizeof(dp->name[dp->n]), e->d_name);
         dp->n++;
     }
     closedir(d);
@@ -709,7 +705,7 @@ static void disk_probe(struct inv_disk *d, const struct devparts *dp, int diskfd
         }
         if (pr_rc == 0) {
             if (i == 0 && blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL) == 0 && v) {
-                set_str(d->pttype, sizeof(d->pttype), v);
+                str_copy(d->pttype, sizeof(d->pttype), v);
                 list_add(d->signatures, sizeof(d->signatures), v);
             }
             if (blkid_probe_lookup_value(pr, "TYPE", &v, NULL) == 0 && v) {
@@ -742,7 +738,7 @@ static void scsi_driver(struct inv_disk *d)
     }
     snprintf(p, sizeof(p), SYS_BLOCK "/%s/device/driver", d->name);
     if (rootpath_readlink(p, link, sizeof(link)) > 0)
-        set_str(d->driver, sizeof(d->driver), strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+        str_copy(d->driver, sizeof(d->driver), strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
 }
 
 static int disk_collect(struct inv_disk *d, const char *name, const struct inventory_opts *o,
@@ -754,7 +750,7 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
     struct raw_pages *rp;
     int r, fd = -1;
 
-    set_str(d->name, sizeof(d->name), name);
+    str_copy(d->name, sizeof(d->name), name);
     snprintf(d->devnode, sizeof(d->devnode), "/dev/%s", name);
     snprintf(p, sizeof(p), SYS_BLOCK "/%s/size", name);
     read_attr(p, v, sizeof(v));
@@ -800,7 +796,7 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
         if (fd >= 0)
             pages_sgio(d, fd, rp);
         else
-            set_str(rp->err, sizeof(rp->err), openerr);
+            str_copy(rp->err, sizeof(rp->err), openerr);
     }
     if (rootpath_is_host() && !o->no_blkid)
         disk_probe(d, dp, fd, openerr);
@@ -814,12 +810,12 @@ static int disk_collect(struct inv_disk *d, const char *name, const struct inven
         }
         if (!d->vpd_source[0]) {
             char sgerr[INV_STR];
-            set_str(sgerr, sizeof(sgerr), rp->err);
+            str_copy(sgerr, sizeof(sgerr), rp->err);
             pages_sysfs(d, rp);
             if (rp->has80 || rp->has83)
                 snprintf(d->vpd_source, sizeof(d->vpd_source), "sysfs");
             else if (sgerr[0])
-                set_str(d->vpd_error, sizeof(d->vpd_error), sgerr);
+                str_copy(d->vpd_error, sizeof(d->vpd_error), sgerr);
         }
         if (d->vpd_source[0])
             r = identity_from_pages(d, rp);
@@ -1042,22 +1038,45 @@ static json_object *comma_array(const char *list)
     return a;
 }
 
+/* A record's members as JSON, declared once: name, kind, where in the record. */
+enum member_kind { M_STR, M_U64, M_UINT, M_INT, M_BOOL, M_LIST };
+struct member {
+    const char *name;
+    enum member_kind kind;
+    size_t offset;
+};
+
+static void add_members(json_object *o, const void *rec, const struct member *m, size_t n)
+{
+    const char *at;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        at = (const char *)rec + m[i].offset;
+        switch (m[i].kind) {
+        case M_STR: add_str(o, m[i].name, at); break;
+        case M_U64: json_object_object_add(o, m[i].name, json_object_new_int64((int64_t)*(const uint64_t *)at)); break;
+        case M_UINT: json_object_object_add(o, m[i].name, json_object_new_int((int)*(const unsigned *)at)); break;
+        case M_INT: json_object_object_add(o, m[i].name, json_object_new_int(*(const int *)at)); break;
+        case M_BOOL: json_object_object_add(o, m[i].name, json_object_new_boolean(*(const bool *)at)); break;
+        case M_LIST: json_object_object_add(o, m[i].name, comma_array(at)); break;
+        }
+    }
+}
+
+#define H(n, k) {#n, k, offsetof(struct inv_host, n)}
+static const struct member HOST_MEMBERS[] = {
+    H(vendor, M_STR), H(product, M_STR), H(serial, M_STR),     H(uuid, M_STR),   H(hostname, M_STR),
+    H(os_release, M_STR), H(os_id, M_STR), H(os_version, M_STR), H(kernel, M_STR), H(arch, M_STR),
+    H(cpus, M_UINT),  H(ram_bytes, M_U64),
+};
+#undef H
+
 json_object *inventory_host_to_json(const struct inv_host *h)
 {
     json_object *o = json_object_new_object(), *nics = json_object_new_array();
     size_t i;
-    add_str(o, "vendor", h->vendor);
-    add_str(o, "product", h->product);
-    add_str(o, "serial", h->serial);
-    add_str(o, "uuid", h->uuid);
-    add_str(o, "hostname", h->hostname);
-    add_str(o, "os_release", h->os_release);
-    add_str(o, "os_id", h->os_id);
-    add_str(o, "os_version", h->os_version);
-    add_str(o, "kernel", h->kernel);
-    add_str(o, "arch", h->arch);
-    json_object_object_add(o, "cpus", json_object_new_int((int)h->cpus));
-    json_object_object_add(o, "ram_bytes", json_object_new_int64((int64_t)h->ram_bytes));
+    add_members(o, h, HOST_MEMBERS, ARRAY_SIZE(HOST_MEMBERS));
     for (i = 0; i < h->n_nics; i++) {
         json_object *n = json_object_new_object();
         add_str(n, "name", h->nics[i].name);
@@ -1072,6 +1091,20 @@ json_object *inventory_host_to_json(const struct inv_host *h)
     return o;
 }
 
+/* A disk's members before its designators, and after them. */
+#define D(n, k) {#n, k, offsetof(struct inv_disk, n)}
+static const struct member DISK_MEMBERS[] = {
+    D(name, M_STR),     D(devnode, M_STR),   D(size_bytes, M_U64), D(vendor, M_STR), D(model, M_STR),
+    D(rev, M_STR),      D(driver, M_STR),    D(transport, M_STR),  D(pttype, M_STR),
+    {"partitions", M_INT, offsetof(struct inv_disk, n_partitions)},
+    D(signatures, M_LIST), D(mounted, M_BOOL), D(swap, M_BOOL),    D(mounts, M_LIST), D(serial, M_STR),
+    D(has_naa, M_BOOL), D(naa, M_STR),       D(scsi_id, M_STR),
+};
+static const struct member DISK_MEMBERS_AFTER[] = {
+    D(vpd_source, M_STR), D(vpd_error, M_STR), D(vpd_warning, M_STR), D(probe_error, M_STR), D(crosscheck, M_STR),
+};
+#undef D
+
 json_object *inventory_to_json(const struct inventory *inv)
 {
     json_object *o = json_object_new_object(), *disks = json_object_new_array();
@@ -1080,24 +1113,7 @@ json_object *inventory_to_json(const struct inventory *inv)
     for (i = 0; i < inv->n_disks; i++) {
         const struct inv_disk *d = &inv->disks[i];
         json_object *x = json_object_new_object(), *ds = json_object_new_array();
-        add_str(x, "name", d->name);
-        add_str(x, "devnode", d->devnode);
-        json_object_object_add(x, "size_bytes", json_object_new_int64((int64_t)d->size_bytes));
-        add_str(x, "vendor", d->vendor);
-        add_str(x, "model", d->model);
-        add_str(x, "rev", d->rev);
-        add_str(x, "driver", d->driver);
-        add_str(x, "transport", d->transport);
-        add_str(x, "pttype", d->pttype);
-        json_object_object_add(x, "partitions", json_object_new_int(d->n_partitions));
-        json_object_object_add(x, "signatures", comma_array(d->signatures));
-        json_object_object_add(x, "mounted", json_object_new_boolean(d->mounted));
-        json_object_object_add(x, "swap", json_object_new_boolean(d->swap));
-        json_object_object_add(x, "mounts", comma_array(d->mounts));
-        add_str(x, "serial", d->serial);
-        json_object_object_add(x, "has_naa", json_object_new_boolean(d->has_naa));
-        add_str(x, "naa", d->naa);
-        add_str(x, "scsi_id", d->scsi_id);
+        add_members(x, d, DISK_MEMBERS, ARRAY_SIZE(DISK_MEMBERS));
         for (j = 0; j < d->n_designators; j++) {
             json_object *g = json_object_new_object();
             add_str(g, "type", d->designators[j].type);
@@ -1107,11 +1123,7 @@ json_object *inventory_to_json(const struct inventory *inv)
             json_object_array_add(ds, g);
         }
         json_object_object_add(x, "designators", ds);
-        add_str(x, "vpd_source", d->vpd_source);
-        add_str(x, "vpd_error", d->vpd_error);
-        add_str(x, "vpd_warning", d->vpd_warning);
-        add_str(x, "probe_error", d->probe_error);
-        add_str(x, "crosscheck", d->crosscheck);
+        add_members(x, d, DISK_MEMBERS_AFTER, ARRAY_SIZE(DISK_MEMBERS_AFTER));
         json_object_array_add(disks, x);
     }
     json_object_object_add(o, "disks", disks);

@@ -1,6 +1,7 @@
 /* sigscan: see sigscan.h. */
 #define _GNU_SOURCE
 #include "sigscan.h"
+#include "strcopy.h"
 
 #include <blkid/blkid.h>
 #include <errno.h>
@@ -44,19 +45,6 @@ const struct sigscan_start *sigscan_usual_starts(size_t *n)
 {
     *n = sizeof(USUAL_STARTS) / sizeof(USUAL_STARTS[0]);
     return USUAL_STARTS;
-}
-
-/* Copy src (NULL: "") into dst of len bytes, truncating. */
-static void copy(char *dst, size_t len, const char *src)
-{
-    size_t n = src ? strlen(src) : 0;
-    if (len == 0)
-        return;
-    if (n >= len)
-        n = len - 1;
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
 }
 
 static const char *lookup(blkid_probe pr, const char *name, size_t *len)
@@ -108,13 +96,13 @@ static int record(blkid_probe pr, uint64_t base, const char *source, struct sigs
             return 0;
         table = true;
     }
-    copy(f.type, sizeof(f.type), type);
-    copy(f.kind, sizeof(f.kind), table ? "partition_table" : lookup(pr, "USAGE", NULL));
+    str_copy(f.type, sizeof(f.type), type);
+    str_copy(f.kind, sizeof(f.kind), table ? "partition_table" : lookup(pr, "USAGE", NULL));
     if (!f.kind[0])
-        copy(f.kind, sizeof(f.kind), "other");
-    copy(f.label, sizeof(f.label), table ? NULL : lookup(pr, "LABEL", NULL));
-    copy(f.uuid, sizeof(f.uuid), lookup(pr, table ? "PTUUID" : "UUID", NULL));
-    copy(f.source, sizeof(f.source), source);
+        str_copy(f.kind, sizeof(f.kind), "other");
+    str_copy(f.label, sizeof(f.label), table ? NULL : lookup(pr, "LABEL", NULL));
+    str_copy(f.uuid, sizeof(f.uuid), lookup(pr, table ? "PTUUID" : "UUID", NULL));
+    str_copy(f.source, sizeof(f.source), source);
     if (lookup(pr, table ? "PTMAGIC" : "SBMAGIC", mlen) && (off = lookup(pr, table ? "PTMAGIC_OFFSET" : "SBMAGIC_OFFSET", NULL)))
         *rel = strtoull(off, NULL, 10);
     else
@@ -165,7 +153,7 @@ static int add_part(struct sigscan *s, const char *table, int partno, uint64_t s
         return -ENOMEM;
     s->parts = v;
     memset(&v[s->n_parts], 0, sizeof(*v));
-    copy(v[s->n_parts].table, sizeof(v[s->n_parts].table), table);
+    str_copy(v[s->n_parts].table, sizeof(v[s->n_parts].table), table);
     v[s->n_parts].partno = partno;
     v[s->n_parts].start = start;
     v[s->n_parts].size = size;
@@ -173,25 +161,38 @@ static int add_part(struct sigscan *s, const char *table, int partno, uint64_t s
     return 0;
 }
 
+void *sigscan_parts_probe(int fd, int flags, int *r)
+{
+    blkid_probe pr = blkid_new_probe();
+
+    *r = 0;
+    if (!pr) {
+        *r = -ENOMEM;
+        return NULL;
+    }
+    if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
+        blkid_free_probe(pr);
+        *r = -EIO;
+        return NULL;
+    }
+    blkid_probe_enable_superblocks(pr, 0);
+    blkid_probe_enable_partitions(pr, 1);
+    blkid_probe_set_partitions_flags(pr, flags);
+    return pr;
+}
+
 /* The partitions of the table of type `table` alone (the others filtered out). */
 static int table_parts(int fd, const char *table, struct sigscan *s)
 {
-    blkid_probe pr = blkid_new_probe();
     char *only[2];
     blkid_partlist ls;
     int i, n, r = 0;
+    blkid_probe pr = sigscan_parts_probe(fd, BLKID_PARTS_FORCE_GPT, &r);
 
     only[0] = (char *)table;
     only[1] = NULL;
     if (!pr)
-        return -ENOMEM;
-    if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
-        blkid_free_probe(pr);
-        return -EIO;
-    }
-    blkid_probe_enable_superblocks(pr, 0);
-    blkid_probe_enable_partitions(pr, 1);
-    blkid_probe_set_partitions_flags(pr, BLKID_PARTS_FORCE_GPT);
+        return r;
     blkid_probe_filter_partitions_type(pr, BLKID_FLTR_ONLYIN, only);
     ls = blkid_probe_get_partitions(pr);
     n = ls ? blkid_partlist_numof_partitions(ls) : 0;
@@ -407,9 +408,9 @@ static int check_region(int fd, uint64_t at, size_t len, const char *name, struc
     if (nz >= 0) {
         struct sigscan_finding f;
         memset(&f, 0, sizeof(f));
-        copy(f.kind, sizeof(f.kind), "unrecognised");
-        copy(f.type, sizeof(f.type), "data");
-        copy(f.source, sizeof(f.source), name);
+        str_copy(f.kind, sizeof(f.kind), "unrecognised");
+        str_copy(f.type, sizeof(f.type), "data");
+        str_copy(f.source, sizeof(f.source), name);
         f.offset = at + (uint64_t)nz;
         f.len = len - (size_t)nz;
         r = add(s, &f);

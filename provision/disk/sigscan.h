@@ -68,6 +68,12 @@ const struct sigscan_start *sigscan_usual_starts(size_t *n);
 int sigscan_disk(int fd, uint64_t size, struct sigscan *s);
 void sigscan_free(struct sigscan *s);
 
+/* A libblkid probe of fd for its partition tables alone (superblocks off),
+ * with blkid_probe_set_partitions_flags(flags), for devuse and sigscan. The
+ * probe (a blkid_probe, blkid_free_probe() it), or NULL with *r set: -ENOMEM,
+ * -EIO (libblkid cannot use fd). */
+void *sigscan_parts_probe(int fd, int flags, int *r);
+
 /* The first non-zero byte of buf[0, len) that lies outside every range of
  * `skip` (pairs of [start, end) relative to buf), or -1. Pure. */
 long sigscan_first_nonzero(const unsigned char *buf, size_t len, const uint64_t (*skip)[2], size_t n_skip);

@@ -26,10 +26,28 @@ typedef int64_t ar_offset_t;
 
 #define READ_CHUNK (1 << 20)
 
+/* The next name of a path at *p (slashes skipped), its length in *len; *p
+ * moves past it. NULL at the end. */
+static const char *next_name(const char **p, size_t *len)
+{
+    const char *start = *p, *end;
+
+    while (*start == '/')
+        start++;
+    if (!*start)
+        return NULL;
+    end = strchr(start, '/');
+    if (!end)
+        end = start + strlen(start);
+    *len = (size_t)(end - start);
+    *p = end;
+    return start;
+}
+
 enum extract_path_verdict extract_path_check(const char *name, char *out, size_t outlen, const char **why)
 {
-    const char *p = name;
-    size_t o = 0;
+    const char *p = name, *c;
+    size_t o = 0, l;
 
     *why = NULL;
     if (!name || !*name) {
@@ -44,22 +62,10 @@ enum extract_path_verdict extract_path_check(const char *name, char *out, size_t
         *why = "name too long";
         return EXTRACT_PATH_REFUSED;
     }
-    while (*p) {
-        const char *end;
-        size_t l;
-
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        end = strchr(p, '/');
-        if (!end)
-            end = p + strlen(p);
-        l = (size_t)(end - p);
-        p = end;
-        if (l == 1 && end[-1] == '.')
+    while ((c = next_name(&p, &l))) {
+        if (l == 1 && c[0] == '.')
             continue;
-        if (l == 2 && end[-1] == '.' && end[-2] == '.') {
+        if (l == 2 && c[0] == '.' && c[1] == '.') {
             *why = "'..' in the path";
             return EXTRACT_PATH_REFUSED;
         }
@@ -73,7 +79,7 @@ enum extract_path_verdict extract_path_check(const char *name, char *out, size_t
         }
         if (o)
             out[o++] = '/';
-        memcpy(out + o, end - l, l);
+        memcpy(out + o, c, l);
         o += l;
     }
     out[o] = '\0';
@@ -84,7 +90,8 @@ int extract_symlink_check(const char *link, const char *target, const char **why
 {
     unsigned depth = 0, ups = 0;
     bool seen_name = false;
-    const char *p;
+    const char *p, *c;
+    size_t l;
 
     *why = NULL;
     if (!target || !*target) {
@@ -98,19 +105,8 @@ int extract_symlink_check(const char *link, const char *target, const char **why
     for (p = link; *p; p++)
         if (*p == '/')
             depth++;
-    for (p = target; *p;) {
-        const char *end;
-        size_t l;
-
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        end = strchr(p, '/');
-        if (!end)
-            end = p + strlen(p);
-        l = (size_t)(end - p);
-        if (l == 2 && p[0] == '.' && p[1] == '.') {
+    for (p = target; (c = next_name(&p, &l));) {
+        if (l == 2 && c[0] == '.' && c[1] == '.') {
             if (seen_name) {
                 *why = "symbolic link whose target has '..' after a name";
                 return -1;
@@ -119,10 +115,9 @@ int extract_symlink_check(const char *link, const char *target, const char **why
                 *why = "symbolic link leaving the staging directory";
                 return -1;
             }
-        } else if (!(l == 1 && p[0] == '.')) {
+        } else if (!(l == 1 && c[0] == '.')) {
             seen_name = true;
         }
-        p = end;
     }
     return 0;
 }

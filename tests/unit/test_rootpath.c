@@ -189,13 +189,66 @@ static void test_stat_readlink_open(void **state)
     assert_int_equal(errno, EINVAL);
 }
 
+/* A file of exactly n bytes (byte i is 'a' + i % 26) at etc/NAME in the root. */
+static void mkfile(const char *name, size_t n)
+{
+    char p[PATH_MAX * 2];
+    FILE *f;
+    size_t i;
+    snprintf(p, sizeof(p), "%s/etc/%s", root, name);
+    f = fopen(p, "w");
+    assert_non_null(f);
+    for (i = 0; i < n; i++)
+        fputc('a' + (int)(i % 26), f);
+    fclose(f);
+}
+
+/* A file longer than the limit is -EFBIG, never its first max bytes taken for
+ * the whole; exactly max bytes is whole; read_head takes the head on purpose.
+ * Sizes around the buffer's growth steps (4096, 8192). */
+static void test_read_file_bounded(void **state)
+{
+    static const size_t sizes[] = {0, 1, 4095, 4096, 4097, 8192, 8193, 20000};
+    static const size_t maxes[] = {1, 4096, 4097, 8192, 10000};
+    size_t i, k;
+    char *buf, name[32];
+    ssize_t n;
+    (void)state;
+    assert_int_equal(rootpath_set(root), 0);
+    for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        snprintf(name, sizeof(name), "f%zu", sizes[i]);
+        mkfile(name, sizes[i]);
+        for (k = 0; k < sizeof(maxes) / sizeof(maxes[0]); k++) {
+            char path[64];
+            snprintf(path, sizeof(path), "/etc/%s", name);
+            n = rootpath_read_file(path, &buf, maxes[k]);
+            if (sizes[i] > maxes[k]) {
+                assert_int_equal(n, -EFBIG);
+                assert_null(buf);
+            } else {
+                assert_int_equal(n, (ssize_t)sizes[i]);
+                assert_int_equal(strlen(buf), sizes[i]);
+                if (sizes[i])
+                    assert_int_equal(buf[sizes[i] - 1], 'a' + (int)((sizes[i] - 1) % 26));
+                free(buf);
+            }
+            n = rootpath_read_head(path, &buf, maxes[k]);
+            assert_int_equal(n, (ssize_t)(sizes[i] < maxes[k] ? sizes[i] : maxes[k]));
+            free(buf);
+        }
+    }
+    assert_int_equal(rootpath_read_file("/etc", &buf, 100), -EISDIR);
+    assert_int_equal(rootpath_read_file("/etc/none", &buf, 100), -ENOENT);
+    assert_int_equal(rootpath_set(NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),        cmocka_unit_test(test_dotdot_clamped),
         cmocka_unit_test(test_symlinks),     cmocka_unit_test(test_errors),
         cmocka_unit_test(test_never_escapes), cmocka_unit_test(test_host_root),
-        cmocka_unit_test(test_stat_readlink_open),
+        cmocka_unit_test(test_stat_readlink_open), cmocka_unit_test(test_read_file_bounded),
     };
     return cmocka_run_group_tests_name("rootpath", tests, setup, teardown);
 }
