@@ -123,7 +123,11 @@ static bool ret_identity(const struct ret_run *rr)
 }
 
 /* ... and the disk carries nothing but what that mkfs writes: ext4 with the
- * UUID the run gave it. */
+ * UUID the run gave it, or, when mke2fs was killed before it wrote the
+ * superblock, its partial writes: bytes no probe recognises (the first MiB
+ * holds group descriptors and bitmaps then). The run found this disk blank
+ * (RETENTION_CREATE) before it journalled the mkfs, and path, size and SCSI id
+ * still match; any recognised signature of another kind is refused. */
 static bool ret_owns(const struct ret_run *rr)
 {
     const char *uuid = jstr(rr->sec, "uuid_assigned");
@@ -133,6 +137,8 @@ static bool ret_owns(const struct ret_run *rr)
         return false;
     for (i = 0; i < rr->u.scan.n; i++) {
         const struct sigscan_finding *f = &rr->u.scan.v[i];
+        if (strcmp(f->kind, "unrecognised") == 0)
+            continue;
         if (strcmp(f->type, "ext4") != 0 || strcmp(f->uuid, uuid) != 0)
             return false;
     }

@@ -78,4 +78,40 @@ expect_exit 0 "after a kill the re-run ends with the volume" "$MT_AGENT" --root 
 t_track_mount "$R/mnt/k"
 assert_eq "after the kill: an MT_RETENTION ext4" "$(blkid -p -o value -s TYPE "$R/img/k.img") $(blkid -p -o value -s LABEL "$R/img/k.img")" "ext4 MT_RETENTION"
 umount "$R/mnt/k"
+# mke2fs killed before it wrote the superblock leaves only its partial writes (group
+# descriptors, bitmaps: bytes no probe recognises) on the journal's own disk: a stand-in
+# mkfs.ext4 writes such bytes at 32 KiB and fails, as a kill at that moment would leave it.
+# The next run recognises its own disk (path, size) and formats it with the journalled UUID;
+# the same bytes on a disk of another size are refused and left alone.
+sbin=$T_TMP/partial-mkfs
+mkdir -p "$sbin"
+cat >"$sbin/mkfs.ext4" <<'SH'
+#!/bin/sh
+for a; do dev=$a; done
+printf 'PARTIAL-MKE2FS-GROUP-DESCRIPTORS' | dd of="$dev" bs=1 seek=32768 conv=notrunc 2>/dev/null
+exit 1
+SH
+chmod +x "$sbin/mkfs.ext4"
+p_run() { "$MT_AGENT" --root "$R" --json retention --disk "$R"/img/p.img --mount /mnt/p; }
+umount "$R/mnt/k" 2>/dev/null
+rm -rf "$R/var/lib/mt-agent"
+truncate -s 0 "$R/img/p.img"; truncate -s 20G "$R/img/p.img"
+PATH="$sbin:$PATH" p_run >"$T_OUT" 2>"$T_ERR"
+assert_eq "partial mkfs: the stand-in's bytes are on the image" "$(dd if="$R/img/p.img" bs=1 skip=32768 count=7 2>/dev/null)" "PARTIAL"
+assigned=$(jfield "$R/var/lib/mt-agent/state.json" retention.uuid_assigned 2>/dev/null)
+assert_eq "partial mkfs: the journal holds the unfinished mkfs" "$(jfield "$R/var/lib/mt-agent/state.json" retention.state 2>/dev/null)" "formatting"
+expect_exit 0 "partial mkfs on the journal's own disk: the re-run formats it" p_run
+t_track_mount "$R/mnt/p"
+assert_eq "partial mkfs: ext4 MT_RETENTION with the journalled UUID" \
+    "$(blkid -p -o value -s TYPE "$R/img/p.img") $(blkid -p -o value -s LABEL "$R/img/p.img") $(blkid -p -o value -s UUID "$R/img/p.img")" \
+    "ext4 MT_RETENTION $assigned"
+umount "$R/mnt/p" 2>/dev/null
+rm -rf "$R/var/lib/mt-agent"
+truncate -s 0 "$R/img/p.img"; truncate -s 20G "$R/img/p.img"
+PATH="$sbin:$PATH" p_run >"$T_OUT" 2>"$T_ERR"
+truncate -s 21G "$R/img/p.img"
+before=$(disk_sum "$R/img/p.img")
+expect_exit 3 "partial mkfs, then the disk grew: another disk, refused" p_run
+assert_grep "refused: names the bytes" "unrecognised data at offset 32768" "$T_ERR"
+assert_eq "refused: the disk is unchanged" "$(disk_sum "$R/img/p.img")" "$before"
 t_done
