@@ -55,6 +55,17 @@ static const char *passphrase_path(struct mt_ctx *ctx, struct cs_cli *o)
     return o->passphrase_file.real;
 }
 
+/* Between two attempts: the operator sees that the agent is still trying, why,
+ * and when it gives up ([cs] timeout), instead of minutes of silence. */
+static void cs_cli_retry_note(const struct cs_retry_note *n, void *ctx)
+{
+    unsigned long left = n->deadline_ms > n->elapsed_ms ? n->deadline_ms - n->elapsed_ms : 0;
+
+    (void)ctx;
+    log_warn("configuration server %s: attempt %u failed (%s); next in %.1f s, giving up in %lu s ([cs] timeout)",
+             n->where, n->attempt, n->why, (double)n->delay_ms / 1000.0, (left + 999) / 1000);
+}
+
 static int cs_cli_endpoint(struct mt_ctx *ctx, struct cs_cli *o, struct cs_endpoint *ep)
 {
     struct mt_err err = {0};
@@ -73,6 +84,7 @@ static int cs_cli_endpoint(struct mt_ctx *ctx, struct cs_cli *o, struct cs_endpo
         log_error("%s", err.msg);
         return EXIT_USAGE;
     }
+    ep->on_retry = cs_cli_retry_note;
     pf = passphrase_path(ctx, o);
     if (!pf)
         return EXIT_USAGE;

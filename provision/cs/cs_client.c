@@ -826,6 +826,16 @@ int cs_call(const struct cs_endpoint *ep, const char *method, const char *path, 
                                    elapsed + (unsigned long)c.last_retry_after * 1000UL >= ep->deadline_ms;
             break;
         }
+        if (ep->on_retry) {
+            struct cs_retry_note note;
+            note.attempt = attempt_no + 1;
+            note.why = c.last[0] ? c.last : "no answer";
+            note.where = c.where;
+            note.delay_ms = (unsigned long)delay;
+            note.elapsed_ms = elapsed;
+            note.deadline_ms = ep->deadline_ms;
+            ep->on_retry(&note, ep->on_retry_ctx);
+        }
         sleep_ms((unsigned long)delay);
     }
     res->elapsed_ms = now_ms() - c.start;

@@ -44,6 +44,18 @@ enum cs_failure {
     CS_FAIL_REJECTED,       /* another 4xx (not retried): 400, 404, 409 ... */
 };
 
+/* What cs_call tells before it waits between two attempts (struct cs_endpoint
+ * on_retry): the attempt that failed (1-based), why (curl's message or the
+ * server's status), "HOST:PORT", the wait before the next attempt and the time
+ * spent and allowed for the whole call, in ms. */
+struct cs_retry_note {
+    unsigned attempt;
+    const char *why;
+    const char *where;
+    unsigned long delay_ms, elapsed_ms, deadline_ms;
+};
+typedef void (*cs_retry_fn)(const struct cs_retry_note *note, void *ctx);
+
 struct cs_endpoint {
     char host[256];
     unsigned port;
@@ -55,6 +67,8 @@ struct cs_endpoint {
     unsigned long backoff_base_ms, backoff_cap_ms;
     bool have_key;
     unsigned char key[CS_KEY_LEN];      /* scrub with cs_endpoint_scrub */
+    cs_retry_fn on_retry;               /* NULL: retries are silent (the library never prints) */
+    void *on_retry_ctx;
 };
 
 struct cs_result {

@@ -185,5 +185,20 @@ printf '#!/bin/sh\necho "bad passphrase" >&2\nexit 3\n' >"$conf"
 expect_exit 4 "asr: a failing configurator is exit 4" "$MT_AGENT" --root "$root5" register
 assert_grep "asr: the failure quotes the status and output" "exit status 3.*bad passphrase" "$T_ERR"
 
+# an unreachable server: each wait between attempts is said on stderr (which attempt, why, the
+# wait, when it gives up), not minutes of silence; -q keeps them back; the final error counts
+# the same attempts
+unreach=$T_TMP/unreach
+cs_root "$unreach" "timeout = 4"
+# a port nothing listens on (the kernel's free one)
+free_port=$("$CS_PY" "$MT_TOP/tests/lib/tcp_port.py" free)
+expect_exit 4 "unreachable: exit 4 within [cs] timeout" "$MT_AGENT" --root "$unreach" register --cs "127.0.0.1:$free_port"
+notes=$(grep -c "configuration server 127.0.0.1:$free_port: attempt [0-9]* failed (.*); next in [0-9.]* s, giving up in [0-9]* s (\[cs\] timeout)" "$T_ERR")
+attempts=$(sed -n 's/.*unreachable: .*(\([0-9]*\) attempts\{0,1\} in .*/\1/p' "$T_ERR")
+assert_eq "unreachable: one note per wait (attempts - 1)" "$notes" "$(( ${attempts:-0} - 1 ))"
+[ "${attempts:-0}" -ge 2 ] && ok "unreachable: it retried (${attempts} attempts)" || not_ok "unreachable: it retried (${attempts:-none} attempts)"
+expect_exit 4 "unreachable, -q: exit 4" "$MT_AGENT" -q --root "$unreach" register --cs "127.0.0.1:$free_port"
+if grep -q "attempt [0-9]* failed" "$T_ERR"; then not_ok "-q: no retry notes"; else ok "-q: no retry notes"; fi
+
 cs_stop
 t_done
