@@ -49,8 +49,7 @@ for i in $(seq 1 "$TRIALS"); do
     fails_before=$t_fail
     layout_verify "trial $i" "$img" 1024 >"$T_TMP/verify.out"
     fsck=""
-    sfdisk --json "$img" 2>/dev/null | python3 -c 'import json,sys; t=json.load(sys.stdin)["partitiontable"]
-for n,p in enumerate(t["partitions"],1): print(n, p["start"]*512, p["size"]*512, p["type"])' >"$T_TMP/parts"
+    sfdisk --json "$img" 2>/dev/null | python3 "$MT_TOP/tests/lib/sfdisk_table.py" parts >"$T_TMP/parts"
     while read -r n off size type; do
         [ "$type" = 83 ] || continue
         L=$(losetup --find --show -o "$off" --sizelimit "$size" "$img") || { fsck="$fsck p$n(losetup)"; continue; }

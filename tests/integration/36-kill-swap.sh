@@ -9,6 +9,8 @@
 # content on a disk of another size: each refused (exit 3), its first and last
 # 8 MiB unchanged. The killed run's own disk, put back, is finished (exit 0,
 # sfdisk --json and blkid show the plan; retention: the volume mounted).
+# mt-test: alone (it re-attaches images to the loop device it was given, by name: a script
+# running beside it could take that device in between; tests/run.sh runs it by itself)
 . "$MT_TOP/tests/lib.sh"
 . "$MT_TOP/tests/integration/layout.lib"
 . "$MT_TOP/tests/integration/shapes.lib"
@@ -37,7 +39,7 @@ exec sleep 60
 EOF
 chmod +x "$FAKE/mkfs.ext4" "$FAKE/udevadm"
 A() { PATH="$FAKE:$PATH" "$MT_AGENT" --root "$R" "$@"; }
-jstate() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])).get(sys.argv[2],{}); print(s.get("state"), len(s.get("formatted",{})))' "$R/var/lib/mt-agent/state.json" "$1"; }
+jstate() { python3 "$MT_TOP/tests/lib/journal.py" state "$R/var/lib/mt-agent/state.json" "$1"; }
 
 for n in $SHAPE_NAMES; do "shape_$n"; mv "$R/img/$n.img" "$R/img/shape-$n.img"; done
 ok "built the shapes: $SHAPE_NAMES"
@@ -88,8 +90,7 @@ rm -f "$FAKE/count" "$FAKE/complete"; echo 2 >"$FAKE/kill_at"
 rm -f "$R/img/p.img"; truncate -s $SIZE "$R/img/p.img"
 A provision --disk $R/img/p.img --ram-mib 1024 --lazy-init >/dev/null 2>&1
 rm -f "$FAKE/kill_at"
-python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["provision"]["state"]="partitioning"; json.dump(j, open(sys.argv[1], "w"))' \
-    "$R/var/lib/mt-agent/state.json"
+python3 "$MT_TOP/tests/lib/journal.py" set "$R/var/lib/mt-agent/state.json" provision.state partitioning
 assert_eq "claim re-recorded: journal says partitioning, p1 formatted" "$(jstate provision)" "partitioning 1"
 expect_exit 0 "partitioning with p1 already made by the run: its own disk is finished" \
     A provision --disk $R/img/p.img --ram-mib 1024 --lazy-init
@@ -108,7 +109,7 @@ kill -KILL $apid 2>/dev/null; wait $apid 2>/dev/null
 st=$(jstate provision)
 assert_eq "provision held in udevadm settle and killed: journal says partitioning" "$st" "partitioning 0"
 what="provision killed partitioning ($L)"
-assert_eq "$what: the table was written" "$(sfdisk --json "$L" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["label"])')" dos
+assert_eq "$what: the table was written" "$(sfdisk --json "$L" 2>/dev/null | python3 "$MT_TOP/tests/lib/sfdisk_table.py" label)" dos
 # put IMAGE at loop device $L (a detach completes when the last opener lets go: retried, bounded)
 loop_put() { local i; for i in $(seq 1 300); do losetup -P "$L" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 loop_off() { losetup -d "$L"; for i in $(seq 1 50); do losetup "$L" >/dev/null 2>&1 || return 0; sleep 0.1; done; }

@@ -25,7 +25,7 @@ newroot() {
     chmod 755 "$conf/configurator-real.sh"
     kill_standin_wrap "$conf/UnifiedAgentConfigurator.sh" configurator "$log" "$T_TMP/conf.lock" "$conf/configurator-real.sh"
 }
-registered() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("register",{}).get("registered"))' "$1/var/lib/mt-agent/state.json" 2>/dev/null; }
+registered() { python3 "$MT_TOP/tests/lib/journal.py" get "$1/var/lib/mt-agent/state.json" register.registered; }
 
 R=$T_TMP/r
 newroot "$R"
@@ -53,7 +53,7 @@ for i in $(seq 1 "$TRIALS"); do
     overlaps=$(kill_overlaps "$log")
     n=$(wc -l <"$R/registrations" 2>/dev/null || echo 0)
     [ "$n" -gt 1 ] && again=$((again + 1))
-    if [ $rc = 0 ] && [ -z "$left" ] && [ "$overlaps" = 0 ] && [ "$(registered "$R")" = True ] && [ "$n" -ge 1 ]; then
+    if [ $rc = 0 ] && [ -z "$left" ] && [ "$overlaps" = 0 ] && [ "$(registered "$R")" = true ] && [ "$n" -ge 1 ]; then
         converged=$((converged + 1))
     else
         not_ok "trial $i (killed after $d ms): rerun exit $rc, left '$left', overlaps $overlaps, registered $(registered "$R"), configurator completed $n times"

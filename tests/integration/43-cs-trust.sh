@@ -75,7 +75,7 @@ start_with good "$good_cert" "$good_key" && port_good=$CS_PORT db_good=$CS_DB &&
     start_with selfexpired "$pki/selfexpired.pem" "$pki/selfexpired.key" && port_self=$CS_PORT db_self=$CS_DB ||
     { not_ok "four cs_server.py instances start"; t_done; }
 ok "four cs_server.py instances listen (good, wrong name, expired, self-signed expired)"
-records() { "$CS_PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM master_targets").fetchone()[0])' "$1"; }
+records() { "$CS_PY" "$MT_TOP/tests/lib/cs_records.py" "$1"; }
 
 root=$T_TMP/root
 cs_root "$root"   # [cs] ca_file = the test CA
