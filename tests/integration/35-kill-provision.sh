@@ -26,11 +26,8 @@ prov() { "$MT_AGENT" --root "$R" provision --disk "$img" --ram-mib 1024 --lazy-i
 fresh() { rm -f "$img"; truncate -s 25G "$img"; rm -rf "$R/var/lib/mt-agent"; : >"$log"; }
 
 fresh
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted provision" prov
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one run takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted provision" "$log" prov
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do

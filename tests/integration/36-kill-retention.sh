@@ -25,11 +25,8 @@ fresh() { umount "$M" 2>/dev/null; rm -f "$img"; truncate -s 2G "$img"; : >"$R/e
 t_track_mount "$M"
 
 fresh
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted retention" "$MT_AGENT" --root "$R" retention --disk "$img"
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one run takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted retention" "$log" "$MT_AGENT" --root "$R" retention --disk "$img"
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do

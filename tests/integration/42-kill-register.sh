@@ -30,11 +30,8 @@ registered() { python3 "$MT_TOP/tests/lib/journal.py" get "$1/var/lib/mt-agent/s
 R=$T_TMP/r
 newroot "$R"
 : >"$log"
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted register (asr)" "$MT_AGENT" --root "$R" register
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one run takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted register (asr)" "$log" "$MT_AGENT" --root "$R" register
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0 again=0
 for i in $(seq 1 "$TRIALS"); do

@@ -42,11 +42,8 @@ inst() { "$MT_AGENT" --root "$R" modules install --from "$media"; }
 
 newroot "$R"
 : >"$log"
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted modules install" inst
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one run takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted modules install" "$log" inst
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do

@@ -57,11 +57,8 @@ apply() { "$MT_AGENT" --root "$1" apply --agent "$tarball" --sha256 "$sum"; }
 
 R=$T_TMP/r0
 newroot "$R"
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted apply" apply "$R"
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one apply takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted apply" "$log" apply "$R"
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do
