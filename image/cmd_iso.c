@@ -5,6 +5,7 @@
 
 #include "hosts.h"
 #include "image.h"
+#include "inputcheck.h"
 #include "remaster.h"
 #include "verbopts.h"
 
@@ -15,7 +16,8 @@ static const struct opt ISO_OPTS[] = {
     {.name = "hosts", .kind = OPT_HOST_PATH, .arg = "FILE", AT(hosts),
      .help = "CSV " HOSTS_COLUMNS " (with --host)"},
     {.name = "host", .kind = OPT_STRING, .arg = "NAME", AT(host),
-     .help = "the default entry boots with that host's ip=, netmask=, gateway=, dns=, hostname=, mt.disk="},
+     .help = "the default entry boots with that host's ip=, netmask=, gateway=, dns=, hostname=, mt.disk=, "
+             "ksdevice=MAC"},
     OPT_END,
 };
 #undef AT
@@ -61,7 +63,8 @@ static int cmd_iso(struct image_ctx *ctx, struct image_args *a)
     memset(&v, 0, sizeof(v));
     memset(&ro, 0, sizeof(ro));
     ro.no_isolinux = a->no_isolinux;
-    if ((r = verbopts_finish(&v, a, "iso")) != 0)
+    if ((r = input_out_outside("iso", a->out.real, a->payload.real)) != 0 ||
+        (r = verbopts_finish(&v, a, "iso")) != 0)
         return r;
     if ((r = iso_host(a, &v, &ro, &hosts)) != 0)
         return r;
@@ -70,8 +73,9 @@ static int cmd_iso(struct image_ctx *ctx, struct image_args *a)
     v.m.header = header;
     r = verbopts_run(ctx, &v, &ro, "iso", iso_remaster, &res);
     if (r == 0 && ro.host && ctx->verbosity >= 0)
-        printf("host %s (%s, line %u of %s): %s, mt.disk=%s baked into the default entry\n", ro.host->hostname,
-               ro.host->mac, ro.host->line, a->hosts.given, ro.host->ip, ro.host->disk[0] ? ro.host->disk : "(first disk)");
+        printf("host %s (%s, line %u of %s): %s on the NIC with that MAC (ksdevice=), mt.disk=%s baked into the "
+               "default entry\n", ro.host->hostname, ro.host->mac, ro.host->line, a->hosts.given, ro.host->ip,
+               ro.host->disk[0] ? ro.host->disk : "(first disk)");
     hosts_free(&hosts);
     if (r != 0)
         return r;

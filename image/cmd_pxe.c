@@ -1,4 +1,5 @@
 /* pxe: a TFTP tree and an HTTP tree for a PXE install of the master target. */
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,16 +70,25 @@ static int cmd_pxe(struct image_ctx *ctx, struct image_args *a)
     struct remaster_result res;
     struct hosts hosts = {NULL, 0};
     const char *hosts_file = a->hosts.real;
-    char header[512], install[2048];
+    char header[512], install[2048], outdir[PATH_MAX];
+    size_t ol;
     int r;
 
+    /* --out pxe/ names the directory pxe: DIR.tmp.XXXXXX must sit beside it, not in it */
+    if (a->out.real && (ol = strlen(a->out.real)) < sizeof(outdir)) {
+        memcpy(outdir, a->out.real, ol + 1);
+        while (ol > 1 && outdir[ol - 1] == '/')
+            outdir[--ol] = '\0';
+        a->out.real = outdir;
+    }
     memset(&v, 0, sizeof(v));
     memset(&ro, 0, sizeof(ro));
     ro.url = a->url;
     ro.repo = a->repo;
     ro.syslinux_dir = a->syslinux_dir.real;
     ro.force = a->force;
-    if ((r = pxe_inputs(a)) != 0 || (r = verbopts_finish(&v, a, "pxe")) != 0 || (r = pxe_out_free(a)) != 0)
+    if ((r = pxe_inputs(a)) != 0 || (r = input_out_outside("pxe", a->out.real, a->payload.real)) != 0 ||
+        (r = verbopts_finish(&v, a, "pxe")) != 0 || (r = pxe_out_free(a)) != 0)
         return r;
     if (hosts_file && (r = image_load_hosts("pxe", hosts_file, v.append, &hosts)) != 0)
         return r;

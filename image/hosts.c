@@ -365,13 +365,16 @@ static int check_unique(const struct parse *p, const struct hosts *h, const stru
     for (i = 0; i < h->n; i++) {
         const struct host_entry *o = &h->v[i];
         if (!strcmp(o->mac, e->mac))
-            return mt_err_set(p->err, -EINVAL, "%s:%u: field 'mac': %s is already the MAC of %s (line %u)",
+            return mt_err_set(p->err, -EINVAL, "%s:%u: field 'mac': %s is already the MAC of %s (line %u): "
+                              "a NIC boots one host; correct the MAC or remove one of the two lines",
                               p->file, p->line, e->mac, o->hostname, o->line);
         if (!strcasecmp(o->hostname, e->hostname))
-            return mt_err_set(p->err, -EINVAL, "%s:%u: field 'hostname': %s is already the name of line %u",
+            return mt_err_set(p->err, -EINVAL, "%s:%u: field 'hostname': %s is already the name of line %u "
+                              "(names are compared without regard to case): give each host its own name",
                               p->file, p->line, e->hostname, o->line);
         if (!strcmp(o->ip, e->ip))
-            return mt_err_set(p->err, -EINVAL, "%s:%u: field 'ip': %s is already the address of %s (line %u)",
+            return mt_err_set(p->err, -EINVAL, "%s:%u: field 'ip': %s is already the address of %s (line %u): "
+                              "give each host its own address",
                               p->file, p->line, e->ip, o->hostname, o->line);
     }
     return 0;
@@ -440,9 +443,11 @@ int hosts_parse(const char *text, size_t len, const char *file, struct hosts *ou
             r = parse_row(&p, row, out);
     }
     if (r == 0 && !header)
-        r = mt_err_set(err, -EINVAL, "%s: empty: no header line (" HOSTS_COLUMNS ")", file);
+        r = mt_err_set(err, -EINVAL, "%s: empty: no header line; its first line must name the "
+                         "columns " HOSTS_COLUMNS ", then one line per host", file);
     else if (r == 0 && out->n == 0)
-        r = mt_err_set(err, -EINVAL, "%s: names no host (a header and no rows)", file);
+        r = mt_err_set(err, -EINVAL, "%s: names no host (a header and no rows): add one line per "
+                         "host under the header", file);
     free(row);
     if (r < 0)
         hosts_free(out);
@@ -516,7 +521,8 @@ void hosts_pxelinux_name(const struct host_entry *e, char out[21])
 
 const char *hosts_append_conflict(const char *append)
 {
-    static const char *const keys[] = {"ip=", "netmask=", "gateway=", "dns=", "hostname=", "mt.disk=", NULL};
+    static const char *const keys[] = {"ip=", "netmask=", "gateway=", "dns=", "hostname=", "mt.disk=", "ksdevice=",
+                                       NULL};
     const char *p = append;
     size_t i;
 

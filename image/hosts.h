@@ -67,7 +67,8 @@ int hosts_kernel_args(const struct host_entry *e, char *buf, size_t len);
 /* The name pxelinux asks for first: "01-aa-bb-cc-dd-ee-ff" (ARP type 1, Ethernet). */
 void hosts_pxelinux_name(const struct host_entry *e, char out[21]);
 
-/* Kernel-line keys the hosts file sets: an --append that sets one of them is
+/* Kernel-line keys the hosts file sets (ksdevice=: the host's NIC, by its MAC on
+ * the ISO, bootif on its PXE entry): an --append that sets one of them is
  * refused with --hosts. Returns the first key found in `append` ("ip=" ...), or NULL. */
 const char *hosts_append_conflict(const char *append);
 

@@ -50,7 +50,6 @@ static int input_out(const char *verb, const char *opt, const char *path, enum i
                             "the trees into\n", verb, opt, path);
             return 2;
         }
-        return 0;
     }
     parent_of(path, parent, sizeof(parent));
     /* pxe makes the missing directories above DIR (mkdir -p): the nearest one that exists must be a directory */
@@ -64,7 +63,45 @@ static int input_out(const char *verb, const char *opt, const char *path, enum i
                 stat(parent, &st) < 0 ? "does not exist" : "is not a directory");
         return 2;
     }
+    /* OUT.tmp.XXXXXX is made beside OUT and renamed: its directory must take new entries */
+    if (access(parent, W_OK | X_OK) < 0) {
+        fprintf(stderr, "mt-image %s: --%s %s: cannot create a file in %s (%s); give --%s in a directory you "
+                        "can write to\n", verb, opt, path, parent, strerror(errno), opt);
+        return 2;
+    }
     return 0;
+}
+
+/* The real path of path, else of its nearest existing ancestor (an output not yet
+ * written). 0, or -1 when none resolves. */
+static int real_or_ancestor(const char *path, char *out)
+{
+    char cur[PATH_MAX], up[PATH_MAX];
+
+    snprintf(cur, sizeof(cur), "%s", path);
+    while (!realpath(cur, out)) {
+        if (errno != ENOENT || !strcmp(cur, ".") || !strcmp(cur, "/"))
+            return -1;
+        parent_of(cur, up, sizeof(up));
+        snprintf(cur, sizeof(cur), "%s", up);
+    }
+    return 0;
+}
+
+int input_out_outside(const char *verb, const char *out, const char *payload)
+{
+    char preal[PATH_MAX], oreal[PATH_MAX];
+    size_t n;
+
+    if (!out || !payload || !realpath(payload, preal) || real_or_ancestor(out, oreal) < 0)
+        return 0;
+    n = strlen(preal);
+    if (strncmp(oreal, preal, n) || (oreal[n] != '/' && oreal[n] != '\0' && strcmp(preal, "/")))
+        return 0;
+    fprintf(stderr, "mt-image %s: --out %s: is inside the payload directory %s (--payload): the box would "
+                    "receive it as a payload, and the next run refuses the directory (a file its SHA256SUMS "
+                    "does not list); write it outside %s\n", verb, out, payload, payload);
+    return 2;
 }
 
 int input_path(const char *verb, const char *opt, const char *path, enum input_kind kind)
@@ -175,7 +212,19 @@ static int payload_digests(const char *verb, const char *dir, const struct manif
 
     for (i = 0; i < m->n; i++) {
         const struct manifest_entry *e = &m->entries[i];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->name);
+        /* `sha256sum * >SHA256SUMS` run again lists the old manifest: no file holds its own
+         * digest, and the box looks up only the files it uses */
+        if (!strcmp(e->name, "SHA256SUMS") || !strcmp(e->name, "./SHA256SUMS")) {
+            fprintf(stderr, "mt-image %s: warning: %s/SHA256SUMS line %u lists SHA256SUMS itself (sha256sum * "
+                            "run where it already was): ignored; to drop it, (cd %s && sha256sum *.rpm *.tar.gz "
+                            ">SHA256SUMS)\n", verb, dir, e->line, dir);
+            continue;
+        }
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->name) >= sizeof(path)) {
+            fprintf(stderr, "mt-image %s: %s/SHA256SUMS line %u: the path of %s is too long; shorten the payload "
+                            "directory's path\n", verb, dir, e->line, e->name);
+            return 2;
+        }
         if (payload_hash_file(path, hex, NULL, &err) < 0) {
             fprintf(stderr, "mt-image %s: %s/SHA256SUMS line %u: %s; copy the file into the payload "
                             "directory or remove its line\n", verb, dir, e->line, err.msg);
@@ -218,16 +267,24 @@ static void payload_modules_warn(const char *verb, const char *dir)
     }
 }
 
-int input_payload(const char *verb, const char *dir, int quiet)
+int input_payload(const char *verb, const char *given, int quiet)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], dir[PATH_MAX];
     struct manifest m;
     struct mt_err err = {0};
+    size_t dl;
     int r;
 
-    if (!dir)
+    if (!given)
         return 0;
-    snprintf(path, sizeof(path), "%s/SHA256SUMS", dir);
+    /* payload/ as the operator typed it: messages say payload/SHA256SUMS, not payload//SHA256SUMS */
+    snprintf(dir, sizeof(dir), "%s", given); /* input_path opened it: shorter than PATH_MAX */
+    for (dl = strlen(dir); dl > 1 && dir[dl - 1] == '/';)
+        dir[--dl] = '\0';
+    if ((size_t)snprintf(path, sizeof(path), "%s/SHA256SUMS", dir) >= sizeof(path)) {
+        fprintf(stderr, "mt-image %s: --payload %s: the path is too long; shorten it\n", verb, given);
+        return 2;
+    }
     if (access(path, F_OK) < 0) {
         fprintf(stderr, "mt-image %s: %s: no manifest; the box refuses unverified payloads: write it "
                         "(cd %s && sha256sum FILES >SHA256SUMS)\n", verb, path, dir);

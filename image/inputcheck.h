@@ -28,6 +28,11 @@ int input_text(const char *verb, const char *opt, const char *value, int no_blan
  * (iso: ks=, initrd=; pxe: also ksdevice=). append NULL: 0. */
 int input_append_keys(const char *verb, const char *append);
 
+/* --out (a file or a directory, written or not yet) is not the payload
+ * directory nor inside it (symbolic links resolved). Either NULL, or the
+ * payload directory missing (input_path says so): 0. */
+int input_out_outside(const char *verb, const char *out, const char *payload);
+
 /* The payload directory as the agent will see it: DIR/SHA256SUMS parses
  * (manifest.h), every entry names a file of DIR with that SHA-256
  * (payload_hash.h), every regular file of DIR but SHA256SUMS is listed. The

@@ -102,6 +102,7 @@ static int check_iso(struct ova_job *job, struct mt_err *err)
 {
     const char *path = job->o.iso;
     struct iso_info info;
+    struct mt_err sub = {0};
     struct stat st;
     int r;
 
@@ -117,8 +118,8 @@ static int check_iso(struct ova_job *job, struct mt_err *err)
                                         "the ISO from the minimal CentOS 6.6 ISO", path,
                           (unsigned long long)st.st_size);
     job->res.iso_bytes = (uint64_t)st.st_size;
-    if ((r = iso_read_info(path, &info, err)) < 0)
-        return r;
+    if ((r = iso_read_info(path, &info, &sub)) < 0)
+        return mt_err_set(err, r, "--iso %s; give --iso the ISO mt-image iso wrote", sub.msg);
     if (!info.boot.present)
         return mt_err_set(err, -EINVAL, "--iso %s: has no El Torito boot record: the VM could not boot it; "
                                          "give the ISO mt-image iso wrote", path);

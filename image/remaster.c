@@ -361,6 +361,18 @@ static int kernel_extra(const struct remaster_opts *o, const char *ks, const str
     return 0;
 }
 
+/* --base's volume descriptors; a message naming the option and what to give it. */
+static int base_info(const char *base, struct iso_info *info, struct mt_err *err)
+{
+    struct mt_err sub = {0};
+    int r = iso_read_info(base, info, &sub);
+
+    if (r < 0)
+        return mt_err_set(err, r, "--base %s; give --base the CentOS 6.6 boot ISO (the minimal or DVD ISO as "
+                          "downloaded)", sub.msg);
+    return 0;
+}
+
 /* What iso_remaster works with, phase to phase. */
 struct iso_job {
     const struct remaster_opts *o;
@@ -382,10 +394,10 @@ static int iso_plan(struct iso_job *j, struct mt_err *err)
     const struct remaster_opts *o = j->o;
     struct remaster_result *res = j->res;
     unsigned char cat[64];
-    char extra[4096];
+    char extra[4096], ks[64];
     int r;
 
-    r = iso_read_info(o->base, &j->info, err);
+    r = base_info(o->base, &j->info, err);
     if (r < 0)
         return r;
     pathf(res->volume_id, sizeof(res->volume_id), "%s", j->info.volume_id);
@@ -405,7 +417,9 @@ static int iso_plan(struct iso_job *j, struct mt_err *err)
         r = isolinux_entry(o->base, &j->s, &j->be, res, err);
         if (r < 0)
             return r;
-        r = kernel_extra(o, "ks=cdrom:/mt/ks.cfg", o->host, strlen(j->be.append), extra, sizeof(extra), err);
+        /* the host's NIC by its MAC: on a VM with two NICs, eth0 need not be the one its ip= belongs to */
+        pathf(ks, sizeof(ks), "ks=cdrom:/mt/ks.cfg%s%s", o->host ? " ksdevice=" : "", o->host ? o->host->mac : "");
+        r = kernel_extra(o, ks, o->host, strlen(j->be.append), extra, sizeof(extra), err);
         if (r < 0)
             return r;
         r = isolinux_cfg_add_entry(j->s.cfg, &j->be, extra, o->title, &j->cfg_out, err);
@@ -440,7 +454,9 @@ static int iso_writer_open(struct iso_job *j, struct mt_err *err)
     pathf(j->tmp, sizeof(j->tmp), "%s.tmp.XXXXXX", o->out);
     j->of.fd = mkostemp(j->tmp, O_CLOEXEC);
     if (j->of.fd < 0) {
-        r = mt_err_errno(err, -errno, "%s", j->tmp);
+        /* bad --out (exit 2), whatever the errno: EPERM here is no refusal for safety */
+        r = mt_err_set(err, -EINVAL, "--out %s: cannot create %s beside it (%s); give --out in a directory you "
+                       "can write to", o->out, j->tmp, strerror(errno));
         j->tmp[0] = '\0';
         return r;
     }
@@ -782,7 +798,7 @@ static int pxe_pick_images(const struct remaster_opts *o, struct base_scan *s, s
     struct iso_info info;
     int r;
 
-    r = iso_read_info(o->base, &info, err);
+    r = base_info(o->base, &info, err);
     if (r < 0)
         return r;
     pathf(res->volume_id, sizeof(res->volume_id), "%s", info.volume_id);
@@ -1033,9 +1049,9 @@ int pxe_build(const struct remaster_opts *o, struct remaster_result *res, struct
         goto out;
     pathf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", o->out);
     if ((r = dirs_make_parent(tmp, 0755)) < 0 || !mkdtemp(tmp)) {
-        if (r == 0)
-            r = -errno;
-        r = mt_err_errno(err, r, "%s: creating the directory to build in", tmp);
+        /* bad --out (exit 2), whatever the errno: EPERM here is no refusal for safety */
+        r = mt_err_set(err, -EINVAL, "--out %s: cannot create the directory %s beside it to build in (%s); give "
+                       "--out where you can write", o->out, tmp, strerror(r < 0 ? -r : errno));
         goto out;
     }
     chmod(tmp, 0755); /* mkdtemp made it 0700: the trees are served to anyone */

@@ -176,4 +176,76 @@ rm -f "$iso"
 expect_exit 2 "a damaged SHA256SUMS is refused (2)" img iso --base "$base" --out "$iso" --payload "$pay"
 assert_grep "  naming the file and line" "SHA256SUMS:[0-9]+" "$T_ERR"
 no_out
+# ---- the README's arguments with wrong inputs: each refusal names the option or the
+# file and says what to do, exit 2, nothing written ----
+said() { # NAME REGEX: the message names it and says what to do (REGEX covers both)
+    assert_grep "  $1" "$2" "$T_ERR"
+}
+rdm=$T_TMP/rdm
+mkdir -p "$rdm"
+head -c 100000 /dev/zero >"$rdm/zeros.iso"
+for verb in iso pxe; do
+    args=(--out "$rdm/out-$verb" --cs 10.0.0.5)
+    [ "$verb" = pxe ] && args+=(--url http://10.0.0.9/mt)
+    expect_exit 2 "$verb: a missing --base (2)" img "$verb" --base "$rdm/CentOS-6.6-x86_64-minimal.iso" "${args[@]}"
+    said "names --base and the file, says give an existing one" \
+        "mt-image $verb: --base .*CentOS-6.6-x86_64-minimal.iso: No such file or directory; give an existing file"
+    expect_exit 2 "$verb: a --base that is not an ISO (2)" img "$verb" --base "$rdm/zeros.iso" "${args[@]}"
+    said "names --base and the file, says what to give" \
+        "mt-image $verb: --base .*zeros.iso: not an ISO 9660 image .*; give --base the CentOS 6.6 boot ISO"
+    expect_exit 2 "$verb: a payload directory without SHA256SUMS (2)" img "$verb" --base "$base" "${args[@]}" \
+        --payload "$T_TMP/adir/"
+    said "names the manifest (no doubled slash) and how to write it" \
+        "mt-image $verb: .*adir/SHA256SUMS: no manifest; .*write it \(cd .*adir && sha256sum FILES >SHA256SUMS\)"
+    expect_exit 2 "$verb: --out inside the payload directory (2)" img "$verb" --base "$base" --payload "$pay" \
+        --out "$pay/out-$verb" "${args[@]:2}"
+    said "names --out and the payload directory, says write it outside" \
+        "mt-image $verb: --out .*pay/out-$verb: is inside the payload directory .*pay .*write it outside"
+    expect_exit 2 "$verb: --out inside the payload directory by another path (2)" img "$verb" --base "$base" \
+        --payload "$pay" --out "$T_TMP/adir/../pay/sub/out-$verb" "${args[@]:2}"
+    [ -z "$(ls "$pay" | grep -v -e '\.rpm$' -e '\.tar\.gz$' -e '^SHA256SUMS$')" ] &&
+        ok "  nothing written into the payload directory" || not_ok "  nothing written into the payload directory"
+    [ ! -e "$rdm/out-$verb" ] && ok "  $verb wrote nothing" || not_ok "  $verb wrote nothing"
+done
+expect_exit 2 "ova: an --iso that is not an ISO (2)" img ova --iso "$rdm/zeros.iso" --out "$rdm/x.ova"
+said "names --iso and says what to give" "mt-image ova: --iso .*zeros.iso: not an ISO 9660 image .*; give --iso the ISO mt-image iso wrote"
+
+# SHA256SUMS written by `sha256sum *` a second time lists itself: ignored, with a warning
+(cd "$pay" && sha256sum ./*.rpm ua.tar.gz >SHA256SUMS && sha256sum * >SHA256SUMS.new && mv SHA256SUMS.new SHA256SUMS)
+grep -q ' SHA256SUMS$' "$pay/SHA256SUMS" && ok "(sha256sum * listed SHA256SUMS itself)" || not_ok "(sha256sum * listed SHA256SUMS itself)"
+check "iso with a SHA256SUMS that lists itself" img iso --base "$base" --out "$iso" --payload "$pay/"
+said "warns, naming the line and how to drop it" \
+    "warning: .*pay/SHA256SUMS line [0-9]+ lists SHA256SUMS itself .*ignored; to drop it, \(cd .*pay && sha256sum \*\.rpm \*\.tar\.gz >SHA256SUMS\)"
+rm -f "$iso"
+
+# an --out whose directory cannot take a new file: a read-only file system (root writes anywhere else)
+ro=$T_TMP/ro
+mkdir -p "$ro"
+if mount -t tmpfs -o ro,size=1m mt-test-ro "$ro" 2>/dev/null; then
+    t_track_mount "$ro"
+    for verb in iso pxe ova; do
+        case $verb in
+        iso) a=(--base "$base") ;;
+        pxe) a=(--base "$base" --url http://10.0.0.9/mt) ;;
+        ova) a=(--iso "$T_TMP/inst.iso") ;;
+        esac
+        [ "$verb" = ova ] && img iso --base "$base" --out "$T_TMP/inst.iso" >/dev/null 2>&1
+        expect_exit 2 "$verb: --out on a read-only file system (2)" img "$verb" "${a[@]}" --out "$ro/out"
+        said "names --out and the directory, says give a writable one" \
+            "mt-image $verb: --out .*ro/out: cannot create a file in .*ro.*give --out in a directory you can write to"
+        said "and the cause" "Read-only file system"
+    done
+else
+    echo "# tmpfs could not be mounted read-only here: the read-only --out cases not tested, not counted"
+fi
+
+# a hosts file with a duplicate MAC (in another case), for iso --hosts --host
+printf 'mac,hostname,ip,netmask,gateway,dns,disk\n52:54:00:aa:00:01,mt01,10.0.0.11,255.255.255.0,,,\n52:54:00:AA:00:01,mt02,10.0.0.12,255.255.255.0,,,\n' >"$rdm/dup.csv"
+expect_exit 2 "iso --hosts with a duplicate MAC (2)" img iso --base "$base" --out "$iso" --hosts "$rdm/dup.csv" --host mt01
+said "names FILE:LINE, the field, the other line and what to do" \
+    "dup.csv:3: field 'mac': 52:54:00:aa:00:01 is already the MAC of mt01 \(line 2\): .*correct the MAC or remove one of the two lines"
+printf 'mac,hostname,ip,netmask,gateway,dns,disk\n' >"$rdm/hdr.csv"
+expect_exit 2 "iso --hosts with a header and no host (2)" img iso --base "$base" --out "$iso" --hosts "$rdm/hdr.csv" --host mt01
+said "names the file and says add a line per host" "hdr.csv: names no host .*add one line per host"
+no_out
 t_done

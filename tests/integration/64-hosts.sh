@@ -132,10 +132,11 @@ iso=$T_TMP/mt02.iso
 expect_exit 0 "iso --hosts --host mt02" "$MT_IMAGE" iso --force-agent --base "$base" --out "$iso" --hosts "$hosts" --host MT02
 assert_grep "  says which host it baked in" '^host mt02 \(52:54:00:aa:00:02, line 4 of .*\): 10.20.0.12' "$T_OUT"
 want=$(awk -F'\t' '$4 == "mt02" { print $5 }' "$T_TMP/want")
+wantmac=$(awk -F'\t' '$4 == "mt02" { print $2 }' "$T_TMP/want")
 bsdtar -xOf "$iso" isolinux/isolinux.cfg >"$T_TMP/iso.cfg"
 assert_eq "the default entry boots with mt02's network and disk" \
     "$(awk '/^label mt$/ { on = 1 } on && /^  append / { sub(/^  append /, ""); print; exit }' "$T_TMP/iso.cfg")" \
-    "initrd=initrd.img console=ttyS0 ks=cdrom:/mt/ks.cfg $want"
+    "initrd=initrd.img console=ttyS0 ks=cdrom:/mt/ks.cfg ksdevice=$wantmac $want"
 expect_exit 0 "iso --host by MAC" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/by-mac.iso" --hosts "$hosts" \
     --host 52-54-00-AA-00-03
 assert_grep "  picks mt03" '^host mt03 ' "$T_OUT"
@@ -176,4 +177,43 @@ assert_grep "part-include: mt.disk=sdb is the OS disk (not the first disk sda)" 
 assert_grep "  and the only disk used" '^ignoredisk --only-use=sdb$' "$r/tmp/part-include"
 assert_grep "  the agent planned sdb" '^part / .*--ondisk=sdb ' "$r/tmp/part-include"
 expect_exit 0 "network-include passes the EL6 lint" python3 "$MT_TOP/tests/kslint.py" --fragment "$r/tmp/network-include"
+
+# ---- iso --host on a VM with two NICs: the ISO's entry names the host's NIC by its MAC ----
+# (no BOOTIF on a CD boot: without ksdevice= the installer would configure eth0,
+# which on a VM with two NICs need not be the one the host's ip= belongs to)
+xorriso -indev "$iso" -osirrox on -extract /isolinux/isolinux.cfg "$T_TMP/iso-x.cfg" >/dev/null 2>&1
+chmod u+w "$T_TMP/iso-x.cfg" 2>/dev/null
+isoargs=$(awk '/^label mt$/ { on = 1 } on && /^  append / { sub(/^  append /, ""); print; exit }' "$T_TMP/iso-x.cfg")
+case " $isoargs " in
+*" ksdevice=$wantmac "*) ok "iso --host mt02: xorriso reads ksdevice=$wantmac (mt02's MAC in the CSV) on the entry" ;;
+*) not_ok "iso --host mt02: xorriso reads ksdevice=$wantmac (mt02's MAC in the CSV) on the entry: $isoargs" ;;
+esac
+assert_eq "  exactly one ksdevice= on the entry" "$(printf '%s\n' $isoargs | grep -c '^ksdevice=')" 1
+for mac_given in 52:54:00:AA:00:03 mt03; do
+    expect_exit 0 "iso --host $mac_given: written" "$MT_IMAGE" iso --force-agent --base "$base" --out "$T_TMP/m3.iso" \
+        --hosts "$hosts" --host "$mac_given"
+    assert_grep "  the summary names the NIC" '^host mt03 .* on the NIC with that MAC \(ksdevice=\)' "$T_OUT"
+    xorriso -indev "$T_TMP/m3.iso" -osirrox on -extract /isolinux/isolinux.cfg "$T_TMP/m3.cfg" >/dev/null 2>&1
+    chmod u+w "$T_TMP/m3.cfg" 2>/dev/null
+    assert_grep "  mt03's MAC in lower case with colons, as anaconda's loader takes it" \
+        '^  append .* ksdevice=52:54:00:aa:00:03 ip=192\.168\.50\.7 ' "$T_TMP/m3.cfg"
+    rm -f "$T_TMP/m3.iso" "$T_TMP/m3.cfg"
+done
+expect_exit 0 "iso without --host: written" "$MT_IMAGE" -q iso --force-agent --base "$base" --out "$T_TMP/nohost.iso"
+xorriso -indev "$T_TMP/nohost.iso" -osirrox on -extract /isolinux/isolinux.cfg "$T_TMP/nohost.cfg" >/dev/null 2>&1
+if grep -q 'ksdevice=' "$T_TMP/nohost.cfg"; then not_ok "  no ksdevice= without a host"; else ok "  no ksdevice= without a host"; fi
+expect_exit 2 "iso --host with --append ksdevice= is refused" "$MT_IMAGE" iso --force-agent --base "$base" \
+    --out "$T_TMP/x.iso" --hosts "$hosts" --host mt02 --append "ksdevice=eth1"
+assert_grep "  naming the key" '--append sets ksdevice=, which the hosts file .* gives each host' "$T_ERR"
+[ ! -e "$T_TMP/x.iso" ] && ok "  no ISO written" || not_ok "  no ISO written"
+
+# %pre with the ISO's kernel line (no BOOTIF): mt02's network on the NIC with mt02's MAC
+printf '%s\n' "$isoargs" >"$r/proc/cmdline"
+rm -f "$r/tmp/network-include" "$r/tmp/part-include"
+check "%pre runs with the ISO's mt02 kernel line" env MT_KS_ROOT="$r" sh "$T_TMP/pre.sh"
+assert_grep "network-include: mt02's static network on --device=$wantmac, not eth0" \
+    "^network --device=$wantmac --bootproto=static --onboot=yes --ip=10\.20\.0\.12 --netmask=255\.255\.255\.0 " \
+    "$r/tmp/network-include"
+expect_exit 0 "  and passes the EL6 lint" python3 "$MT_TOP/tests/kslint.py" --fragment "$r/tmp/network-include"
+assert_grep "part-include: mt.disk=/dev/sda -> sda" '^ignoredisk --only-use=sda$' "$r/tmp/part-include"
 t_done

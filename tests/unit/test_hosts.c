@@ -151,7 +151,7 @@ static const struct bad BAD[] = {
     {HDR "52:54:00:12:34:01,\"mt01\"x,10.0.0.11,255.255.255.0,,,\n", "hosts.csv:2: text after a quoted field"},
     {HDR "52:54:00:12:34:01,mt01\r\r,10.0.0.11,255.255.255.0,,,\n", "hosts.csv:2: a control character"},
     /* empty files */
-    {"", "hosts.csv: empty: no header line"},
+    {"", "hosts.csv: empty: no header line; its first line must name the columns"},
     {"# only a comment\n\n", "hosts.csv: empty: no header line"},
     {HDR, "hosts.csv: names no host"},
 };
@@ -212,6 +212,7 @@ static void test_append_conflict(void **state)
     assert_string_equal(hosts_append_conflict("  mt.disk=sdc"), "mt.disk=");
     assert_string_equal(hosts_append_conflict("hostname=x"), "hostname=");
     assert_null(hosts_append_conflict("xip=1 vip=2"));
+    assert_string_equal(hosts_append_conflict("ksdevice=eth1"), "ksdevice=");
 }
 
 static void test_dnsmasq(void **state)
