@@ -128,14 +128,26 @@ script_start() {
     (
         log=$logs/$2-$3.log
         start=$(date +%s)
-        timeout 2400 bash "$1/$3.sh" >"$log" 2>&1
+        timeout 2400 bash "$1/$3.sh" >"$log" 2>&1 &
+        echo $! >"$logs/$2-$3.pid"
+        wait $!
         rc=$?
+        rm -f "$logs/$2-$3.pid"
         sec=$(( $(date +%s) - start ))
         echo "$sec" >"$logs/$2-$3.sec"
         echo "$rc $sec" >"$logs/$2-$3.rc.tmp"
         mv "$logs/$2-$3.rc.tmp" "$logs/$2-$3.rc"
     ) &
 }
+
+# run.sh interrupted: end the scripts it started (their timeout, by pid, passes SIGTERM on;
+# each script's EXIT trap detaches its loop devices and ends its servers)
+stop_started() {
+    for _w in $_started; do
+        [ -f "$logs/$_kind-$_w.pid" ] && kill "$(cat "$logs/$_kind-$_w.pid")" 2>/dev/null
+    done
+}
+trap 'stop_started; exit 130' INT TERM
 
 # pool_wait KIND MAX: report what is ready; return when fewer than MAX started scripts run (polls every 0.2 s)
 pool_wait() {
