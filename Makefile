@@ -146,19 +146,26 @@ ifeq ($(SANITIZE),1)
 tests: valgrind-build
 endif
 
-# libFuzzer targets: clang, the provision sources rebuilt with the fuzzer's instrumentation.
+# libFuzzer targets: clang, the provision sources rebuilt with the fuzzer's instrumentation,
+# once into $(BUILD)/fuzz/obj for all the fuzzers (each used to compile them all again).
 FUZZ_CFLAGS = -std=gnu99 -g -O1 -fsanitize=fuzzer,address,undefined $(PROV_INC) $(PKG_CFLAGS)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(PROV_SRC)
+FUZZ_OBJ = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(PROV_SRC))
+.SECONDARY: $(FUZZ_OBJ)
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(SONAME_DEFS) -o $@ $< $(PROV_SRC) $(PKG_LIBS) -ldl
+	clang $(FUZZ_CFLAGS) $(SONAME_DEFS) -MMD -MP -c -o $@ $<
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(SONAME_DEFS) -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -ldl
 
 deps:
 	sh scripts/install-deps.sh
 
+# the build in CHECK_JOBS jobs (default: the CPUs), whatever -j make check was given
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 check:
 	sh scripts/install-deps.sh
-	$(MAKE) tests
-	$(MAKE) fuzz-build
+	$(MAKE) -j$(CHECK_JOBS) tests fuzz-build
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh all
 
 check-unit check-integration check-e2e: tests
@@ -208,4 +215,4 @@ rpm:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)

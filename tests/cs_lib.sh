@@ -8,6 +8,7 @@
 #                      CS_PID (tracked by t_track_pid when tests/lib.sh is loaded)
 #   cs_stop            kill the server started last (by pid)
 #   cs_admin METHOD PATH [JSON]   call the unsigned admin endpoints (records, requests, fault)
+#   cs_admin requests [FROM]      "ENTRIES PUTS GAP_MS" of the request log from entry FROM (tests/lib/cs_admin.py)
 #   cs_root ROOT ["key = value"...]  a --root tree for the agent: the captured sysfs of
 #                      tests/fixtures/sysroot/capture/vmware-wwn (without product_uuid), and
 #                      ROOT/etc/mt-agent/{mt-agent.conf,cs-ca.pem,passphrase} pointing at this server
@@ -77,19 +78,7 @@ cs_stop() {
     CS_PID=
 }
 
-cs_admin() {
-    "$CS_PY" - "$CS_PORT" "$CS_CA" "$@" <<'EOF'
-import http.client, ssl, sys
-port, ca, method, path = sys.argv[1:5]
-body = sys.argv[5] if len(sys.argv) > 5 else None
-ctx = ssl.create_default_context(cafile=ca)
-c = http.client.HTTPSConnection("127.0.0.1", int(port), context=ctx, timeout=10)
-c.request(method, path, body=body, headers={"Content-Type": "application/json"})
-r = c.getresponse()
-sys.stdout.write(r.read().decode())
-sys.exit(0 if r.status < 300 else 1)
-EOF
-}
+cs_admin() { "$CS_PY" "$MT_TOP/tests/lib/cs_admin.py" "$CS_PORT" "$CS_CA" "$@"; }
 
 cs_root() {
     local root=$1

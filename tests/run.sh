@@ -79,33 +79,125 @@ run_valgrind() {
     done
 }
 
-run_scripts() { # dir kind
-    for s in "$1"/*.sh; do
+# run_scripts DIR KIND JOBS: every DIR/*.sh, up to JOBS at once (each has its own
+# $T_TMP, loop devices found free and detached by name, ports picked free, roots
+# under $T_TMP). A script whose header has the line "# mt-test: alone" runs with
+# nothing else (it names a device another script could take). Scripts start
+# alone-first, then longest-first by their last run's seconds ($logs/KIND-NAME.sec),
+# and are reported in name order, each as soon as it and all before it ended.
+run_scripts() { # dir kind jobs
+    _dir=$1 _kind=$2 _jobs=$3 _names="" _started="" _n=""
+    for s in "$_dir"/*.sh; do
         [ -f "$s" ] || continue
-        name=$(basename "$s" .sh)
-        log=$logs/$2-$name.log
-        start=$(date +%s)
-        timeout 2400 bash "$s" >"$log" 2>&1
-        rc=$?
-        line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-        p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
-        f=$(echo "$line" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
-        p=${p:-0}
-        f=${f:-0}
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$name: exit status $rc" >>"$log"; fi
-        if [ "$f" -gt 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
-            sed 's/^/    /' "$log"
+        _n=$(basename "$s" .sh)
+        _names="$_names $_n"
+        rm -f "$logs/$_kind-$_n.rc"
+    done
+    _pending=$_names
+    for _n in $(script_order "$_dir" "$_kind" $_names); do
+        if is_alone "$_dir/$_n.sh"; then
+            pool_wait "$_kind" 1    # until nothing runs
+            script_start "$_dir" "$_kind" "$_n"
+            pool_wait "$_kind" 1
+        else
+            pool_wait "$_kind" "$_jobs"
+            script_start "$_dir" "$_kind" "$_n"
         fi
-        printf '%-11s %-28s %3d passed, %d failed (%ds)\n' "$2" "$name" "$p" "$f" $(( $(date +%s) - start ))
-        add "$p" "$f" "$name"
+    done
+    pool_wait "$_kind" 1
+    wait
+}
+
+is_alone() { grep -q '^# mt-test: alone' "$1"; }
+
+# script_order DIR KIND NAME...: alone ones first, then by last run's seconds, longest first
+script_order() {
+    _od=$1 _ok=$2
+    shift 2
+    for _on in "$@"; do
+        _sec=$(cat "$logs/$_ok-$_on.sec" 2>/dev/null) || _sec=0
+        case $_sec in '' | *[!0-9]*) _sec=0 ;; esac
+        if is_alone "$_od/$_on.sh"; then _alone=0; else _alone=1; fi
+        printf '%s %s %s\n' "$_alone" "$_sec" "$_on"
+    done | sort -s -k1,1n -k2,2nr | cut -d' ' -f3
+}
+
+# script_start DIR KIND NAME: runs it in the background; its end writes KIND-NAME.rc ("RC SECONDS")
+script_start() {
+    _started="$_started $3"
+    (
+        log=$logs/$2-$3.log
+        start=$(date +%s)
+        timeout 2400 bash "$1/$3.sh" >"$log" 2>&1 &
+        echo $! >"$logs/$2-$3.pid"
+        wait $!
+        rc=$?
+        rm -f "$logs/$2-$3.pid"
+        sec=$(( $(date +%s) - start ))
+        echo "$sec" >"$logs/$2-$3.sec"
+        echo "$rc $sec" >"$logs/$2-$3.rc.tmp"
+        mv "$logs/$2-$3.rc.tmp" "$logs/$2-$3.rc"
+    ) &
+}
+
+# run.sh interrupted: end the scripts it started (their timeout, by pid, passes SIGTERM on;
+# each script's EXIT trap detaches its loop devices and ends its servers)
+stop_started() {
+    for _w in $_started; do
+        [ -f "$logs/$_kind-$_w.pid" ] && kill "$(cat "$logs/$_kind-$_w.pid")" 2>/dev/null
+    done
+}
+trap 'stop_started; exit 130' INT TERM
+
+# pool_wait KIND MAX: report what is ready; return when fewer than MAX started scripts run (polls every 0.2 s)
+pool_wait() {
+    while :; do
+        report_ready
+        _running=0
+        for _w in $_started; do [ -f "$logs/$1-$_w.rc" ] || _running=$((_running + 1)); done
+        [ "$_running" -lt "$2" ] && return 0
+        sleep 0.2
     done
 }
 
+# report_ready: print, in name order, the scripts of $_kind that ended with nothing unreported before them
+report_ready() {
+    while [ -n "$_pending" ]; do
+        set -- $_pending
+        [ -f "$logs/$_kind-$1.rc" ] || return 0
+        _rn=$1
+        shift
+        _pending=$*
+        report_one "$_kind" "$_rn"
+    done
+}
+
+report_one() { # kind name
+    log=$logs/$1-$2.log
+    read -r rc sec <"$logs/$1-$2.rc"
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+    f=$(echo "$line" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
+    p=${p:-0}
+    f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$2: exit status $rc" >>"$log"; fi
+    if [ "$f" -gt 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
+        sed 's/^/    /' "$log"
+    fi
+    printf '%-11s %-28s %3d passed, %d failed (%ds)\n' "$1" "$2" "$p" "$f" "$sec"
+    add "$p" "$f" "$2"
+}
+
+# MT_TEST_JOBS: integration scripts at once (default: 2 per CPU; most of their time is waiting);
+# e2e scripts (qemu TCG, CPU-bound) run one at a time
+jobs=${MT_TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 1) * 2 ))}
+case $jobs in '' | *[!0-9]* | 0) echo "MT_TEST_JOBS='$jobs': not a positive number" >&2; exit 2 ;; esac
+
 case $what in
-all) run_unit; run_valgrind; run_scripts tests/integration integration; run_scripts tests/e2e e2e ;;
+all) run_unit; run_valgrind; run_scripts tests/integration integration "$jobs"; run_scripts tests/e2e e2e 1 ;;
 unit) run_unit; run_valgrind ;;
-integration) run_scripts tests/integration integration ;;
-e2e) run_scripts tests/e2e e2e ;;
+integration) run_scripts tests/integration integration "$jobs" ;;
+e2e) run_scripts tests/e2e e2e 1 ;;
 *) echo "usage: tests/run.sh [all|unit|integration|e2e]" >&2; exit 2 ;;
 esac
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# provision SIGKILLed at random moments (30 times) on a blank image, re-run at
+# provision SIGKILLed at moments spread over one run (30 times) on a blank image, re-run at
 # once. mkfs.ext4 and mkswap are stand-in wrappers (first in PATH) around the
 # real tools: they record start, done and end with pid and time, flag overlap
 # (one lock for both: two formatting at once means two runs wrote the disk) and
@@ -26,31 +26,24 @@ prov() { "$MT_AGENT" --root "$R" provision --disk "$img" --ram-mib 1024 --lazy-i
 fresh() { rm -f "$img"; truncate -s 25G "$img"; rm -rf "$R/var/lib/mt-agent"; : >"$log"; }
 
 fresh
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted provision" prov
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one run takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted provision" "$log" prov
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do
     fresh
-    "$MT_AGENT" --root "$R" provision --disk "$img" --ram-mib 1024 --lazy-init >"$T_TMP/killed.out" 2>&1 &
-    pid=$!
-    d=$(kill_sleep_random "$span")
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    kill_trial_kill "$i" "$TRIALS" "$span" "$T_TMP/killed.out" \
+        "$MT_AGENT" --root "$R" provision --disk "$img" --ram-mib 1024 --lazy-init
     grep -q "^start" "$log" && mid=$((mid + 1))
     prov >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
     rc=$?
-    grep -q "ended .* process(es) left running by an earlier mt-agent" "$T_TMP/rerun.err" && swept=$((swept + 1))
+    kill_swept "$T_TMP/rerun.err" && swept=$((swept + 1))
     left=$(kill_leftovers "$log")
     overlaps=$(kill_overlaps "$log")
     fails_before=$t_fail
     layout_verify "trial $i" "$img" 1024 >"$T_TMP/verify.out"
     fsck=""
-    sfdisk --json "$img" 2>/dev/null | python3 -c 'import json,sys; t=json.load(sys.stdin)["partitiontable"]
-for n,p in enumerate(t["partitions"],1): print(n, p["start"]*512, p["size"]*512, p["type"])' >"$T_TMP/parts"
+    sfdisk --json "$img" 2>/dev/null | python3 "$MT_TOP/tests/lib/sfdisk_table.py" - | awk '{ print $1, $2, $3, $5 }' >"$T_TMP/parts"
     while read -r n off size type; do
         [ "$type" = 83 ] || continue
         L=$(losetup --find --show -o "$off" --sizelimit "$size" "$img") || { fsck="$fsck p$n(losetup)"; continue; }
@@ -62,17 +55,13 @@ for n,p in enumerate(t["partitions"],1): print(n, p["start"]*512, p["size"]*512,
         converged=$((converged + 1))
     else
         cat "$T_TMP/verify.out"
-        not_ok "trial $i (killed after $d ms): rerun exit $rc, left '$left', overlaps $overlaps, e2fsck -fn failed on:$fsck"
-        sed 's/^/    # /' "$T_TMP/rerun.err" "$log" | head -n 20
+        kill_trial_failed "trial $i (killed after $KILL_MS ms): rerun exit $rc, left '$left', overlaps $overlaps, e2fsck -fn failed on:$fsck" \
+            "$T_TMP/rerun.err" "$log"
     fi
     kill_escapees_end "$log"
 done
 echo "# provision: converged $converged of $TRIALS; $mid kills landed after a format had started; $swept re-runs ended processes a killed run left"
-assert_eq "provision: converged $converged of $TRIALS" "$converged" "$TRIALS"
-[ "$mid" -ge $((TRIALS / 4)) ] && ok "$mid of $TRIALS kills landed after a format started" ||
-    not_ok "only $mid of $TRIALS kills landed after a format started: the test did not exercise much"
-[ "$swept" -ge 1 ] && ok "$swept re-runs ended escapees of a killed run (said on stderr)" ||
-    not_ok "no re-run ended an escapee: the sweep was not exercised"
+kill_verdict provision "$TRIALS" "$converged" "$mid" $((TRIALS / 4)) "after a format started" "$swept"
 sleep 1
 assert_eq "no loop device left on the image" "$(losetup -j "$img" | wc -l)" 0
 t_done

@@ -1,5 +1,5 @@
 #!/bin/bash
-# retention SIGKILLed at random moments (30 times) while it creates the volume on
+# retention SIGKILLed at moments spread over one run (30 times) while it creates the volume on
 # a blank image, re-run at once. mkfs.ext4 is a stand-in wrapper (first in PATH)
 # around the real one: it records start, done (the real mkfs returned) and end
 # with pid and time, flags overlap (a lock it and its children hold), pauses a
@@ -25,24 +25,17 @@ fresh() { umount "$M" 2>/dev/null; rm -f "$img"; truncate -s 2G "$img"; : >"$R/e
 t_track_mount "$M"
 
 fresh
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted retention" "$MT_AGENT" --root "$R" retention --disk "$img"
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one run takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted retention" "$log" "$MT_AGENT" --root "$R" retention --disk "$img"
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do
     fresh
-    "$MT_AGENT" --root "$R" retention --disk "$img" >"$T_TMP/killed.out" 2>&1 &
-    pid=$!
-    d=$(kill_sleep_random "$span")
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    kill_trial_kill "$i" "$TRIALS" "$span" "$T_TMP/killed.out" "$MT_AGENT" --root "$R" retention --disk "$img"
     grep -q "^start" "$log" && mid=$((mid + 1))
     "$MT_AGENT" --root "$R" retention --disk "$img" >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
     rc=$?
-    grep -q "ended .* process(es) left running by an earlier mt-agent" "$T_TMP/rerun.err" && swept=$((swept + 1))
+    kill_swept "$T_TMP/rerun.err" && swept=$((swept + 1))
     left=$(kill_leftovers "$log")
     overlaps=$(kill_overlaps "$log")
     made=$(grep -c "^done mkfs.ext4 [0-9]* 0 " "$log")
@@ -57,15 +50,11 @@ for i in $(seq 1 "$TRIALS"); do
         [ $fsck = 0 ]; then
         converged=$((converged + 1))
     else
-        not_ok "trial $i (killed after $d ms): rerun exit $rc, left '$left', overlaps $overlaps, completed mkfs $made, mkfs started after one completed $reformat, blkid '$fs', e2fsck -fn $fsck"
-        sed 's/^/    # /' "$T_TMP/rerun.err" "$log" | head -n 20
+        kill_trial_failed "trial $i (killed after $KILL_MS ms): rerun exit $rc, left '$left', overlaps $overlaps, completed mkfs $made, mkfs started after one completed $reformat, blkid '$fs', e2fsck -fn $fsck" \
+            "$T_TMP/rerun.err" "$log"
     fi
     kill_escapees_end "$log"
 done
 echo "# retention: converged $converged of $TRIALS; $mid kills landed after mkfs had started; $swept re-runs ended processes a killed run left"
-assert_eq "retention: converged $converged of $TRIALS" "$converged" "$TRIALS"
-[ "$mid" -ge $((TRIALS / 4)) ] && ok "$mid of $TRIALS kills landed after mkfs started" ||
-    not_ok "only $mid of $TRIALS kills landed after mkfs started: the test did not exercise much"
-[ "$swept" -ge 1 ] && ok "$swept re-runs ended escapees of a killed run (said on stderr)" ||
-    not_ok "no re-run ended an escapee: the sweep was not exercised"
+kill_verdict retention "$TRIALS" "$converged" "$mid" $((TRIALS / 4)) "after mkfs started" "$swept"
 t_done

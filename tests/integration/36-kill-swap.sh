@@ -1,10 +1,10 @@
 #!/bin/bash
 # A killed run is finished only on its own disk. provision and retention are
-# killed (SIGKILL, at chosen points: stand-ins for mkfs.ext4 and udevadm on PATH
-# kill the agent or hold it) so that the journal is left in each state it has:
-# provision partitioning (table written, id not recorded), formatting before
-# and after p1's mkfs completed, formatting with 1 and 3 file systems recorded;
-# retention formatting before and after its mkfs completed. Then another disk
+# killed (SIGKILL, at chosen points, by a stand-in for mkfs.ext4 on PATH) so that
+# the journal is left in each state it has: provision formatting before and after
+# p1's mkfs completed, formatting with 1 and 3 file systems recorded, partitioning
+# with p1 made; retention formatting before and after its mkfs completed (provision
+# killed partitioning on a block device: 36-kill-swap-loop.sh). Then another disk
 # is put at the same path: every shape of shapes.lib, and the killed disk's own
 # content on a disk of another size: each refused (exit 3), its first and last
 # 8 MiB unchanged. The killed run's own disk, put back, is finished (exit 0,
@@ -14,33 +14,8 @@
 . "$MT_TOP/tests/integration/shapes.lib"
 t_require python3 sfdisk blkid wipefs mkfs.ext4 mkfs.xfs mkfs.minix mkswap pvcreate xorriso losetup partx
 layout_root
-SIZE=25G
-FAKE=$T_TMP/fake
-mkdir -p "$FAKE"
-# mkfs.ext4 stand-in: counts its calls; at call number $(cat kill_at) runs the real
-# one when the file "complete" exists, then SIGKILLs the agent (its parent).
-cat >"$FAKE/mkfs.ext4" <<EOF
-#!/bin/bash
-n=\$(( \$(cat "$FAKE/count" 2>/dev/null || echo 0) + 1 )); echo \$n >"$FAKE/count"
-if [ "\$n" -ge "\$(cat "$FAKE/kill_at" 2>/dev/null || echo 999)" ]; then
-    [ -e "$FAKE/complete" ] && $(command -v mkfs.ext4) "\$@" >/dev/null 2>&1
-    kill -KILL \$PPID; exit 1
-fi
-exec $(command -v mkfs.ext4) "\$@"
-EOF
-# udevadm stand-in (libparted runs "udevadm settle" after writing a table to a
-# block device): says it was reached, then holds the agent there
-cat >"$FAKE/udevadm" <<EOF
-#!/bin/bash
-echo \$\$ >"$FAKE/udevadm.pid"
-exec sleep 60
-EOF
-chmod +x "$FAKE/mkfs.ext4" "$FAKE/udevadm"
-A() { PATH="$FAKE:$PATH" "$MT_AGENT" --root "$R" "$@"; }
-jstate() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])).get(sys.argv[2],{}); print(s.get("state"), len(s.get("formatted",{})))' "$R/var/lib/mt-agent/state.json" "$1"; }
-
-for n in $SHAPE_NAMES; do "shape_$n"; mv "$R/img/$n.img" "$R/img/shape-$n.img"; done
-ok "built the shapes: $SHAPE_NAMES"
+. "$MT_TOP/tests/integration/kill-swap.lib"
+kill_swap_shapes $SHAPE_NAMES
 
 # swap_refused VERB NAME COPY DISK(host path) [args]: every shape (and with COPY=copy an
 # other-size copy of the disk at DISKPATH) is put at DISKPATH: refused, unchanged. The disk
@@ -88,48 +63,11 @@ rm -f "$FAKE/count" "$FAKE/complete"; echo 2 >"$FAKE/kill_at"
 rm -f "$R/img/p.img"; truncate -s $SIZE "$R/img/p.img"
 A provision --disk $R/img/p.img --ram-mib 1024 --lazy-init >/dev/null 2>&1
 rm -f "$FAKE/kill_at"
-python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["provision"]["state"]="partitioning"; json.dump(j, open(sys.argv[1], "w"))' \
-    "$R/var/lib/mt-agent/state.json"
+python3 "$MT_TOP/tests/lib/journal.py" set "$R/var/lib/mt-agent/state.json" provision.state partitioning
 assert_eq "claim re-recorded: journal says partitioning, p1 formatted" "$(jstate provision)" "partitioning 1"
 expect_exit 0 "partitioning with p1 already made by the run: its own disk is finished" \
     A provision --disk $R/img/p.img --ram-mib 1024 --lazy-init
 layout_verify "partitioning with p1 made" "$R/img/p.img" 1024
-
-# ---- provision: partitioning, held in libparted's udevadm settle, on a loop device -----
-rm -f "$R/img/q.img" "$FAKE/udevadm.pid"; truncate -s $SIZE "$R/img/q.img"
-L=$(t_loop_attach "$R/img/q.img")
-# a simple command, not the function A: $! must be the agent itself, not a subshell
-# whose death would leave the agent running on (and holding $L)
-PATH="$FAKE:$PATH" "$MT_AGENT" --root "$R" provision --disk "$L" --ram-mib 1024 --lazy-init >/dev/null 2>&1 &
-apid=$!
-for i in $(seq 1 200); do [ -s "$FAKE/udevadm.pid" ] && break; sleep 0.1; done
-kill -KILL $apid 2>/dev/null; wait $apid 2>/dev/null
-[ -s "$FAKE/udevadm.pid" ] && kill "$(cat "$FAKE/udevadm.pid")" 2>/dev/null
-st=$(jstate provision)
-assert_eq "provision held in udevadm settle and killed: journal says partitioning" "$st" "partitioning 0"
-what="provision killed partitioning ($L)"
-assert_eq "$what: the table was written" "$(sfdisk --json "$L" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["label"])')" dos
-# put IMAGE at loop device $L (a detach completes when the last opener lets go: retried, bounded)
-loop_put() { local i; for i in $(seq 1 300); do losetup -P "$L" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-loop_off() { losetup -d "$L"; for i in $(seq 1 50); do losetup "$L" >/dev/null 2>&1 || return 0; sleep 0.1; done; }
-loop_off
-for n in issue_case lvm_pv lost_table_ext4_1mib unrecognised; do
-    if loop_put "$R/img/shape-$n.img"; then
-        before=$(ends "$R/img/shape-$n.img")
-        expect_exit 3 "$what: $n on $L refused" "$MT_AGENT" --root "$R" provision --disk "$L" --ram-mib 1024
-        assert_eq "$what: $n unchanged" "$(ends "$R/img/shape-$n.img")" "$before"
-        loop_off
-    else
-        not_ok "$what: $L taken by another process; cannot put $n there"
-    fi
-done
-if loop_put "$R/img/q.img"; then
-    expect_exit 0 "$what: its own disk is finished" "$MT_AGENT" --root "$R" provision --disk "$L" --ram-mib 1024 --lazy-init
-    layout_verify "$what" "$L" 1024
-    loop_off
-else
-    not_ok "$what: $L taken by another process"
-fi
 
 # ---- retention: formatting, before and after its mkfs completed -----------------------
 M=$R/mnt/retention

@@ -15,14 +15,10 @@ t_require openssl python3 timeout
 export MT_AGENT_TEST_BACKOFF_MS=50,400
 DEADLINE=4
 
-jget() { "$CS_PY" -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."):
-    d=d.get(k) if isinstance(d,dict) else None
-print("" if d is None else (json.dumps(d) if isinstance(d,(dict,list,bool)) else d))' "$1" "$2"; }
+jget() { "$CS_PY" "$MT_TOP/tests/lib/journal.py" get "$1" "$2"; }
 # requests the server logged for PUT since the mark (the count of /admin/requests entries)
-mark() { cs_admin GET /admin/requests | "$CS_PY" -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
-puts_since() { cs_admin GET /admin/requests | "$CS_PY" -c 'import json,sys; r=json.load(sys.stdin)[int(sys.argv[1]):]; print(sum(1 for x in r if x["method"]=="PUT"))' "$1"; }
+mark() { cs_admin requests | cut -d' ' -f1; }
+puts_since() { cs_admin requests "$1" | cut -d' ' -f2; }
 fault() { cs_admin POST /admin/fault "$1" >/dev/null || not_ok "cs_server accepts fault $1"; }
 clear_faults() { cs_admin DELETE /admin/fault >/dev/null; }
 
@@ -45,7 +41,7 @@ journal=$root/var/lib/mt-agent/state.json
 expect_exit 0 "baseline: register works" "$MT_AGENT" --root "$root" register
 
 # --- unreachable: nothing listens --------------------------------------------------
-free_port=$("$CS_PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+free_port=$("$CS_PY" "$MT_TOP/tests/lib/free_port.py")
 run_case "unreachable" 4 "configuration server 127.0.0.1:$free_port unreachable: .*\([0-9]+ attempts in" register --cs "127.0.0.1:$free_port"
 grep -qE '\(1 attempt ' "$T_ERR" && not_ok "unreachable: retried until the deadline" || ok "unreachable: retried until the deadline"
 assert_eq "unreachable: journal last.result" "$(jget "$journal" register.last.result)" "unreachable"
@@ -61,7 +57,7 @@ assert_eq "500 twice: the server saw 3 PUTs" "$(puts_since "$m")" "3"
 m=$(mark)
 fault '{"fault": "503", "count": 1, "retry_after": 1}'
 expect_exit 0 "503 with Retry-After: 1, then success" "$MT_AGENT" --root "$root" register
-gap=$(cs_admin GET /admin/requests | "$CS_PY" -c 'import json,sys; r=[x for x in json.load(sys.stdin)[int(sys.argv[1]):] if x["method"]=="PUT"]; print(int((r[1]["t"]-r[0]["t"])*1000) if len(r)==2 else -1)' "$m")
+gap=$(cs_admin requests "$m" | cut -d' ' -f3)
 echo "# 503 Retry-After 1: second attempt $gap ms after the first"
 [ "$gap" -ge 950 ] && ok "Retry-After honoured (waited ${gap} ms >= 1 s, backoff alone is <= 400 ms)" || not_ok "Retry-After honoured (gap ${gap} ms)"
 fault '{"fault": "503", "retry_after": 30}'

@@ -1,5 +1,5 @@
 #!/bin/bash
-# register with the asr backend SIGKILLed at random moments (30 times) while a
+# register with the asr backend SIGKILLed at moments spread over one run (30 times) while a
 # stand-in UnifiedAgentConfigurator.sh (about a second) runs, re-run at once. The
 # stand-in records start, done and end with pid and time, flags overlap (a lock
 # it and its children hold) and starts an escapee in its own session. After each
@@ -25,46 +25,35 @@ newroot() {
     chmod 755 "$conf/configurator-real.sh"
     kill_standin_wrap "$conf/UnifiedAgentConfigurator.sh" configurator "$log" "$T_TMP/conf.lock" "$conf/configurator-real.sh"
 }
-registered() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("register",{}).get("registered"))' "$1/var/lib/mt-agent/state.json" 2>/dev/null; }
+registered() { python3 "$MT_TOP/tests/lib/journal.py" get "$1/var/lib/mt-agent/state.json" register.registered; }
 
 R=$T_TMP/r
 newroot "$R"
 : >"$log"
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted register (asr)" "$MT_AGENT" --root "$R" register
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one run takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted register (asr)" "$log" "$MT_AGENT" --root "$R" register
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0 again=0
 for i in $(seq 1 "$TRIALS"); do
     newroot "$R"
     : >"$log"
-    "$MT_AGENT" --root "$R" register >"$T_TMP/killed.out" 2>&1 &
-    pid=$!
-    d=$(kill_sleep_random "$span")
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    kill_trial_kill "$i" "$TRIALS" "$span" "$T_TMP/killed.out" "$MT_AGENT" --root "$R" register
     grep -q "^start" "$log" && mid=$((mid + 1))
     "$MT_AGENT" --root "$R" register >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
     rc=$?
-    grep -q "ended .* process(es) left running by an earlier mt-agent" "$T_TMP/rerun.err" && swept=$((swept + 1))
+    kill_swept "$T_TMP/rerun.err" && swept=$((swept + 1))
     left=$(kill_leftovers "$log")
     overlaps=$(kill_overlaps "$log")
     n=$(wc -l <"$R/registrations" 2>/dev/null || echo 0)
     [ "$n" -gt 1 ] && again=$((again + 1))
-    if [ $rc = 0 ] && [ -z "$left" ] && [ "$overlaps" = 0 ] && [ "$(registered "$R")" = True ] && [ "$n" -ge 1 ]; then
+    if [ $rc = 0 ] && [ -z "$left" ] && [ "$overlaps" = 0 ] && [ "$(registered "$R")" = true ] && [ "$n" -ge 1 ]; then
         converged=$((converged + 1))
     else
-        not_ok "trial $i (killed after $d ms): rerun exit $rc, left '$left', overlaps $overlaps, registered $(registered "$R"), configurator completed $n times"
-        sed 's/^/    # /' "$T_TMP/rerun.err" "$log" | head -n 20
+        kill_trial_failed "trial $i (killed after $KILL_MS ms): rerun exit $rc, left '$left', overlaps $overlaps, registered $(registered "$R"), configurator completed $n times" \
+            "$T_TMP/rerun.err" "$log"
     fi
     kill_escapees_end "$log"
 done
 echo "# register (asr): converged $converged of $TRIALS; $mid kills landed after the configurator had started; $swept re-runs ended processes a killed run left; $again trials ran a completed configurator once more"
-assert_eq "register (asr): converged $converged of $TRIALS" "$converged" "$TRIALS"
-[ "$mid" -ge $((TRIALS / 4)) ] && ok "$mid of $TRIALS kills landed after the configurator started" ||
-    not_ok "only $mid of $TRIALS kills landed after the configurator started: the test did not exercise much"
-[ "$swept" -ge 1 ] && ok "$swept re-runs ended escapees of a killed run (said on stderr)" ||
-    not_ok "no re-run ended an escapee: the sweep was not exercised"
+kill_verdict "register (asr)" "$TRIALS" "$converged" "$mid" $((TRIALS / 4)) "after the configurator started" "$swept"
 t_done

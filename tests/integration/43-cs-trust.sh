@@ -75,7 +75,7 @@ start_with good "$good_cert" "$good_key" && port_good=$CS_PORT db_good=$CS_DB &&
     start_with selfexpired "$pki/selfexpired.pem" "$pki/selfexpired.key" && port_self=$CS_PORT db_self=$CS_DB ||
     { not_ok "four cs_server.py instances start"; t_done; }
 ok "four cs_server.py instances listen (good, wrong name, expired, self-signed expired)"
-records() { "$CS_PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM master_targets").fetchone()[0])' "$1"; }
+records() { "$CS_PY" "$MT_TOP/tests/lib/cs_records.py" "$1"; }
 
 root=$T_TMP/root
 cs_root "$root"   # [cs] ca_file = the test CA
@@ -122,8 +122,13 @@ for bad in 'a b' 'host/x' 'user@host' 'a?b' '-host' "$(printf 'a\033[31mb')" '[:
     assert_grep "--cs '$(printf '%q' "$bad")': the message names the address" "configuration server address '|--cs " "$T_ERR"
 done
 expect_exit 0 "--cs localhost:PORT still works" "$MT_AGENT" --root "$root" heartbeat --cs "localhost:$port_good"
+# its own root with a short [cs] timeout: the default (300 s) of retries is waiting, not testing
+short=$T_TMP/short
+cs_root "$short" "timeout = 3"
 expect_exit 4 "--cs [::1]:PORT parses (the server listens on 127.0.0.1 only: unreachable, exit 4)" \
-    "$MT_AGENT" --root "$root" heartbeat --cs "[::1]:$port_good"
+    "$MT_AGENT" --root "$short" heartbeat --cs "[::1]:$port_good"
+assert_grep "--cs [::1]:PORT: unreachable at [::1], within [cs] timeout" \
+    "configuration server \[?::1\]?:$port_good unreachable: .*deadline \[cs\] timeout 3 s" "$T_ERR"
 bad=$T_TMP/badhost
 cs_root "$bad"
 sed -i 's/^host = .*/host = a b/' "$bad/etc/mt-agent/mt-agent.conf"

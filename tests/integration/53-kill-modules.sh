@@ -1,5 +1,5 @@
 #!/bin/bash
-# modules install SIGKILLed at random moments (30 times), re-run at once. rpm is
+# modules install SIGKILLed at moments spread over one run (30 times), re-run at once. rpm is
 # a stand-in wrapper (first in PATH) around the real rpm: every call (queries and
 # the install) records start, done and end with pid and time, flags overlap (a
 # lock it and its children hold) and starts an escapee in its own session. The
@@ -42,25 +42,18 @@ inst() { "$MT_AGENT" --root "$R" modules install --from "$media"; }
 
 newroot "$R"
 : >"$log"
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted modules install" inst
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one run takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted modules install" "$log" inst
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do
     newroot "$R"
     : >"$log"
-    "$MT_AGENT" --root "$R" modules install --from "$media" >"$T_TMP/killed.out" 2>&1 &
-    pid=$!
-    d=$(kill_sleep_random "$span")
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    kill_trial_kill "$i" "$TRIALS" "$span" "$T_TMP/killed.out" "$MT_AGENT" --root "$R" modules install --from "$media"
     grep -q "^start rpm .* -Uvh$" "$log" && mid=$((mid + 1))
     inst >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
     rc=$?
-    grep -q "ended .* process(es) left running by an earlier mt-agent" "$T_TMP/rerun.err" && swept=$((swept + 1))
+    kill_swept "$T_TMP/rerun.err" && swept=$((swept + 1))
     left=$(kill_leftovers "$log")
     overlaps=$(kill_overlaps "$log")
     bad=""
@@ -73,15 +66,11 @@ for i in $(seq 1 "$TRIALS"); do
     if [ $rc = 0 ] && [ -z "$left" ] && [ "$overlaps" = 0 ] && [ -z "$bad" ]; then
         converged=$((converged + 1))
     else
-        not_ok "trial $i (killed after $d ms): rerun exit $rc, left '$left', overlaps $overlaps,$bad"
-        sed 's/^/    # /' "$T_TMP/rerun.err" "$log" | head -n 20
+        kill_trial_failed "trial $i (killed after $KILL_MS ms): rerun exit $rc, left '$left', overlaps $overlaps,$bad" \
+            "$T_TMP/rerun.err" "$log"
     fi
     kill_escapees_end "$log"
 done
 echo "# modules install: converged $converged of $TRIALS; $mid kills landed during or after rpm -Uvh; $swept re-runs ended processes a killed run left"
-assert_eq "modules install: converged $converged of $TRIALS" "$converged" "$TRIALS"
-[ "$mid" -ge $((TRIALS / 6)) ] && ok "$mid of $TRIALS kills landed during or after rpm -Uvh" ||
-    not_ok "only $mid of $TRIALS kills landed during or after rpm -Uvh: the test did not exercise much"
-[ "$swept" -ge 1 ] && ok "$swept re-runs ended escapees of a killed run (said on stderr)" ||
-    not_ok "no re-run ended an escapee: the sweep was not exercised"
+kill_verdict "modules install" "$TRIALS" "$converged" "$mid" $((TRIALS / 6)) "during or after rpm -Uvh" "$swept"
 t_done

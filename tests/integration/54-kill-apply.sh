@@ -1,5 +1,5 @@
 #!/bin/bash
-# apply SIGKILLed at random moments (30 times), re-run at once, as an operator or
+# apply SIGKILLed at moments spread over one run (30 times), re-run at once, as an operator or
 # firstboot's resume would. Stand-ins for the vendor's ApplyCustomChanges.sh and
 # installer (about a second each) record start and end with pid and time, flag
 # any overlap (a lock they hold while they and their children live) and start an
@@ -57,28 +57,21 @@ apply() { "$MT_AGENT" --root "$1" apply --agent "$tarball" --sha256 "$sum"; }
 
 R=$T_TMP/r0
 newroot "$R"
-t0=$(kill_now_ms)
-expect_exit 0 "uninterrupted apply" apply "$R"
-span=$(( $(kill_now_ms) - t0 ))
-echo "# one apply takes $span ms; kills land in [0, $span) ms"
-kill_escapees_end "$log"
+kill_measure "uninterrupted apply" "$log" apply "$R"
+span=$KILL_SPAN
 
 converged=0 mid=0 swept=0
 for i in $(seq 1 "$TRIALS"); do
     R=$T_TMP/r
     newroot "$R"
     : >"$log"
-    "$MT_AGENT" --root "$R" apply --agent "$tarball" --sha256 "$sum" >"$T_TMP/killed.out" 2>&1 &
-    pid=$!   # the agent itself, not a subshell: it is what gets SIGKILL
-    d=$(kill_sleep_random "$span")
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    kill_trial_kill "$i" "$TRIALS" "$span" "$T_TMP/killed.out" "$MT_AGENT" --root "$R" apply --agent "$tarball" --sha256 "$sum"
     grep -q "^start" "$log" && mid=$((mid + 1))
-    [ -n "${KILL_DEBUG:-}" ] && { echo "# trial $i killed after $d ms"; sed 's/^/#   /' "$log"; }
+    [ -n "${KILL_DEBUG:-}" ] && { echo "# trial $i killed after $KILL_MS ms"; sed 's/^/#   /' "$log"; }
     apply "$R" >"$T_TMP/rerun.out" 2>"$T_TMP/rerun.err"
     rc=$?
     [ -n "${KILL_DEBUG:-}" ] && sed "s/^/#   rerun: /" "$T_TMP/rerun.err" "$T_TMP/rerun.out"
-    grep -q "ended .* process(es) left running by an earlier mt-agent" "$T_TMP/rerun.err" && swept=$((swept + 1))
+    kill_swept "$T_TMP/rerun.err" && swept=$((swept + 1))
     left=$(kill_leftovers "$log")
     overlaps=$(kill_overlaps "$log")
     changes=$(wc -l <"$R/etc/.appliedmtcustomchanges" 2>/dev/null || echo 0)
@@ -88,15 +81,11 @@ for i in $(seq 1 "$TRIALS"); do
         [ "$reinstalls" = 0 ]; then
         converged=$((converged + 1))
     else
-        not_ok "trial $i (killed after $d ms): rerun exit $rc, left '$left', overlaps $overlaps, changes $changes, installs $installs, reinstalls $reinstalls"
-        sed 's/^/    # /' "$T_TMP/rerun.err" "$log" | head -n 20
+        kill_trial_failed "trial $i (killed after $KILL_MS ms): rerun exit $rc, left '$left', overlaps $overlaps, changes $changes, installs $installs, reinstalls $reinstalls" \
+            "$T_TMP/rerun.err" "$log"
     fi
     kill_escapees_end "$log"
 done
 echo "# apply: converged $converged of $TRIALS; $mid kills landed after a vendor stand-in had started; $swept re-runs ended processes a killed run left"
-assert_eq "apply: converged $converged of $TRIALS" "$converged" "$TRIALS"
-[ "$mid" -ge $((TRIALS / 3)) ] && ok "$mid of $TRIALS kills landed while a vendor stand-in ran or after" ||
-    not_ok "only $mid of $TRIALS kills landed after a stand-in started: the test did not exercise much"
-[ "$swept" -ge 1 ] && ok "$swept re-runs ended escapees of a killed run (said on stderr)" ||
-    not_ok "no re-run ended an escapee: the sweep was not exercised"
+kill_verdict apply "$TRIALS" "$converged" "$mid" $((TRIALS / 3)) "while a vendor stand-in ran or after" "$swept"
 t_done

@@ -3,6 +3,8 @@ bytes, for a bash loop (losetup -o, blkid -O) or a comparison.
 
     sfdisk --json IMAGE | python3 tests/lib/sfdisk_table.py -
     python3 tests/lib/sfdisk_table.py FILE        FILE holds sfdisk --json output
+    sfdisk --json IMAGE | python3 tests/lib/sfdisk_table.py --label -
+        prints only the table's label (dos, gpt)
 
 Output: one line per partition, in table order:
     N START SIZE END TYPE BOOT
@@ -17,8 +19,11 @@ import sys
 
 
 def main(argv):
+    label_only = len(argv) == 3 and argv[1] == "--label"
+    if label_only:
+        argv = argv[:1] + argv[2:]
     if len(argv) != 2:
-        sys.stderr.write("usage: sfdisk_table.py FILE|-\n")
+        sys.stderr.write("usage: sfdisk_table.py [--label] FILE|-\n")
         return 2
     try:
         if argv[1] == "-":
@@ -29,6 +34,9 @@ def main(argv):
     except (OSError, ValueError, KeyError, TypeError) as e:
         sys.stderr.write("sfdisk_table: %s: not sfdisk --json output: %r\n" % (argv[1], e))
         return 1
+    if label_only:
+        print(t["label"])
+        return 0
     ss = t.get("sectorsize", 512)
     for n, p in enumerate(t.get("partitions", []), 1):
         start, size = p["start"] * ss, p["size"] * ss
