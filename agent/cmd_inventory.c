@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "inventory.h"
+#include "rootpath.h"
 #include "verbs.h"
 
 static void human_size(uint64_t b, char *out, size_t len)
@@ -74,6 +75,9 @@ static int cmd_inventory(struct mt_ctx *ctx, void *args)
         return EXIT_FAILED;
     }
     log_info("disks from %s, mounts and swap from %s", inv.disk_source, inv.devuse_source);
+    if (strcmp(inv.disk_source, "none") == 0)
+        log_warn("/sys/block is not there%s%s (sysfs not mounted? a --root without /sys?): no disk could be "
+                 "listed", rootpath_is_host() ? "" : " under --root ", rootpath_is_host() ? "" : rootpath_root());
     for (i = 0; i < inv.n_disks; i++) {
         const struct inv_disk *d = &inv.disks[i];
         if (d->probe_error[0])

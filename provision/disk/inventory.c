@@ -912,7 +912,11 @@ int inventory_collect_opts(struct inventory *inv, const struct inventory_opts *o
         return mt_err_errno(err, r, "inventory: listing disks (%s)", inv->disk_source);
     }
     memset(&w, 0, sizeof(w));
-    r = 0; /* no /sys/block (a sysroot without devices): no disks, not an error */
+    /* no /sys/block (a sysroot without devices): no disks, not an error; the
+     * source says so, for the caller to tell the operator */
+    if (r == -ENOENT)
+        snprintf(inv->disk_source, sizeof(inv->disk_source), "none");
+    r = 0;
     if (l.n > 1)
         qsort(l.names, l.n, sizeof(*l.names), cmp_name);
 

@@ -90,7 +90,7 @@ struct inventory {
     struct inv_host host;
     struct inv_disk *disks;
     size_t n_disks;
-    char disk_source[16];        /* "udev" or "sysfs" */
+    char disk_source[16];        /* "udev", "sysfs", or "none" when /sys/block is not there */
     char devuse_source[64];      /* where mount/swap use came from */
 };
 

@@ -180,4 +180,10 @@ assert_grep "sda: unreadable page named, no id" "^page 0x83 claims 64 bytes, onl
 expect_exit 1 "check fails disk.enableuuid on it" "$MT_AGENT" --json --root "$root" check --only disk.enableuuid
 assert_grep "says VPD unreadable" "sda: VPD unreadable" "$T_OUT"
 
+# a root without /sys (sysfs not mounted): no disks, said on stderr, not a silent empty list
+nosys=$T_TMP/nosys
+mkdir -p "$nosys"
+expect_exit 0 "no /sys: inventory still answers" "$MT_AGENT" --root "$nosys" --json inventory
+assert_eq "no /sys: disk_source none, no disks" "$(jfield "$T_OUT" disk_source 'disks|len')" "none 0"
+assert_grep "no /sys: the warning names /sys/block and the root" "warning: /sys/block is not there under --root $nosys" "$T_ERR"
 t_done
