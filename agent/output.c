@@ -35,38 +35,6 @@ int out_verbosity(void)
     return g_verbosity;
 }
 
-/* Format, then escape (provision/core/textesc.h): names from outside reach these
- * texts, and no control character of theirs reaches the terminal or the log.
- * Control characters in `keep` (the format's own line ends) are kept. Returns
- * a new string (NULL when out of memory). */
-static char *format_escaped(const char *keep, const char *fmt, va_list ap)
-{
-    char small[1024], *raw = small, *esc;
-    va_list ap2;
-    int n;
-
-    va_copy(ap2, ap);
-    n = vsnprintf(small, sizeof(small), fmt, ap);
-    if (n < 0) {
-        va_end(ap2);
-        return NULL;
-    }
-    if ((size_t)n >= sizeof(small)) {
-        raw = malloc((size_t)n + 1);
-        if (raw)
-            vsnprintf(raw, (size_t)n + 1, fmt, ap2);
-    }
-    va_end(ap2);
-    if (!raw)
-        return NULL;
-    esc = malloc(TEXT_ESCAPE_MAX((size_t)n));
-    if (esc)
-        text_escape(raw, (size_t)n, esc, TEXT_ESCAPE_MAX((size_t)n), keep);
-    if (raw != small)
-        free(raw);
-    return esc;
-}
-
 void out_printf(const char *fmt, ...)
 {
     va_list ap;
@@ -75,7 +43,7 @@ void out_printf(const char *fmt, ...)
     if (g_json)
         return;
     va_start(ap, fmt);
-    text = format_escaped("\n\t", fmt, ap);
+    text = text_vformat_escaped("\n\t", fmt, ap);
     va_end(ap);
     if (text)
         fputs(text, stdout);
@@ -93,7 +61,7 @@ static void vlog(int level, int prio, const char *tag, const char *fmt, va_list 
     if (g_progress_shown)
         progress_done();
     /* one line each: a newline from outside is escaped too */
-    text = format_escaped(NULL, fmt, ap);
+    text = text_vformat_escaped(NULL, fmt, ap);
     fprintf(stderr, "%s: %s%s\n", g_prog, tag, text ? text : "(out of memory)");
     if (prio <= LOG_WARNING && text)
         syslog(prio, "%s", text);

@@ -6,6 +6,7 @@
 
 #include "el6abi.h"
 #include "elfneeds.h"
+#include "say.h"
 
 static void ways_out(const char *verb)
 {
@@ -28,7 +29,7 @@ int agent_target_check(const char *agent, bool force, const char *verb)
     int r = elf_needs_read(agent, &needs, &err);
 
     if (r < 0 && r != -ENOEXEC) {
-        fprintf(stderr, "mt-image %s: the agent: %s\n", verb, err.msg);
+        image_say("mt-image %s: the agent: %s\n", verb, err.msg);
         return 1;
     }
     if (r < 0) {
@@ -39,15 +40,15 @@ int agent_target_check(const char *agent, bool force, const char *verb)
     }
     if (force) {
         el6_verdict_join(&v, joined, sizeof(joined));
-        fprintf(stderr, "mt-image %s: warning: --force-agent: embedding %s although it cannot run on CentOS 6.6 "
+        image_say("mt-image %s: warning: --force-agent: embedding %s although it cannot run on CentOS 6.6 "
                         "x86_64: %s; the installer will stop before partitioning when it cannot run it\n",
                 verb, agent, joined);
         return 0;
     }
-    fprintf(stderr, "mt-image %s: %s cannot run on CentOS 6.6 x86_64 (glibc %u.%u, kernel %s):\n", verb, agent,
+    image_say("mt-image %s: %s cannot run on CentOS 6.6 x86_64 (glibc %u.%u, kernel %s):\n", verb, agent,
             EL6_GLIBC_MAJOR, EL6_GLIBC_MINOR, EL6_KERNEL);
     for (i = 0; i < v.n_gaps; i++)
-        fprintf(stderr, "  - %s\n", v.gaps[i]);
+        image_say("  - %s\n", v.gaps[i]);
     ways_out(verb);
     return 2;
 }

@@ -8,6 +8,7 @@
 #include "inputcheck.h"
 #include "remaster.h"
 #include "verbopts.h"
+#include "say.h"
 
 #define AT(f) .offset = offsetof(struct image_args, f)
 static const struct opt ISO_OPTS[] = {
@@ -30,20 +31,20 @@ static int iso_host(const struct image_args *a, const struct verbopts *v, struct
     const char *file = a->hosts.real;
 
     if (!file != !a->host) {
-        fprintf(stderr, "mt-image iso: --hosts FILE and --host NAME go together (the host whose network "
+        image_say("mt-image iso: --hosts FILE and --host NAME go together (the host whose network "
                         "and disk the ISO boots with)\n");
         return 2;
     }
     if (!file)
         return 0;
     if (ro->no_isolinux) {
-        fprintf(stderr, "mt-image iso: --host needs the mt boot entry: it cannot go with --no-isolinux\n");
+        image_say("mt-image iso: --host needs the mt boot entry: it cannot go with --no-isolinux\n");
         return 2;
     }
     if (image_load_hosts("iso", file, v->append, hosts) != 0)
         return 2;
     if (!(ro->host = hosts_find(hosts, a->host))) {
-        fprintf(stderr, "mt-image iso: %s: no host named %s (by hostname or MAC); it lists %zu, the first %s\n",
+        image_say("mt-image iso: %s: no host named %s (by hostname or MAC); it lists %zu, the first %s\n",
                 file, a->host, hosts->n, hosts->v[0].hostname);
         hosts_free(hosts);
         return 2;
@@ -80,7 +81,7 @@ static int cmd_iso(struct image_ctx *ctx, struct image_args *a)
     if (r != 0)
         return r;
     if ((res.base_uefi || res.base_mbr) && ctx->verbosity >= 0)
-        fprintf(stderr, "mt-image iso: warning: %s has %s%s%s; %s does not keep %s: it boots by BIOS from a CD "
+        image_say("mt-image iso: warning: %s has %s%s%s; %s does not keep %s: it boots by BIOS from a CD "
                         "only. BIOS is the supported firmware (msdos label, boot loader on the root partition): "
                         "set the VM to BIOS (VM Options > Boot Options > Firmware: BIOS) and boot it from its CD "
                         "drive\n",

@@ -10,6 +10,7 @@
 #include "inputcheck.h"
 #include "ova.h"
 #include "verbopts.h"
+#include "say.h"
 
 /* Below the sizing mt-agent check's host.resources wants: allowed (a lab box), said. */
 static void warn_sizing(const struct ovf_spec *s)
@@ -18,16 +19,16 @@ static void warn_sizing(const struct ovf_spec *s)
 
     config_defaults(&cfg);
     if (s->cpus < cfg.check.min_cpus)
-        fprintf(stderr, "mt-image ova: warning: --cpus %u is below the %u vCPUs mt-agent check (host.resources) "
+        image_say("mt-image ova: warning: --cpus %u is below the %u vCPUs mt-agent check (host.resources) "
                         "wants\n", s->cpus, cfg.check.min_cpus);
     if (s->memory_mib < cfg.check.min_ram_mib)
-        fprintf(stderr, "mt-image ova: warning: --memory-mib %u is below the %u MiB mt-agent check "
+        image_say("mt-image ova: warning: --memory-mib %u is below the %u MiB mt-agent check "
                         "(host.resources) wants\n", s->memory_mib, cfg.check.min_ram_mib);
     if (s->os_disk_gib < cfg.check.min_os_disk_gib)
-        fprintf(stderr, "mt-image ova: warning: --os-disk-gib %u is below the %u GiB mt-agent check "
+        image_say("mt-image ova: warning: --os-disk-gib %u is below the %u GiB mt-agent check "
                         "(host.resources) wants\n", s->os_disk_gib, cfg.check.min_os_disk_gib);
     if (s->retention_gib < cfg.check.min_retention_gib)
-        fprintf(stderr, "mt-image ova: warning: --retention-gib %u is below the %u GiB the sizing of a master "
+        image_say("mt-image ova: warning: --retention-gib %u is below the %u GiB the sizing of a master "
                         "target quotes\n", s->retention_gib, cfg.check.min_retention_gib);
 }
 
@@ -90,7 +91,7 @@ static int cmd_ova(struct image_ctx *ctx, struct image_args *a)
     o.progress = verbopts_progress;
     o.progress_arg = ctx;
     if (ova_prepare(&o, &job, &err) < 0) {
-        fprintf(stderr, "mt-image ova: %s\n", err.msg);
+        image_say("mt-image ova: %s\n", err.msg);
         return 2;
     }
     if (ctx->verbosity >= 0)
@@ -98,7 +99,7 @@ static int cmd_ova(struct image_ctx *ctx, struct image_args *a)
     r = ova_write(job, &res, &err);
     verbopts_progress_end(ctx);
     if (r < 0) {
-        fprintf(stderr, "mt-image ova: %s\n", err.msg);
+        image_say("mt-image ova: %s\n", err.msg);
         return 1;
     }
     if (ctx->verbosity >= 0) {

@@ -11,6 +11,7 @@
 #include "pxetree.h"
 #include "remaster.h"
 #include "verbopts.h"
+#include "say.h"
 
 #define AT(f) .offset = offsetof(struct image_args, f)
 static const struct opt PXE_OPTS[] = {
@@ -35,7 +36,7 @@ static int pxe_inputs(const struct image_args *a)
         input_path("pxe", "syslinux-dir", a->syslinux_dir.real, IN_DIR))
         return 2;
     if (strncmp(a->url, "http://", 7) && strncmp(a->url, "https://", 8)) {
-        fprintf(stderr, "mt-image pxe: --url %s: not an http:// or https:// URL; the installer fetches the "
+        image_say("mt-image pxe: --url %s: not an http:// or https:// URL; the installer fetches the "
                         "kickstart and the media over HTTP\n", a->url);
         return 2;
     }
@@ -52,12 +53,12 @@ static int pxe_out_free(const struct image_args *a)
     if (lstat(a->out.real, &st) < 0)
         return 0;
     if (!a->force) {
-        fprintf(stderr, "mt-image pxe: %s: exists; remove it, or give --force if mt-image pxe wrote it\n",
+        image_say("mt-image pxe: %s: exists; remove it, or give --force if mt-image pxe wrote it\n",
                 a->out.given);
         return 3;
     }
     if (pxe_tree_owned(a->out.real, &err) < 0) {
-        fprintf(stderr, "mt-image pxe: %s\n", err.msg);
+        image_say("mt-image pxe: %s\n", err.msg);
         return 3;
     }
     return 0;

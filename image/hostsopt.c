@@ -4,6 +4,7 @@
 
 #include "hosts.h"
 #include "image.h"
+#include "say.h"
 
 int image_load_hosts(const char *verb, const char *file, const char *append, struct hosts *out)
 {
@@ -11,12 +12,12 @@ int image_load_hosts(const char *verb, const char *file, const char *append, str
     const char *key;
 
     if (append && (key = hosts_append_conflict(append)) != NULL) {
-        fprintf(stderr, "mt-image %s: --append sets %s, which the hosts file %s gives each host: "
+        image_say("mt-image %s: --append sets %s, which the hosts file %s gives each host: "
                         "remove it from --append\n", verb, key, file);
         return 2;
     }
     if (hosts_load(file, out, &err) < 0) {
-        fprintf(stderr, "mt-image %s: %s\n", verb, err.msg);
+        image_say("mt-image %s: %s\n", verb, err.msg);
         return 2;
     }
     return 0;

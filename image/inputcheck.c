@@ -17,6 +17,7 @@
 #include "config.h"
 #include "manifest.h"
 #include "payload_hash.h"
+#include "say.h"
 
 /* The directory part of path ("." when it has none). */
 static void parent_of(const char *path, char *buf, size_t len)
@@ -41,12 +42,12 @@ static int input_out(const char *verb, const char *opt, const char *path, enum i
 
     if (stat(path, &st) == 0) {
         if (kind == IN_OUT_FILE && S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "mt-image %s: --%s %s: is a directory; give the name of the file to write\n", verb,
+            image_say("mt-image %s: --%s %s: is a directory; give the name of the file to write\n", verb,
                     opt, path);
             return 2;
         }
         if (kind == IN_OUT_DIR && !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "mt-image %s: --%s %s: exists and is not a directory; give a directory to write "
+            image_say("mt-image %s: --%s %s: exists and is not a directory; give a directory to write "
                             "the trees into\n", verb, opt, path);
             return 2;
         }
@@ -59,13 +60,13 @@ static int input_out(const char *verb, const char *opt, const char *path, enum i
         snprintf(parent, sizeof(parent), "%s", up);
     }
     if (stat(parent, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "mt-image %s: --%s %s: its directory %s %s; create it first\n", verb, opt, path, parent,
+        image_say("mt-image %s: --%s %s: its directory %s %s; create it first\n", verb, opt, path, parent,
                 stat(parent, &st) < 0 ? "does not exist" : "is not a directory");
         return 2;
     }
     /* OUT.tmp.XXXXXX is made beside OUT and renamed: its directory must take new entries */
     if (access(parent, W_OK | X_OK) < 0) {
-        fprintf(stderr, "mt-image %s: --%s %s: cannot create a file in %s (%s); give --%s in a directory you "
+        image_say("mt-image %s: --%s %s: cannot create a file in %s (%s); give --%s in a directory you "
                         "can write to\n", verb, opt, path, parent, strerror(errno), opt);
         return 2;
     }
@@ -98,7 +99,7 @@ int input_out_outside(const char *verb, const char *out, const char *payload)
     n = strlen(preal);
     if (strncmp(oreal, preal, n) || (oreal[n] != '/' && oreal[n] != '\0' && strcmp(preal, "/")))
         return 0;
-    fprintf(stderr, "mt-image %s: --out %s: is inside the payload directory %s (--payload): the box would "
+    image_say("mt-image %s: --out %s: is inside the payload directory %s (--payload): the box would "
                     "receive it as a payload, and the next run refuses the directory (a file its SHA256SUMS "
                     "does not list); write it outside %s\n", verb, out, payload, payload);
     return 2;
@@ -113,24 +114,24 @@ int input_path(const char *verb, const char *opt, const char *path, enum input_k
     if (kind == IN_OUT_FILE || kind == IN_OUT_DIR)
         return input_out(verb, opt, path, kind);
     if (stat(path, &st) < 0) {
-        fprintf(stderr, "mt-image %s: --%s %s: %s; give an existing %s\n", verb, opt, path, strerror(errno),
+        image_say("mt-image %s: --%s %s: %s; give an existing %s\n", verb, opt, path, strerror(errno),
                 kind == IN_DIR ? "directory" : "file");
         return 2;
     }
     if (kind == IN_DIR && !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "mt-image %s: --%s %s: is not a directory; give the directory\n", verb, opt, path);
+        image_say("mt-image %s: --%s %s: is not a directory; give the directory\n", verb, opt, path);
         return 2;
     }
     if (kind == IN_FILE && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "mt-image %s: --%s %s: is a directory; give a file\n", verb, opt, path);
+        image_say("mt-image %s: --%s %s: is a directory; give a file\n", verb, opt, path);
         return 2;
     }
     if (kind == IN_FILE && !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "mt-image %s: --%s %s: is not a regular file; give a file\n", verb, opt, path);
+        image_say("mt-image %s: --%s %s: is not a regular file; give a file\n", verb, opt, path);
         return 2;
     }
     if (access(path, R_OK) < 0) {
-        fprintf(stderr, "mt-image %s: --%s %s: cannot be read (%s); fix its permissions\n", verb, opt, path,
+        image_say("mt-image %s: --%s %s: cannot be read (%s); fix its permissions\n", verb, opt, path,
                 strerror(errno));
         return 2;
     }
@@ -145,7 +146,7 @@ int input_text(const char *verb, const char *opt, const char *value, int no_blan
         return 0;
     for (p = (const unsigned char *)value; *p; p++)
         if (*p < 0x20 || *p == 0x7f || (no_blank && *p == ' ')) {
-            fprintf(stderr, "mt-image %s: --%s: %s at byte %zu (0x%02x); it would end up in a generated file "
+            image_say("mt-image %s: --%s: %s at byte %zu (0x%02x); it would end up in a generated file "
                             "as %s: give it on one line, without control characters%s\n",
                     verb, opt, *p == ' ' ? "a space" : "a control character", (size_t)(p - (const unsigned char *)value),
                     *p, *p == '\n' ? "a new line" : "a broken line", no_blank ? " or blanks" : "");
@@ -164,7 +165,7 @@ int input_append_keys(const char *verb, const char *append)
         p += strspn(p, " \t");
         for (i = 0; i < nkeys && keys[i]; i++)
             if (!strncmp(p, keys[i], strlen(keys[i]))) {
-                fprintf(stderr, "mt-image %s: --append sets %s, which mt-image sets itself on the kernel line "
+                image_say("mt-image %s: --append sets %s, which mt-image sets itself on the kernel line "
                                 "of its entry: remove it from --append\n", verb, keys[i]);
                 return 2;
             }
@@ -197,7 +198,7 @@ static int unlisted_one(const char *fpath, const struct stat *st, int type, stru
             if (!strcmp(g_man->entries[i].name, rel))
                 return 0;
     }
-    fprintf(stderr, "mt-image %s: %s/SHA256SUMS: has no line for %s, which the box will refuse to use; add "
+    image_say("mt-image %s: %s/SHA256SUMS: has no line for %s, which the box will refuse to use; add "
                     "its line (cd %s && sha256sum %s >>SHA256SUMS) or remove the file\n",
             g_verb, g_dir, rel, g_dir, rel);
     g_rc = 2;
@@ -215,23 +216,23 @@ static int payload_digests(const char *verb, const char *dir, const struct manif
         /* `sha256sum * >SHA256SUMS` run again lists the old manifest: no file holds its own
          * digest, and the box looks up only the files it uses */
         if (!strcmp(e->name, "SHA256SUMS") || !strcmp(e->name, "./SHA256SUMS")) {
-            fprintf(stderr, "mt-image %s: warning: %s/SHA256SUMS line %u lists SHA256SUMS itself (sha256sum * "
+            image_say("mt-image %s: warning: %s/SHA256SUMS line %u lists SHA256SUMS itself (sha256sum * "
                             "run where it already was): ignored; to drop it, (cd %s && sha256sum *.rpm *.tar.gz "
                             ">SHA256SUMS)\n", verb, dir, e->line, dir);
             continue;
         }
         if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->name) >= sizeof(path)) {
-            fprintf(stderr, "mt-image %s: %s/SHA256SUMS line %u: the path of %s is too long; shorten the payload "
+            image_say("mt-image %s: %s/SHA256SUMS line %u: the path of %s is too long; shorten the payload "
                             "directory's path\n", verb, dir, e->line, e->name);
             return 2;
         }
         if (payload_hash_file(path, hex, NULL, &err) < 0) {
-            fprintf(stderr, "mt-image %s: %s/SHA256SUMS line %u: %s; copy the file into the payload "
+            image_say("mt-image %s: %s/SHA256SUMS line %u: %s; copy the file into the payload "
                             "directory or remove its line\n", verb, dir, e->line, err.msg);
             return 2;
         }
         if (payload_digest_verify(path, e->sha256, hex, &err) < 0) {
-            fprintf(stderr, "mt-image %s: %s/SHA256SUMS line %u: %s; the box would refuse it: copy the right "
+            image_say("mt-image %s: %s/SHA256SUMS line %u: %s; the box would refuse it: copy the right "
                             "file or regenerate SHA256SUMS\n", verb, dir, e->line, err.msg);
             return 2;
         }
@@ -261,7 +262,7 @@ static void payload_modules_warn(const char *verb, const char *dir)
         if (dp)
             closedir(dp);
         if (!found)
-            fprintf(stderr, "mt-image %s: warning: %s: no %s-<version>.rpm at its top; the box's firstboot "
+            image_say("mt-image %s: warning: %s: no %s-<version>.rpm at its top; the box's firstboot "
                             "(mt-agent modules install, [payload] modules) will fail on it unless its "
                             "configuration leaves it out\n", verb, dir, tok);
     }
@@ -282,16 +283,16 @@ int input_payload(const char *verb, const char *given, int quiet)
     for (dl = strlen(dir); dl > 1 && dir[dl - 1] == '/';)
         dir[--dl] = '\0';
     if ((size_t)snprintf(path, sizeof(path), "%s/SHA256SUMS", dir) >= sizeof(path)) {
-        fprintf(stderr, "mt-image %s: --payload %s: the path is too long; shorten it\n", verb, given);
+        image_say("mt-image %s: --payload %s: the path is too long; shorten it\n", verb, given);
         return 2;
     }
     if (access(path, F_OK) < 0) {
-        fprintf(stderr, "mt-image %s: %s: no manifest; the box refuses unverified payloads: write it "
+        image_say("mt-image %s: %s: no manifest; the box refuses unverified payloads: write it "
                         "(cd %s && sha256sum FILES >SHA256SUMS)\n", verb, path, dir);
         return 2;
     }
     if (manifest_load(path, &m, &err) < 0) {
-        fprintf(stderr, "mt-image %s: %s\n", verb, err.msg);
+        image_say("mt-image %s: %s\n", verb, err.msg);
         return 2;
     }
     r = payload_digests(verb, dir, &m);
@@ -301,7 +302,7 @@ int input_payload(const char *verb, const char *given, int quiet)
         g_rc = 0;
         g_verb = verb;
         if (nftw(dir, unlisted_one, 16, FTW_PHYS) < 0 && g_rc == 0) {
-            fprintf(stderr, "mt-image %s: %s: walking the payloads: %s\n", verb, dir, strerror(errno));
+            image_say("mt-image %s: %s: walking the payloads: %s\n", verb, dir, strerror(errno));
             g_rc = 2;
         }
         r = g_rc;

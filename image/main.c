@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "say.h"
 
 static void usage(FILE *f)
 {
@@ -51,9 +52,9 @@ static int run_verb(struct image_ctx *ctx, const struct image_verb *v, int argc,
     memset(&a, 0, sizeof(a));
     memset(&st, 0, sizeof(st));
     if (opt_parse(&c, argc, argv, &a, &st, err, sizeof(err)) < 0) {
-        fprintf(stderr, "mt-image %s: %s\n", v->name, err);
+        image_say("mt-image %s: %s\n", v->name, err);
         opt_usage(stderr, &c, NULL);
-        fprintf(stderr, "(mt-image %s --help for more)\n", v->name);
+        image_say("(mt-image %s --help for more)\n", v->name);
         return 2;
     }
     r = v->fn(ctx, &a);
@@ -83,7 +84,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "mt-image: no verb given\n");
+        image_say("mt-image: no verb given\n");
         usage(stderr);
         return 2;
     }
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
     for (i = 0; i < n; i++)
         if (strcmp(verbs[i]->name, argv[optind]) == 0)
             return run_verb(&ctx, verbs[i], argc - optind, argv + optind);
-    fprintf(stderr, "mt-image: unknown verb '%s'\n", argv[optind]);
+    image_say("mt-image: unknown verb '%s'\n", argv[optind]);
     usage(stderr);
     return 2;
 }

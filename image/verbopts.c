@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "textesc.h"
+#include "say.h"
 
 #define AT(f) .offset = offsetof(struct image_args, f)
 const struct opt IMAGE_MEDIA_OPTS[] = {
@@ -101,15 +102,15 @@ int verbopts_finish(struct verbopts *v, const struct image_args *a, const char *
     v->m.cs_host = a->cs;
     v->m.rootpw_file = a->rootpw_file.real;
     if (!v->m.ks && !(v->m.ks = pick(v->ks_buf, sizeof(v->ks_buf), ks))) {
-        fprintf(stderr, "mt-image %s: the kickstart mt-target.ks is not next to mt-image; give --ks FILE\n", verb);
+        image_say("mt-image %s: the kickstart mt-target.ks is not next to mt-image; give --ks FILE\n", verb);
         return 2;
     }
     if (!v->m.agent && !(v->m.agent = pick(v->agent_buf, sizeof(v->agent_buf), agent))) {
-        fprintf(stderr, "mt-image %s: mt-agent is not next to mt-image (make); give --agent BIN\n", verb);
+        image_say("mt-image %s: mt-agent is not next to mt-image (make); give --agent BIN\n", verb);
         return 2;
     }
     if (!v->m.rootfs && !(v->m.rootfs = pick(v->rootfs_buf, sizeof(v->rootfs_buf), rootfs))) {
-        fprintf(stderr, "mt-image %s: the rootfs overlay is not next to mt-image; give --rootfs DIR\n", verb);
+        image_say("mt-image %s: the rootfs overlay is not next to mt-image; give --rootfs DIR\n", verb);
         return 2;
     }
     if (verbopts_inputs(v, a, verb) != 0)
@@ -161,7 +162,7 @@ static void print_error(const char *verb, const struct mt_err *err)
     char esc[TEXT_ESCAPE_MAX(MT_ERR_MAX)];
 
     text_escape(err->msg, strnlen(err->msg, sizeof(err->msg)), esc, sizeof(esc), NULL);
-    fprintf(stderr, "mt-image %s: %s\n", verb, esc);
+    image_say("mt-image %s: %s\n", verb, esc);
 }
 
 /* The exit status for a build's -errno: what the base or the options are

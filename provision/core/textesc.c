@@ -1,8 +1,10 @@
 /* textesc: see textesc.h. */
 #include "textesc.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t text_utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
@@ -71,4 +73,33 @@ size_t text_escape(const char *in, size_t inlen, char *out, size_t outlen, const
     }
     out[o] = '\0';
     return o;
+}
+
+/* text_vformat_escaped: see textesc.h. */
+char *text_vformat_escaped(const char *keep, const char *fmt, va_list ap)
+{
+    char small[1024], *raw = small, *esc;
+    va_list ap2;
+    int n;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
+    if (n < 0) {
+        va_end(ap2);
+        return NULL;
+    }
+    if ((size_t)n >= sizeof(small)) {
+        raw = malloc((size_t)n + 1);
+        if (raw)
+            vsnprintf(raw, (size_t)n + 1, fmt, ap2);
+    }
+    va_end(ap2);
+    if (!raw)
+        return NULL;
+    esc = malloc(TEXT_ESCAPE_MAX((size_t)n));
+    if (esc)
+        text_escape(raw, (size_t)n, esc, TEXT_ESCAPE_MAX((size_t)n), keep);
+    if (raw != small)
+        free(raw);
+    return esc;
 }

@@ -12,6 +12,7 @@
 #ifndef MT_TEXTESC_H
 #define MT_TEXTESC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Escape in[0..inlen) into out (outlen bytes, NUL-terminated; an escape that
@@ -27,5 +28,11 @@ size_t text_utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
 
 /* The size out needs for any input of inlen bytes: 6 bytes per byte, plus 1. */
 #define TEXT_ESCAPE_MAX(inlen) ((inlen) * 6 + 1)
+
+/* vsnprintf, then text_escape the whole result: names from outside reach
+ * messages, and no control character of theirs reaches the terminal or the
+ * log. Control characters in `keep` (the format's own line ends) are kept.
+ * Returns a new string for free(), NULL when out of memory. */
+char *text_vformat_escaped(const char *keep, const char *fmt, va_list ap);
 
 #endif

@@ -248,4 +248,16 @@ printf 'mac,hostname,ip,netmask,gateway,dns,disk\n' >"$rdm/hdr.csv"
 expect_exit 2 "iso --hosts with a header and no host (2)" img iso --base "$base" --out "$iso" --hosts "$rdm/hdr.csv" --host mt01
 said "names the file and says add a line per host" "hdr.csv: names no host .*add one line per host"
 no_out
+# mt-image's own messages escape what the operator named: a path with ESC [ and a newline
+# is printed as \x1b and \x0a, never raw (image/say.c)
+esc_dir=$T_TMP/$(printf 'e\033[31mx\ny')
+mkdir -p "$esc_dir"
+esc_judge() { # VERB
+    if LC_ALL=C grep -q "$(printf '\033')" "$T_ERR"; then not_ok "$1: raw ESC on stderr"
+    elif grep -qF 'e\x1b[31mx\x0ay' "$T_ERR"; then ok "$1: the path is printed escaped"
+    else not_ok "$1: the escaped path is not in the message ($(head -c 200 "$T_ERR"))"; fi
+}
+"$MT_IMAGE" iso --base "$esc_dir/base.iso" --out "$T_TMP/esc.iso" >"$T_OUT" 2>"$T_ERR" </dev/null; esc_judge iso
+"$MT_IMAGE" pxe --base "$esc_dir/base.iso" --out "$T_TMP/esc-pxe" >"$T_OUT" 2>"$T_ERR" </dev/null; esc_judge pxe
+"$MT_IMAGE" ova --iso "$esc_dir/x.iso" --out "$T_TMP/esc.ova" >"$T_OUT" 2>"$T_ERR" </dev/null; esc_judge ova
 t_done
