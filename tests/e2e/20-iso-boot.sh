@@ -4,7 +4,7 @@
 # and the CD carries the kickstart, the agent, the overlay and the payloads.
 # The base is scripts/vm/synthetic-base-iso.sh's CentOS-like ISO, whose initrd
 # prints what it sees; booting the base unchanged is the control.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require qemu-system-x86_64 xorriso
 
 base=$T_TMP/base.iso

@@ -3,7 +3,7 @@
 # kernel gets ks=http://.../mt/ks.cfg (and BOOTIF from ipappend 2), and the guest
 # fetches the kickstart, the agent and the payload list over HTTP from a server on
 # 127.0.0.1 (the guest reaches it at 10.0.2.2).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require qemu-system-x86_64 xorriso python3
 
 base=$T_TMP/base.iso

@@ -5,7 +5,7 @@
 # and adds mt/. The remastered ISO still boots: GRUB comes up and shows the menu
 # it read from the CD's boot/grub/grub.cfg (read from qemu's VGA text screen
 # through the monitor, since GRUB writes to the screen, not the serial line).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require qemu-system-x86_64 xorriso bsdtar python3
 
 base=/usr/lib/grub-rescue/grub-rescue-cdrom.iso

@@ -10,7 +10,7 @@
 # own scsi_id, disk sizes, CPU count and memory match the descriptor.
 # Controls: an OVA whose ISO was changed is refused (manifest); the same OVA with
 # disk.EnableUUID = FALSE (descriptor and manifest rewritten) boots to a failing check.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require qemu-system-x86_64 qemu-img xorriso python3
 
 ova_py=$MT_TOP/tests/lib/ova.py

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The command line: global options, verb dispatch, exit codes, configuration errors.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 
 expect_exit 0 "--version" "$MT_AGENT" --version
 assert_grep "--version prints the version" '^mt-agent [0-9]+\.[0-9]+\.[0-9]+$' "$T_OUT"

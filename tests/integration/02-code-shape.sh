@@ -6,7 +6,7 @@
 # oracles live in tests/lib/*.py). The oracle of each lister itself: a generated
 # file with functions of known lengths, and one with inline programs and
 # look-alikes.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require python3 duplicates
 
 # the lister finds what is there, and only that

@@ -8,7 +8,7 @@
 #   moved aside; a journal of version 99 is named as 99;
 # - an archive member named with terminal escape sequences is printed escaped.
 : "${MT_TOP:?set MT_TOP (tests/run.sh does)}"
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require python3 mkfifo timeout sha256sum
 
 R=$T_TMP/root

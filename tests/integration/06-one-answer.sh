@@ -11,7 +11,7 @@
 #    the terminal raw (escaped) nor a JSON document as invalid UTF-8.
 # Oracle for the documents: tests/lib/jsondoc.py (python's strict UTF-8 decoder
 # and json.loads(strict=True)).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require python3
 A=$MT_AGENT
 doc() { python3 "$MT_TOP/tests/lib/jsondoc.py" "$@"; }

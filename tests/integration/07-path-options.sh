@@ -3,7 +3,7 @@
 # is wanted (or the reverse), a FIFO or a device: a usage error (exit 2) naming
 # the option and the path, before anything runs (agent/cli/opttab.h OPT_FILE /
 # OPT_DIR), for every such option of mt-agent and mt-image.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 A=$MT_AGENT
 I=$MT_IMAGE
 R=$T_TMP/root

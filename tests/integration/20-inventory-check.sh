@@ -4,7 +4,7 @@
 # CentOS 6.10 or Debian 12 laid over it (tests/fixtures/sysroot/etc/*), and an
 # rpm database made here. The SCSI ids must equal what /lib/udev/scsi_id printed
 # in the guest; each check's status must be the expected one.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require python3 rpm rpmbuild
 fx=$MT_TOP/tests/fixtures/sysroot
 

@@ -7,7 +7,7 @@
 # LD_PRELOAD stand-in for the device, tests/integration/fake_sgio.c). Oracles:
 # scsi_id -g -u for the id, sg_vpd --inhex for the decoding (its designators
 # and its page errors), the shape's author for the NAA meant.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require python3 cc sg_vpd
 scsi_id=/lib/udev/scsi_id
 [ -x "$scsi_id" ] || scsi_id=/usr/lib/udev/scsi_id

@@ -2,7 +2,7 @@
 # plan: the layout for the acceptance matrix (disks 25 GiB, 100 GiB, 1 TiB; RAM 1,
 # 6, 16, 128 GiB) in its three forms, sizes read from a sparse image, the 2 TiB
 # msdos limit, too-small disks, bad options; what devuse sees on an image.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 t_require python3 mkfs.ext4 mkfs.xfs sfdisk blkid
 

@@ -4,7 +4,7 @@
 # volume, an image attached to a loop device: each refused with exit 3 and the
 # disk unchanged (sha256 before/after). --wipe lists what it destroys and needs
 # --yes off a terminal. A provisioned disk is left byte for byte as it is.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 t_require python3 sfdisk blkid mkfs.ext4 mkfs.xfs mkswap pvcreate pvremove losetup
 

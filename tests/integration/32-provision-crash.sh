@@ -4,7 +4,7 @@
 # ends in the planned layout (sfdisk --json + blkid). On image files (mkfs
 # through autoclear loop devices) and on a loop device (partition nodes); some
 # re-runs are killed too before a last, complete run.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 t_require python3 sfdisk blkid mkfs.ext4 mkswap losetup
 layout_root

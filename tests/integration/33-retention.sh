@@ -3,7 +3,7 @@
 # point with an fstab entry by UUID; an existing volume is reused, never
 # reformatted (its files survive, its UUID stays); a disk with other data is
 # refused (exit 3, unchanged); the checks layout.* and retention.volume judge it.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 t_require python3 blkid mkfs.ext4 mkfs.xfs losetup
 layout_root

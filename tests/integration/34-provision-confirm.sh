@@ -3,7 +3,7 @@
 # pseudo-terminal, and only the answer "yes" destroys the disk. "no", "YES",
 # an empty line and end of input keep it byte for byte (exit 3, "not
 # confirmed"); "yes" provisions it, as sfdisk --json and blkid then show.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 t_require python3 sfdisk blkid mkfs.ext4
 

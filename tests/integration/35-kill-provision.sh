@@ -9,7 +9,7 @@
 # Exactly once for provision is judged by the journal and the disk, as
 # 32-provision-crash.sh does (a format whose completion was not recorded may run
 # again on the re-run; that rewrites an unused file system).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 . "$MT_TOP/tests/integration/kill.lib"
 t_require python3 sfdisk blkid mkfs.ext4 mkswap e2fsck losetup flock setsid

@@ -8,7 +8,7 @@
 # Then provision --no-act --wipe --yes lists the erasure and changes nothing,
 # and provision --wipe --yes provisions each shape: wipefs lists only the new
 # dos table, sfdisk --json and blkid show the plan.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 t_require python3 sfdisk blkid wipefs mkfs.ext4 mkfs.xfs mkfs.minix mkswap pvcreate xorriso losetup partx
 layout_root

@@ -7,7 +7,7 @@
 # each re-run: no process of the killed run is left, no two mkfs ever ran at
 # once, at most one mkfs completed and none started after one had (never
 # reformatted: the disk is the evidence), blkid and e2fsck -fn agree.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 . "$MT_TOP/tests/integration/kill.lib"
 t_require python3 blkid mkfs.ext4 e2fsck losetup flock setsid

@@ -7,7 +7,7 @@
 # blkid show the plan).
 # mt-test: alone (it re-attaches images to the loop device it was given, by name: a script
 # running beside it could take that device in between; tests/run.sh runs it by itself)
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 . "$MT_TOP/tests/integration/shapes.lib"
 t_require python3 sfdisk blkid wipefs mkfs.ext4 mkfs.xfs mkfs.minix mkswap pvcreate xorriso losetup partx

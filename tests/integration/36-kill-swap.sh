@@ -9,7 +9,7 @@
 # content on a disk of another size: each refused (exit 3), its first and last
 # 8 MiB unchanged. The killed run's own disk, put back, is finished (exit 0,
 # sfdisk --json and blkid show the plan; retention: the volume mounted).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 . "$MT_TOP/tests/integration/shapes.lib"
 t_require python3 sfdisk blkid wipefs mkfs.ext4 mkfs.xfs mkfs.minix mkswap pvcreate xorriso losetup partx

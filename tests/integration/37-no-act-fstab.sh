@@ -6,7 +6,7 @@
 # A file we edit loses no line: an fstab with a NUL byte, or with a line over
 # 4096 bytes, is refused (exit 3) naming file:line, before anything is written:
 # the fstab and the disk stay as they were (the disk still has no block).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 t_require python3 blkid mkfs.ext4 losetup
 layout_root

@@ -5,7 +5,7 @@
 # written by another run") or, when the first finished within its wait, finds the
 # planned layout ("already provisioned"). The layout is intact: sfdisk --json and
 # blkid show the plan, e2fsck -fn finds the file systems clean.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/layout.lib"
 t_require python3 sfdisk blkid mkfs.ext4 mkswap e2fsck losetup
 ROUNDS=${TWO_ROOT_ROUNDS:-10}

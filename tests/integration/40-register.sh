@@ -3,7 +3,7 @@
 # here with openssl, records in sqlite): idempotent registration (100 runs, one record), host_id
 # sources, pinning, refusal without a trust anchor, the passphrase file rules, the asr backend.
 : "${MT_TOP:?set MT_TOP (tests/run.sh does)}"
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/cs_lib.sh"
 t_require openssl python3
 

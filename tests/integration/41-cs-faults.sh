@@ -8,7 +8,7 @@
 # The backoff is shrunk with the test-only MT_AGENT_TEST_BACKOFF_MS=BASE,CAP (provision/cs/cs_client.h)
 # and [cs] timeout = 4 s, so each case ends in seconds; `timeout 60` bounds a runaway retry loop.
 : "${MT_TOP:?set MT_TOP (tests/run.sh does)}"
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/cs_lib.sh"
 t_require openssl python3 timeout
 

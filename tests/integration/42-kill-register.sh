@@ -8,7 +8,7 @@
 # vendor's configurator (and there is no evidence of it on the box but the
 # journal), so a configurator that completed just before the kill may run once
 # more: the count is printed, not judged.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/kill.lib"
 t_require python3 flock setsid
 TRIALS=${KILL_TRIALS:-30}

@@ -6,7 +6,7 @@
 # certificate is accepted with a warning. A refused server gets no registration. A malformed
 # --cs address or [cs] host is a usage error (exit 2), not "unreachable".
 : "${MT_TOP:?set MT_TOP (tests/run.sh does)}"
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/cs_lib.sh"
 t_require openssl python3
 

@@ -4,7 +4,7 @@
 # bits, a huge entry, a truncated gzip) are each refused naming the entry, and
 # nothing outside the staging directory changes (find listings compared); a good
 # tarball extracts exactly as bsdtar lists it; digests are checked.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require python3 bsdtar sha256sum
 
 tars=$T_TMP/tars

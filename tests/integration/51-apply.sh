@@ -4,7 +4,7 @@
 # like the vendor's (prompt, marker, multipath.conf, log) and counts its runs.
 # Failures, a time-out and a SIGKILL of apply half-way are recorded and handled
 # as provision/payload/apply.h documents.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require python3 sha256sum
 
 tarball=$T_TMP/agent.tar.gz

@@ -4,7 +4,7 @@
 # against the manifest, listed with libarchive (bsdtar is the oracle), checked against
 # the target kernel (path and vermagic), installed with rpm --root into a sysroot,
 # depmod -b, and reiserfs/xfs resolved (modinfo is the oracle).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require rpmbuild rpm depmod modinfo bsdtar sha256sum python3
 
 if ! eval "$(sh "$MT_TOP/scripts/vm/kernel.sh" --flavour amd64)"; then not_ok "scripts/vm/kernel.sh --flavour amd64"; t_done; fi

@@ -6,7 +6,7 @@
 # RPMs are the real ones 52-modules.sh builds. After each re-run: no process of
 # the killed run is left, no two rpm ever ran at once, each package is installed
 # exactly once (rpm -q lists one) and intact (rpm -V), reiserfs resolves (modinfo).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/kill.lib"
 t_require rpmbuild rpm depmod modinfo flock setsid python3
 TRIALS=${KILL_TRIALS:-30}

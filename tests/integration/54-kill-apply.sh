@@ -10,7 +10,7 @@
 # (the vendor's own changes are rewrites followed by the marker; one write makes a
 # second application countable). The installer's completion is one rename of its
 # prepared directory into INSTALL_DIR/Vx (its configurator inside).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 . "$MT_TOP/tests/integration/kill.lib"
 t_require python3 sha256sum flock setsid tar
 TRIALS=${KILL_TRIALS:-30}

@@ -4,7 +4,7 @@
 # The oracle is the stand-in's own record: status returned while the script had
 # started and not yet ended, and status showed the step "started". The time
 # status took is printed (on an idle machine it is a few milliseconds).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require python3 sha256sum tar
 src=$T_TMP/src
 mkdir -p "$src"

@@ -3,7 +3,7 @@
 # %pre run on a fixture tree (network and layout includes, linted in place), its
 # %post --nochroot copying agent, overlay and payloads; kslint rejects bad samples;
 # the first-boot init script runs firstboot once.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require python3 tar awk cc
 
 ks=$MT_TOP/kickstart/mt-target.ks

@@ -4,7 +4,7 @@
 # Bad bases are refused with a message naming the file and what is missing, and
 # leave no output behind. The agent built here cannot run on CentOS 6.6: every run
 # embeds it with --force-agent (62-mt-image-agent.sh tests the refusal).
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require xorriso bsdtar python3 script
 
 lint=$MT_TOP/tests/kslint.py

@@ -9,7 +9,7 @@
 # the firmware message (xorriso -report_el_torito is the oracle), and
 # `check --only platform.firmware` judges fixture roots with and without
 # sys/firmware/efi.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require xorriso bsdtar readelf musl-gcc cc
 
 isolinux_bin=/usr/lib/ISOLINUX/isolinux.bin

@@ -6,7 +6,7 @@
 # it carries (and rejects a changed manifest). The OVA is at most the ISO plus
 # 2 MiB. Bad input is refused with exit 2 and a message, a failed write (a full
 # file system) with exit 1; neither leaves an OVA or a temporary file behind.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require xorriso bsdtar python3 openssl sha256sum
 
 ova_py=$MT_TOP/tests/lib/ova.py

@@ -6,7 +6,7 @@
 # file/directory/missing case is named; bad input exits 2, a refusal 3; the
 # payload directory is checked against its SHA256SUMS (sha256sum, the oracle,
 # wrote it) as the agent will on the box.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require xorriso bsdtar sha256sum
 
 isolinux_bin=/usr/lib/ISOLINUX/isolinux.bin

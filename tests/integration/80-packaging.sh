@@ -1,7 +1,7 @@
 #!/bin/bash
 # Packaging: make install into a DESTDIR and run the installed binary from there;
 # man pages without groff warnings; bash completion of verbs, options and check ids.
-. "$MT_TOP/tests/lib.sh"
+. "${MT_TOP:?run it through tests/run.sh, or set MT_TOP to the source tree}/tests/lib.sh" || exit 1
 t_require groff bash
 
 dest=$T_TMP/dest
