@@ -155,13 +155,43 @@ static int move_aside(struct journal *j, const char *path, struct mt_err *err)
     return 0;
 }
 
+/* The journal's text (freed here) as a JSON object with an int "version"
+ * (*ver, owned by the root), or NULL when it is corrupt: not JSON, not an
+ * object, no version, or a NUL inside. */
+static json_object *journal_parse(char *text, size_t len, json_object **ver)
+{
+    json_object *root = strlen(text) == len ? json_tokener_parse(text) : NULL;
+
+    free(text);
+    if (!root || !json_object_is_type(root, json_type_object) ||
+        !json_object_object_get_ex(root, "version", ver) || !json_object_is_type(*ver, json_type_int)) {
+        json_object_put(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* A journal written by a newer agent is never read as ours: -EPROTO naming
+ * the file. ver is root's "version" member (an int). */
+static int journal_check_version(json_object *ver, const char *path, struct mt_err *err)
+{
+    int version = json_object_get_int(ver);
+
+    if (version > JOURNAL_VERSION)
+        return mt_err_set(err, -EPROTO,
+                          "%s: journal version %d is newer than this agent understands (%d); "
+                          "use the mt-agent that wrote it",
+                          path, version, JOURNAL_VERSION);
+    return 0;
+}
+
 int journal_load_path(struct journal *j, const char *path, struct mt_err *err)
 {
     char lockpath[PATH_MAX + 8];
     json_object *root, *ver;
     char *text;
     size_t len;
-    int r, version;
+    int r;
 
     memset(j, 0, sizeof(*j));
     j->lock_fd = -1;
@@ -186,22 +216,14 @@ int journal_load_path(struct journal *j, const char *path, struct mt_err *err)
         journal_free(j);
         return r;
     }
-    root = strlen(text) == len ? json_tokener_parse(text) : NULL; /* a NUL inside: corrupt */
-    free(text);
-    if (!root || !json_object_is_type(root, json_type_object) ||
-        !json_object_object_get_ex(root, "version", &ver) || !json_object_is_type(ver, json_type_int)) {
-        json_object_put(root);
+    if (!(root = journal_parse(text, len, &ver))) {
         return move_aside(j, path, err);
     }
-    /* read before the put: ver belongs to root */
-    version = json_object_get_int(ver);
-    if (version > JOURNAL_VERSION) {
+    /* checked before the put: ver belongs to root */
+    if ((r = journal_check_version(ver, path, err)) < 0) {
         json_object_put(root);
         journal_free(j);
-        return mt_err_set(err, -EPROTO,
-                          "%s: journal version %d is newer than this agent understands (%d); "
-                          "use the mt-agent that wrote it",
-                          path, version, JOURNAL_VERSION);
+        return r;
     }
     j->root = root;
     return 0;
@@ -227,7 +249,6 @@ int journal_read(struct journal *j, struct mt_err *err)
     char real[PATH_MAX], *text;
     json_object *root, *ver;
     size_t len;
-    int version;
     /* as journal_load: no link followed, no FIFO waited on (regfile.h) */
     int r = rootpath_resolve(JOURNAL_PATH, real, sizeof(real), RP_NOFOLLOW);
 
@@ -244,21 +265,13 @@ int journal_read(struct journal *j, struct mt_err *err)
     }
     if (r < 0)
         return r;
-    root = strlen(text) == len ? json_tokener_parse(text) : NULL; /* a NUL inside: corrupt */
-    free(text);
-    if (!root || !json_object_is_type(root, json_type_object) ||
-        !json_object_object_get_ex(root, "version", &ver) || !json_object_is_type(ver, json_type_int)) {
-        json_object_put(root);
+    if (!(root = journal_parse(text, len, &ver))) {
         return mt_err_set(err, -EBADMSG, "%s: the state journal is corrupt; the next mt-agent verb that writes "
                                          "it keeps it aside and starts a new one", real);
     }
-    version = json_object_get_int(ver);
-    if (version > JOURNAL_VERSION) {
+    if ((r = journal_check_version(ver, real, err)) < 0) {
         json_object_put(root);
-        return mt_err_set(err, -EPROTO,
-                          "%s: journal version %d is newer than this agent understands (%d); "
-                          "use the mt-agent that wrote it",
-                          real, version, JOURNAL_VERSION);
+        return r;
     }
     j->root = root;
     return 0;

@@ -5,15 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
+static void err_vformat(struct mt_err *err, int code, const char *fmt, va_list ap)
+{
+    err->code = code;
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
 int mt_err_set(struct mt_err *err, int code, const char *fmt, ...)
 {
     va_list ap;
 
     if (!err)
         return code;
-    err->code = code;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    err_vformat(err, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -25,9 +30,8 @@ int mt_err_errno(struct mt_err *err, int code, const char *fmt, ...)
 
     if (!err)
         return code;
-    err->code = code;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    err_vformat(err, code, fmt, ap);
     va_end(ap);
     n = strlen(err->msg);
     if (n < sizeof(err->msg))

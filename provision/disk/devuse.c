@@ -88,18 +88,12 @@ static const char *lookup(blkid_probe pr, const char *name)
  * blkid_do_probe() returns one signature per call until there are no more. */
 static int probe_sigs(int fd, uint64_t off, uint64_t size, int partno, struct devuse *u)
 {
-    blkid_probe pr = blkid_new_probe();
     int r = 0, rc;
+    blkid_probe pr = sigscan_sb_probe(fd, off, size, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE |
+                                                         BLKID_SUBLKS_USAGE, &r);
 
     if (!pr)
-        return -ENOMEM;
-    if (blkid_probe_set_device(pr, fd, (blkid_loff_t)off, (blkid_loff_t)size) < 0) {
-        blkid_free_probe(pr);
-        return -EIO;
-    }
-    blkid_probe_enable_superblocks(pr, 1);
-    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
-                                              BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE);
+        return r;
     /* Partition tables only on the whole disk: a table inside a partition
      * (BSD label, nested msdos) is still found as "data" by the superblock
      * chain's failure to be empty, and is rare enough not to matter here. */

@@ -116,18 +116,13 @@ static int record(blkid_probe pr, uint64_t base, const char *source, struct sigs
  * after each one its magic is hidden and the same prober runs again. */
 static int enumerate(int fd, uint64_t off, uint64_t size, bool tables, const char *source, struct sigscan *s)
 {
-    blkid_probe pr = blkid_new_probe();
     int rc = 1, r = 0, rounds = 0;
+    blkid_probe pr = sigscan_sb_probe(fd, off, size, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE |
+                                                         BLKID_SUBLKS_USAGE | BLKID_SUBLKS_MAGIC |
+                                                         BLKID_SUBLKS_BADCSUM, &r);
 
     if (!pr)
-        return -ENOMEM;
-    if (blkid_probe_set_device(pr, fd, (blkid_loff_t)off, (blkid_loff_t)size) < 0) {
-        blkid_free_probe(pr);
-        return -EIO;
-    }
-    blkid_probe_enable_superblocks(pr, 1);
-    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE |
-                                              BLKID_SUBLKS_USAGE | BLKID_SUBLKS_MAGIC | BLKID_SUBLKS_BADCSUM);
+        return r;
     blkid_probe_enable_partitions(pr, tables);
     if (tables)
         blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC | BLKID_PARTS_FORCE_GPT);
@@ -161,7 +156,8 @@ static int add_part(struct sigscan *s, const char *table, int partno, uint64_t s
     return 0;
 }
 
-void *sigscan_parts_probe(int fd, int flags, int *r)
+/* A libblkid probe of fd over [off, off+size), or NULL with *r set. */
+static blkid_probe new_probe(int fd, uint64_t off, uint64_t size, int *r)
 {
     blkid_probe pr = blkid_new_probe();
 
@@ -170,14 +166,34 @@ void *sigscan_parts_probe(int fd, int flags, int *r)
         *r = -ENOMEM;
         return NULL;
     }
-    if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
+    if (blkid_probe_set_device(pr, fd, (blkid_loff_t)off, (blkid_loff_t)size) < 0) {
         blkid_free_probe(pr);
         *r = -EIO;
         return NULL;
     }
+    return pr;
+}
+
+void *sigscan_parts_probe(int fd, int flags, int *r)
+{
+    blkid_probe pr = new_probe(fd, 0, 0, r);
+
+    if (!pr)
+        return NULL;
     blkid_probe_enable_superblocks(pr, 0);
     blkid_probe_enable_partitions(pr, 1);
     blkid_probe_set_partitions_flags(pr, flags);
+    return pr;
+}
+
+void *sigscan_sb_probe(int fd, uint64_t off, uint64_t size, int flags, int *r)
+{
+    blkid_probe pr = new_probe(fd, off, size, r);
+
+    if (!pr)
+        return NULL;
+    blkid_probe_enable_superblocks(pr, 1);
+    blkid_probe_set_superblocks_flags(pr, flags);
     return pr;
 }
 

@@ -74,6 +74,11 @@ void sigscan_free(struct sigscan *s);
  * -EIO (libblkid cannot use fd). */
 void *sigscan_parts_probe(int fd, int flags, int *r);
 
+/* The same for superblocks over [off, off+size) (size 0: to the end), with
+ * blkid_probe_set_superblocks_flags(flags); partitions as libblkid's default
+ * (the caller enables or disables them). */
+void *sigscan_sb_probe(int fd, uint64_t off, uint64_t size, int flags, int *r);
+
 /* The first non-zero byte of buf[0, len) that lies outside every range of
  * `skip` (pairs of [start, end) relative to buf), or -1. Pure. */
 long sigscan_first_nonzero(const unsigned char *buf, size_t len, const uint64_t (*skip)[2], size_t n_skip);

@@ -269,6 +269,18 @@ static int clear_name(struct extractor *x, const char *entry, int dfd, const cha
                         entry);
 }
 
+/* The directory for a new non-directory entry `norm`, with its name made free
+ * (open_parent, then clear_name): the cached descriptor, or -errno with err set. */
+static int open_fresh_name(struct extractor *x, const char *entry, const char *norm, const char **base)
+{
+    int dfd = open_parent(x, entry, norm, true, base), r;
+
+    if (dfd < 0)
+        return dfd;
+    r = clear_name(x, entry, dfd, *base);
+    return r < 0 ? r : dfd;
+}
+
 static int write_data(struct extractor *x, struct archive *a, const char *entry, int fd, int64_t size)
 {
     const void *buf;
@@ -331,12 +343,9 @@ static int extract_file(struct extractor *x, struct archive *a, struct archive_e
                  (long long)size, (unsigned long long)vfs.f_bavail * vfs.f_frsize);
         return refuse(x, entry, why);
     }
-    dfd = open_parent(x, entry, norm, true, &base);
+    dfd = open_fresh_name(x, entry, norm, &base);
     if (dfd < 0)
         return dfd;
-    r = clear_name(x, entry, dfd, base);
-    if (r < 0)
-        return r;
     fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return mt_err_errno(x->err, -errno, "%s: entry '%s': cannot create", x->archive, entry);
@@ -383,18 +392,15 @@ static int extract_symlink(struct extractor *x, const char *entry, const char *n
 {
     const char *base, *why;
     char msg[PATH_MAX + 80];
-    int dfd, r;
+    int dfd;
 
     if (extract_symlink_check(norm, target, &why) < 0) {
         snprintf(msg, sizeof(msg), "%s (-> %s)", why, target ? target : "");
         return refuse(x, entry, msg);
     }
-    dfd = open_parent(x, entry, norm, true, &base);
+    dfd = open_fresh_name(x, entry, norm, &base);
     if (dfd < 0)
         return dfd;
-    r = clear_name(x, entry, dfd, base);
-    if (r < 0)
-        return r;
     if (symlinkat(target, dfd, base) < 0)
         return mt_err_errno(x->err, -errno, "%s: entry '%s': cannot create the symbolic link", x->archive,
                             entry);
@@ -425,12 +431,8 @@ static int extract_hardlink(struct extractor *x, const char *entry, const char *
         snprintf(msg, sizeof(msg), "hard link to '%s', which is not a file extracted before it", target);
         return refuse(x, entry, msg);
     }
-    dfd = open_parent(x, entry, norm, true, &base);
-    if (dfd < 0) {
-        close(sfd);
-        return dfd;
-    }
-    r = clear_name(x, entry, dfd, base);
+    dfd = open_fresh_name(x, entry, norm, &base);
+    r = dfd < 0 ? dfd : 0;
     if (r == 0 && linkat(sfd, tbase, dfd, base, 0) < 0)
         r = mt_err_errno(x->err, -errno, "%s: entry '%s': cannot create the hard link", x->archive, entry);
     close(sfd);
